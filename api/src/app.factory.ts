@@ -1,0 +1,67 @@
+/**
+ * Builds the Nest application on Fastify with everything the wire contract needs before routing:
+ * version prefixes, body parsing and limits, request ids, metrics. `main.ts`, the OpenAPI writer
+ * and the tests all create the app here, so they serve exactly the same thing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import formBody from '@fastify/formbody';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { registerBodyParsers } from './common/http/body-parsing';
+import { RouteTable } from './common/http/route-table';
+import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
+import type { AppConfig } from './config/config';
+import { setupOpenApi } from './openapi';
+import { MetricsService } from './system/metrics.service';
+import { createRootLogger, PinoNestLogger } from './system/pino-logger';
+
+const UNSUPPORTED_VERSION = Symbol('unsupportedVersion');
+
+export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(options.logger === false ? 'silent' : config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: rootLogger,
+    bodyLimit: config.maxRequestBodyBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // §2.6: a repeated query key takes its last value; kept as arrays here and resolved by handlers.
+    rewriteUrl(request: IncomingMessage) {
+      const routed = routeVersionedUrl(request.url ?? '/');
+      if (routed.unsupportedVersion !== undefined) {
+        (request as unknown as Record<symbol, string>)[UNSUPPORTED_VERSION] = routed.unsupportedVersion;
+      }
+      return routed.url;
+    },
+  });
+  const fastify = adapter.getInstance();
+  const routes = new RouteTable();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, routes), adapter, {
+    logger: new PinoNestLogger(rootLogger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  await app.register(formBody, { bodyLimit: config.maxRequestBodyBytes });
+  registerBodyParsers(fastify, config.maxRequestBodyBytes);
+
+  fastify.all(UNSUPPORTED_VERSION_PATH, (request, reply) => {
+    const version = (request.raw as unknown as Record<symbol, string>)[UNSUPPORTED_VERSION] ?? 'unknown';
+    void reply.status(400).type('text/plain').send(`Unsupported API version: ${version}`);
+  });
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async () => {
+    metrics.httpRequests.inc();
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+
+  app.setGlobalPrefix('latest');
+  setupOpenApi(app, config);
+  app.enableShutdownHooks();
+  return app;
+}

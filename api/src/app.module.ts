@@ -1,0 +1,51 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { LoginController } from './auth/login.controller';
+import { KernelCiExceptionFilter } from './common/http/exception.filter';
+import { RouteTable } from './common/http/route-table';
+import { RequestValidationPipe } from './common/validation/request-validation.pipe';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { EventsModule } from './events/events.module';
+import { NodesController } from './nodes/nodes.controller';
+import { NodesService } from './nodes/nodes.service';
+import { StorageModule } from './storage/storage.module';
+import { MetricsService } from './system/metrics.service';
+import { SystemController } from './system/system.controller';
+import { UsersBootstrapService } from './users/bootstrap.service';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static register(config: AppConfig, routes: RouteTable): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RouteTable, useValue: routes },
+        MetricsService,
+      ],
+      exports: [APP_CONFIG, RouteTable, MetricsService],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule],
+      controllers: [SystemController, LoginController, NodesController],
+      providers: [
+        AuthService,
+        UsersBootstrapService,
+        NodesService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_FILTER, useClass: KernelCiExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The three HS256 JWTs of contract §4.2: access tokens (§4.2.1, wire-compatible with fastapi-users so
+ * KernelCI and Maestro accept each other's tokens over a shared user collection), invite tokens and
+ * password-reset tokens (§4.2.3). Verification never throws on a bad token: it answers null or a
+ * failure reason, and callers turn that into the contract's error.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sign, verify, type JwtPayload } from 'jsonwebtoken';
+import type { UserRecord } from '../storage/ports';
+import { hashPassword, verifyPassword } from './passwords';
+
+export const ACCESS_AUDIENCE = 'fastapi-users:auth';
+export const RESET_AUDIENCE = 'fastapi-users:reset';
+const RESET_LIFETIME_SECONDS = 3600;
+
+const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/** True when the token's HMAC-SHA256 signature was made with `secret` (constant-time compare). */
+function signedWith(token: string, secret: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3) return false;
+  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Claims of an HS256 token signed with the first of `secrets` that matches, after jsonwebtoken's own
+ * checks (algorithm pinned to HS256, `exp`/`nbf` when present, audience when asked). Trying the keys
+ * by signature first means a token signed with SECRET_KEY is judged by SECRET_KEY only (§4.2.1).
+ */
+function verifiedClaims(
+  token: unknown,
+  secrets: readonly string[],
+  options: { audience?: string; now?: Date } = {},
+): JwtPayload | null {
+  if (typeof token !== 'string') return null;
+  const secret = secrets.find((s) => signedWith(token, s));
+  if (secret === undefined) return null;
+  try {
+    const claims = verify(token, secret, {
+      algorithms: ['HS256'],
+      ...(options.audience !== undefined && { audience: options.audience }),
+      ...(options.now && { clockTimestamp: epochSeconds(options.now) }),
+    });
+    return typeof claims === 'object' && claims !== null ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+// ---------------------------------------------------------------------------------------------------
+// Access tokens (§4.2.1)
+
+/** Claims exactly `sub`, `aud: ["fastapi-users:auth"]`, `exp` (no `iat`), like fastapi-users. */
+export function issueAccessToken(userId: string, secret: string, expiresSeconds: number, now = new Date()): string {
+  const claims = { sub: userId, aud: [ACCESS_AUDIENCE], exp: epochSeconds(now) + expiresSeconds };
+  return sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
+}
+
+export interface AccessTokenKeys {
+  secretKey: string;
+  /** Key shared with other KernelCI services; ignored when unset or empty. */
+  unifiedSecret?: string | null;
+  now?: Date;
+}
+
+/**
+ * `{ sub }` when the token is a valid access token, else null. The caller still has to check that
+ * `sub` names an existing, active user (§2.3). Invite and reset tokens fail here on the audience.
+ */
+export function verifyAccessToken(token: unknown, keys: AccessTokenKeys): { sub: string } | null {
+  const secrets = keys.unifiedSecret ? [keys.secretKey, keys.unifiedSecret] : [keys.secretKey];
+  const claims = verifiedClaims(token, secrets, { audience: ACCESS_AUDIENCE, now: keys.now });
+  return claims && nonEmptyString(claims.sub) ? { sub: claims.sub } : null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Invite tokens (§4.2.3, POST /user/accept-invite in §4.3)
+
+export function issueInviteToken(args: {
+  userId: string;
+  email: string;
+  secret: string;
+  expiresSeconds: number;
+  now?: Date;
+}): string {
+  const iat = epochSeconds(args.now ?? new Date());
+  const claims = { sub: args.userId, email: args.email, purpose: 'invite', iat, exp: iat + args.expiresSeconds };
+  return sign(claims, args.secret, { algorithm: 'HS256' });
+}
+
+/**
+ * `bad` → 400 `Invalid or expired invite token` (signature, expiry, not a JWT);
+ * `wrong-purpose` → 400 `Invalid invite token` (`purpose` is not `invite`, or `sub`/`email` missing).
+ * On `ok` the caller continues with the user lookup and the email/verified checks of §4.3.
+ */
+export type InviteTokenCheck =
+  | { ok: true; sub: string; email: string }
+  | { ok: false; reason: 'bad' | 'wrong-purpose' };
+
+/** Signed with SECRET_KEY only, never UNIFIED_SECRET (§4.2.3). */
+export function verifyInviteToken(token: unknown, secret: string, now?: Date): InviteTokenCheck {
+  const claims = verifiedClaims(token, [secret], { now });
+  if (!claims) return { ok: false, reason: 'bad' };
+  if (claims.purpose !== 'invite' || !nonEmptyString(claims.sub) || !nonEmptyString(claims.email)) {
+    return { ok: false, reason: 'wrong-purpose' };
+  }
+  return { ok: true, sub: claims.sub, email: claims.email };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Password-reset tokens (§4.2.3, POST /user/reset-password in §4.3)
+
+/**
+ * fastapi-users' reset token: `password_fgpt` is an argon2id hash of the user's current
+ * `hashed_password` string, so the token dies as soon as the password changes.
+ */
+export async function issueResetToken(args: {
+  userId: string;
+  hashedPassword: string;
+  secret: string;
+  now?: Date;
+}): Promise<string> {
+  const claims = {
+    sub: args.userId,
+    password_fgpt: await hashPassword(args.hashedPassword),
+    aud: RESET_AUDIENCE,
+    exp: epochSeconds(args.now ?? new Date()) + RESET_LIFETIME_SECONDS,
+  };
+  return sign(claims, args.secret, { algorithm: 'HS256', noTimestamp: true });
+}
+
+type ResetUser = Pick<UserRecord, 'hashedPassword' | 'isActive'>;
+
+/**
+ * The user id and the loaded user when the token is valid, else null (→ 400
+ * `RESET_PASSWORD_BAD_TOKEN`): bad signature, expired, wrong audience, missing claims, unknown or
+ * inactive user, or a password changed since issue. `loadUser` must answer null for unknown or
+ * malformed ids; its own errors (database down) propagate.
+ */
+export async function verifyResetToken<U extends ResetUser>(
+  token: unknown,
+  secret: string,
+  loadUser: (id: string) => Promise<U | null>,
+  now?: Date,
+): Promise<{ sub: string; user: U } | null> {
+  const claims = verifiedClaims(token, [secret], { audience: RESET_AUDIENCE, now });
+  if (!claims || !nonEmptyString(claims.sub) || !nonEmptyString(claims.password_fgpt)) return null;
+  const user = await loadUser(claims.sub);
+  if (!user || !user.isActive) return null;
+  const fingerprint = await verifyPassword(user.hashedPassword, claims.password_fgpt);
+  return fingerprint.ok ? { sub: claims.sub, user } : null;
+}

@@ -1,0 +1,95 @@
+/**
+ * Domain errors. Services throw these, never Nest's HttpExceptions; the global exception filter
+ * turns them into KernelCI's bodies: `{"detail": "<string>"}` for explicit errors and
+ * `{"detail": [{type, loc, msg, input}]}` for request-shape failures (contract §2.4).
+ */
+export interface ValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input?: unknown;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string | ValidationIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : 'Request validation failed');
+    this.name = new.target.name;
+  }
+}
+
+/** 400 with a string detail: domain validation after the request shape was accepted. */
+export class BadRequestError extends DomainError {
+  constructor(detail: string) {
+    super(400, detail);
+  }
+}
+
+/** 401: no or bad credentials, or (with its own text) no right to edit a node. */
+export class UnauthorizedError extends DomainError {
+  constructor(detail = 'Unauthorized') {
+    super(401, detail, { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(detail = 'Forbidden') {
+    super(403, detail);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(detail = 'Not Found') {
+    super(404, detail);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(detail: string) {
+    super(409, detail);
+  }
+}
+
+export class PreconditionFailedError extends DomainError {
+  constructor(detail = 'Precondition failed: node has been modified') {
+    super(412, detail);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(detail = 'Request body too large') {
+    super(413, detail);
+  }
+}
+
+/** 422 with either the FastAPI-style issue list or, where the contract fixes one, a string. */
+export class UnprocessableError extends DomainError {
+  constructor(detail: string | ValidationIssue[]) {
+    super(422, detail);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, detail, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
+export class GatewayTimeoutError extends DomainError {
+  constructor(detail: string) {
+    super(504, detail);
+  }
+}
+
+/** The exact text KernelCI answers for a malformed ObjectId (contract §2.4). */
+export function invalidObjectIdMessage(value: string): string {
+  return `'${value}' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string`;
+}
+
+/** Python's int() failure text, which KernelCI leaks in several places (contract §6.3, §7.3, §8.2). */
+export function invalidIntMessage(value: string): string {
+  return `invalid literal for int() with base 10: '${value}'`;
+}

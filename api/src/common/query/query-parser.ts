@@ -1,0 +1,181 @@
+/**
+ * The node query language (contract §8): turns decoded query parameters into the neutral
+ * {@link NodeFilter}. All value conversion happens here, so storage adapters never re-interpret
+ * strings.
+ */
+import { parseIsoDatetime } from '../datetime';
+import { BadRequestError, invalidIntMessage } from '../errors/domain-errors';
+import { parseObjectId } from '../object-id';
+import {
+  DATETIME_FIELDS,
+  FieldCondition,
+  FilterOperator,
+  FilterValue,
+  INTEGER_FIELDS,
+  NodeFilter,
+  OBJECT_ID_FIELDS,
+} from './filter-model';
+
+export type QueryParams = Record<string, string | string[] | undefined>;
+
+/** Keys the endpoints handle themselves; never conditions (contract §8, §7.2). */
+const RESERVED_KEYS = new Set(['limit', 'offset', 'sort', 'cursor']);
+
+/** Operators of contract §8.1 (`int` is equality with an integer; there is no `eq`). */
+const KNOWN_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'nin', 'int']);
+/** Operators whose digit-only values become integers on untyped fields (contract §8.2 rule 3). */
+const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne']);
+
+/** Longest accepted `re` pattern: bounds the cost of compiling user patterns in the database. */
+const MAX_REGEX_LENGTH = 1000;
+
+const DIGITS = /^[0-9]+$/;
+/** What Python's `int()` accepts (ASCII digits): surrounding spaces, a sign, `_` between digits. */
+const PYTHON_INT = /^\s*[+-]?[0-9]+(?:_[0-9]+)*\s*$/;
+
+/** A repeated query key takes its last value (contract §2.6). */
+export function lastValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+interface RawCondition {
+  field: string;
+  /** Null for a plain key (equality), otherwise the text after `__`, possibly unknown or empty. */
+  op: string | null;
+  value: string;
+}
+
+export function parseNodeQuery(query: QueryParams): NodeFilter {
+  const raw = collectConditions(query);
+  const nothing: NodeFilter = { conditions: [], matchesNothing: true };
+  if (raw.some((c) => isUnmatchableField(c.field))) return nothing;
+  const known = raw.filter(isKnown);
+  // An unknown operator alone on a field can match nothing; beside other conditions on the same
+  // field it is ignored (contract §8.1).
+  const knownFields = new Set(known.map((c) => c.field));
+  if (raw.some((c) => !isKnown(c) && !knownFields.has(c.field))) return nothing;
+  return { conditions: known.map(toCondition), matchesNothing: false };
+}
+
+function isKnown(condition: RawCondition): boolean {
+  return condition.op === null || KNOWN_OPERATORS.has(condition.op);
+}
+
+function collectConditions(query: QueryParams): RawCondition[] {
+  const conditions: RawCondition[] = [];
+  for (const [key, values] of Object.entries(query)) {
+    const value = lastValue(values);
+    if (value === undefined || RESERVED_KEYS.has(key)) continue;
+    conditions.push({ ...splitKey(key), value });
+  }
+  return conditions;
+}
+
+/** Exactly one `__` separates field and operator; with two or more the key is a field name (§8.1). */
+function splitKey(key: string): { field: string; op: string | null } {
+  const parts = key.split('__');
+  return parts.length === 2 ? { field: parts[0], op: parts[1] } : { field: key, op: null };
+}
+
+/**
+ * Fields no query may reach: a `$` segment would be a MongoDB operator, the node id is not
+ * filterable (ids are ObjectIds, query values strings), and no stored key can contain NUL (§8.1).
+ */
+function isUnmatchableField(field: string): boolean {
+  const segments = field.split('.');
+  return (
+    segments.some((segment) => segment.startsWith('$')) ||
+    segments[0] === 'id' ||
+    segments[0] === '_id' ||
+    field.includes('\0')
+  );
+}
+
+function toCondition({ field, op, value }: RawCondition): FieldCondition {
+  const path = field.split('.');
+  switch (op) {
+    case 're':
+      return { path, op, value: validatePattern(value) };
+    case 'int':
+      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parseInteger(value) };
+    case 'in':
+    case 'nin':
+      return { path, op, value: value.split(',').flatMap((item) => listItem(field, item)) };
+    case null:
+      return { path, op: 'eq', value: convertSingle(field, op, value) };
+    default:
+      return { path, op: op as FilterOperator, value: convertSingle(field, op, value) };
+  }
+}
+
+function isTyped(field: string): boolean {
+  return (
+    (OBJECT_ID_FIELDS as readonly string[]).includes(field) ||
+    (DATETIME_FIELDS as readonly string[]).includes(field) ||
+    (INTEGER_FIELDS as readonly string[]).includes(field)
+  );
+}
+
+/** Typed fields: fixed conversion, `null` included (contract §8.2, table). */
+function convertTyped(field: string, value: string): FilterValue {
+  if (value === 'null') return null;
+  if ((OBJECT_ID_FIELDS as readonly string[]).includes(field)) return parseObjectId(value);
+  if ((DATETIME_FIELDS as readonly string[]).includes(field)) return parseDatetime(value);
+  return parseInteger(value);
+}
+
+/** Untyped fields, single values: contract §8.2 rules 1, 2, 3 and 5. */
+function convertSingle(field: string, op: string | null, value: string): FilterValue {
+  if (isTyped(field)) return convertTyped(field, value);
+  if (value === 'null') return null;
+  if (op === null) return parseBoolean(value) ?? value;
+  return NUMERIC_OPERATORS.has(op) && DIGITS.test(value) ? Number(value) : value;
+}
+
+/**
+ * One `in`/`nin` item: converted on typed fields; on other fields the string itself plus its typed
+ * form (contract §8.2 rule 4, §13.3), so `5,null` matches "5", 5, null and missing.
+ */
+function listItem(field: string, item: string): FilterValue[] {
+  if (isTyped(field)) return [convertTyped(field, item)];
+  if (item === 'null') return [item, null];
+  const bool = parseBoolean(item);
+  if (bool !== undefined) return [item, bool];
+  return DIGITS.test(item) ? [item, Number(item)] : [item];
+}
+
+function parseBoolean(value: string): boolean | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return undefined;
+}
+
+function parseInteger(value: string): number {
+  if (!PYTHON_INT.test(value)) throw new BadRequestError(invalidIntMessage(value));
+  return Number(value.replace(/_/g, ''));
+}
+
+function parseDatetime(value: string): Date {
+  const date = parseIsoDatetime(value);
+  if (!date) throw new BadRequestError(`Invalid isoformat string: '${value}'`);
+  return date;
+}
+
+/**
+ * `re` values stay strings (contract §8.2) but must compile: a bad pattern is a 400, not a
+ * database error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
+ */
+function validatePattern(pattern: string): string {
+  if (pattern.length > MAX_REGEX_LENGTH) {
+    throw new BadRequestError(`Invalid regular expression: longer than ${MAX_REGEX_LENGTH} characters`);
+  }
+  if (pattern.includes('\0')) throw new BadRequestError('Invalid regular expression: embedded NUL character');
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
+    throw new BadRequestError(`Invalid regular expression: ${reason}`);
+  }
+  return pattern;
+}

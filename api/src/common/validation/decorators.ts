@@ -1,0 +1,142 @@
+/**
+ * Reusable class-validator decorators for request DTOs, each enforcing one wire type of the
+ * contract (§6.1, §2.6). A failure becomes a 422 issue through toValidationIssues; the constraint
+ * names below are already in the snake_case that ends up as the issue `type`.
+ *
+ * None of these accepts `undefined` or `null` unless its name says so: combine them with
+ * `@IsOptional()` (absent or null allowed) or `@IsPresentOrAbsent()` (absent allowed, null refused)
+ * in the DTO, so that nullability is visible where the field is declared.
+ */
+import { Transform } from 'class-transformer';
+import { ValidateBy, ValidateIf, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { parseIsoDatetime } from '../datetime';
+import { isObjectIdString } from '../object-id';
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A JSON object: not null and not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True for an absolute `http`/`https` URL with a host, the type of artifact links (contract §6.1). */
+export function isAbsoluteHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validates the property only when it is present: `null` is then checked (and refused) by the
+ * other decorators, which is what a non-nullable field with a default needs (e.g. `state`).
+ */
+export function IsPresentOrAbsent(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
+
+/**
+ * A JSON integer only: refuses `"1"`, `1.5` and booleans (contract §6.1 `retry_counter`).
+ * JSON.parse turns `1.0` into the number 1, so `1.0` cannot be told apart and is accepted.
+ */
+export function IsStrictInt(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'int_type',
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an integer`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * A 24-hex ObjectId, `null` or absent, with KernelCI's 422 message `Invalid ObjectId: <value>`
+ * (contract §6.1 `parent`).
+ */
+export function IsObjectIdOrNull(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'object_id',
+      validator: {
+        validate: (value: unknown) => value === null || value === undefined || isObjectIdString(value),
+        defaultMessage: (args?: ValidationArguments) => `Invalid ObjectId: ${describe(args?.value)}`,
+      },
+    },
+    options,
+  );
+}
+
+/** An object mapping names to absolute http/https URLs (contract §6.1 `artifacts`). */
+export function IsUrlMap(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'url_map',
+      validator: {
+        validate: (value: unknown) => isPlainObject(value) && Object.values(value).every(isAbsoluteHttpUrl),
+        defaultMessage: (args?: ValidationArguments) => {
+          const value: unknown = args?.value;
+          if (!isPlainObject(value)) return `${args?.property} must be an object mapping names to URLs`;
+          const [name, url] = Object.entries(value).find(([, v]) => !isAbsoluteHttpUrl(v))!;
+          return `${args?.property}.${name}: ${describe(url)} is not an absolute http or https URL`;
+        },
+      },
+    },
+    options,
+  );
+}
+
+/** A datetime string in one of the ISO 8601 forms clients send (contract §2.6). */
+export function IsWireDatetime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'datetime_from_date_parsing',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseIsoDatetime(value) !== null,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an ISO 8601 datetime`,
+      },
+    },
+    options,
+  );
+}
+
+/** An array without repeated items, compared by value for strings and numbers (contract §6.1 `user_groups`). */
+export function HasUniqueItems(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'unique_items',
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && new Set(value).size === value.length,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must not contain duplicate items`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * Keeps the property exactly as it was in the parsed body. class-transformer otherwise deep-copies
+ * nested plain objects and silently drops keys such as `__proto__`, while free-form `data` and
+ * `debug` must be stored as sent (contract §6.3, §6.4).
+ */
+export function KeepAsSent(): PropertyDecorator {
+  return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
+}
+
+/**
+ * Converts a datetime string that passed `@IsWireDatetime()` to a Date (UTC). Call it after
+ * validation, when building the record to store; a string that was not validated is a bug, so it
+ * throws instead of returning an invalid date.
+ */
+export function wireDatetimeToDate(text: string): Date {
+  const date = parseIsoDatetime(text);
+  if (!date) throw new TypeError(`Not a validated datetime: ${text}`);
+  return date;
+}

@@ -1,0 +1,358 @@
+/**
+ * Node kinds and their `data` schemas (contract §6.2, §6.3).
+ *
+ * Each kind's schema is a declarative table of fields, interpreted by one validator that mimics the
+ * pydantic models of KernelCI: the same accepted values, the same 400 report layout, and the same
+ * re-serialisation for hierarchy submissions (contract §7.8 step 5).
+ */
+import { ObjectId } from 'bson';
+import { BadRequestError, invalidIntMessage } from '../common/errors/domain-errors';
+import { isObjectIdString } from '../common/object-id';
+import { isAbsoluteHttpUrl, isPlainObject } from '../common/validation/decorators';
+
+export const NODE_KINDS = ['checkout', 'kbuild', 'test', 'job', 'process', 'regression'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+/** ErrorCodes: `data.error_code` of kbuild, test, job and regression nodes (contract §6.2). */
+export const ERROR_CODES = [
+  'invalid_job_params',
+  'submit_error',
+  'node_timeout',
+  'Infrastructure',
+  'Canceled',
+  'Job',
+  'Bug',
+  'Test',
+  'Configuration',
+  'LAVATimeout',
+  'MultinodeTimeout',
+  'ObjectNotPersisted',
+  'Unexisting permission codename.',
+  'job_generation_error',
+  'kbuild_internal_error',
+] as const;
+
+/** CheckoutErrorCodes: `data.error_code` of checkout nodes (contract §6.2). */
+export const CHECKOUT_ERROR_CODES = ['node_timeout', 'git_checkout_failure'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Schema tables
+
+/**
+ * A field type. `int` is pydantic's lax integer (a JSON integer or a decimal string), `strict_int`
+ * a JSON integer only; `url` any absolute URL (pydantic AnyUrl), `http_url` an absolute http/https
+ * URL (AnyHttpUrl); `bool` pydantic's lax boolean.
+ */
+type FieldType =
+  | 'str'
+  | 'bool'
+  | 'int'
+  | 'strict_int'
+  | 'url'
+  | 'http_url'
+  | 'object_id'
+  | 'dict'
+  | { enum: readonly string[] }
+  | { list: FieldType }
+  | { model: Schema };
+
+interface Field {
+  type: FieldType;
+  /** Absent → "Field required". Required fields also refuse null; optional ones accept it. */
+  required?: true;
+  /** Stored for an absent field by the normalising mode; null when not given. */
+  default?: [] | Record<string, never>;
+}
+
+/** Fields in schema order: the order normalised data is written in. */
+type Schema = Record<string, Field>;
+
+const required = (type: FieldType): Field => ({ type, required: true });
+const optional = (type: FieldType): Field => ({ type });
+const withDefault = (type: FieldType, value: [] | Record<string, never>): Field => ({ type, default: value });
+const str = optional('str');
+
+const KERNEL_VERSION: Schema = {
+  version: required('strict_int'),
+  patchlevel: required('strict_int'),
+  sublevel: optional('int'),
+  extra: str,
+  name: str,
+};
+
+const REVISION: Schema = {
+  tree: required('str'),
+  url: required('url'),
+  branch: required('str'),
+  commit: required('str'),
+  describe: str,
+  version: optional({ model: KERNEL_VERSION }),
+  patchset: str,
+  commit_tags: withDefault({ list: 'str' }, []),
+  commit_message: str,
+  tip_of_branch: optional('bool'),
+};
+
+const revision = optional({ model: REVISION });
+const errorCode = optional({ enum: ERROR_CODES });
+const objectId = optional('object_id');
+
+const TEST_DATA: Schema = {
+  error_code: errorCode,
+  error_msg: str,
+  test_source: optional('url'),
+  test_revision: revision,
+  platform: str,
+  device: str,
+  runtime: str,
+  job_id: str,
+  job_context: str,
+  regression: objectId,
+  kernel_revision: revision,
+  arch: str,
+  defconfig: str,
+  config_full: str,
+  compiler: str,
+  kernel_type: str,
+  misc: withDefault('dict', {}),
+};
+
+interface KindModel {
+  /** The pydantic model name quoted in reports. */
+  model: string;
+  /** null for `process`, whose data is any object or null, kept as sent. */
+  data: Schema | null;
+}
+
+const KINDS: Record<NodeKind, KindModel> = {
+  checkout: {
+    model: 'Checkout',
+    data: {
+      kernel_revision: revision,
+      error_code: optional({ enum: CHECKOUT_ERROR_CODES }),
+      error_msg: str,
+      architecture_filter: optional({ list: 'str' }),
+    },
+  },
+  kbuild: {
+    model: 'Kbuild',
+    data: {
+      kernel_revision: revision,
+      arch: str,
+      defconfig: str,
+      compiler: str,
+      error_code: errorCode,
+      error_msg: str,
+      fragments: optional({ list: 'str' }),
+      config_full: str,
+      platform: str,
+      runtime: str,
+      job_id: str,
+      job_context: str,
+      kernel_type: str,
+      regression: objectId,
+    },
+  },
+  test: { model: 'Test', data: TEST_DATA },
+  job: { model: 'Job', data: TEST_DATA },
+  process: { model: 'Process', data: null },
+  regression: {
+    model: 'Regression',
+    data: {
+      fail_node: objectId,
+      pass_node: objectId,
+      node_sequence: withDefault({ list: 'object_id' }, []),
+      error_code: errorCode,
+      error_msg: str,
+      failed_kernel_revision: revision,
+      arch: str,
+      defconfig: str,
+      config_full: str,
+      compiler: str,
+      platform: str,
+      device: str,
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The validator
+
+interface SchemaError {
+  loc: string;
+  msg: string;
+  type: string;
+}
+
+type Loc = (string | number)[];
+
+const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+const DECIMAL = /^\s*[+-]?\d+\s*$/;
+
+/** The absolute URL in its normalised (WHATWG) form, or null: pydantic's URL types parse the same way. */
+function parseUrl(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return new URL(value).href;
+  } catch {
+    return null;
+  }
+}
+
+class SchemaValidator {
+  readonly errors: SchemaError[] = [];
+
+  private fail(loc: Loc, type: string, msg: string): undefined {
+    this.errors.push({ loc: loc.join('.'), type, msg });
+    return undefined;
+  }
+
+  /** Checks `value` against `type`; returns its normalised form (undefined after an error). */
+  value(type: FieldType, value: unknown, loc: Loc): unknown {
+    if (typeof type === 'object') {
+      if ('enum' in type) {
+        if (typeof value === 'string' && type.enum.includes(value)) return value;
+        const choices = type.enum.map((v) => `'${v}'`);
+        const expected = `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+        return this.fail(loc, 'enum', `Input should be ${expected}`);
+      }
+      if ('list' in type) {
+        if (!Array.isArray(value)) return this.fail(loc, 'list_type', 'Input should be a valid list');
+        return value.map((item, index) => this.value(type.list, item, [...loc, index]));
+      }
+      if (!isPlainObject(value)) return this.fail(loc, 'model_type', 'Input should be a valid dictionary');
+      return this.object(type.model, value, loc);
+    }
+    switch (type) {
+      case 'str':
+        return typeof value === 'string' ? value : this.fail(loc, 'string_type', 'Input should be a valid string');
+      case 'bool':
+        if (typeof value === 'boolean') return value;
+        if (value === 0 || value === 1) return value === 1;
+        if (typeof value === 'string' && TRUE_WORDS.has(value.toLowerCase())) return true;
+        if (typeof value === 'string' && FALSE_WORDS.has(value.toLowerCase())) return false;
+        return this.fail(loc, 'bool_parsing', 'Input should be a valid boolean');
+      case 'int':
+        if (typeof value === 'string' && DECIMAL.test(value)) return Number(value.trim());
+        return this.value('strict_int', value, loc);
+      case 'strict_int':
+        return typeof value === 'number' && Number.isInteger(value)
+          ? value
+          : this.fail(loc, 'int_type', 'Input should be a valid integer');
+      case 'url':
+        return parseUrl(value) ?? this.fail(loc, 'url_parsing', 'Input should be a valid absolute URL');
+      case 'http_url':
+        return isAbsoluteHttpUrl(value)
+          ? normaliseArtifactUrl(value)
+          : this.fail(loc, 'url_parsing', 'Input should be a valid absolute http or https URL');
+      case 'object_id':
+        // Stored as a BSON ObjectId by the normalising mode (contract §7.8 step 5); its toJSON()
+        // gives back the 24-hex string wherever the value is serialised as JSON.
+        return isObjectIdString(value) ? new ObjectId(value) : this.fail(loc, 'object_id', 'Invalid ObjectId');
+      case 'dict':
+        return isPlainObject(value) ? value : this.fail(loc, 'dict_type', 'Input should be a valid dictionary');
+    }
+  }
+
+  /** Validates the schema's fields of `value`; returns them alone, in schema order, with defaults. */
+  object(schema: Schema, value: Record<string, unknown>, loc: Loc): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, field] of Object.entries(schema)) {
+      const fieldLoc = [...loc, name];
+      const given = Object.hasOwn(value, name) ? value[name] : undefined;
+      if (given === undefined) {
+        if (field.required) this.fail(fieldLoc, 'missing', 'Field required');
+        out[name] = field.default ?? null;
+      } else if (given === null && !field.required) {
+        out[name] = null;
+      } else {
+        out[name] = this.value(field.type, given, fieldLoc);
+      }
+    }
+    return out;
+  }
+}
+
+/** The artifact URL as pydantic's AnyHttpUrl stores it: a bare host gains a trailing `/` (contract §6.1). */
+export function normaliseArtifactUrl(url: string): string {
+  return new URL(url).href;
+}
+
+function pythonRepr(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Python's truthiness, which decides whether KernelCI converts a version number at all. */
+function isTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (isPlainObject(value)) return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+function toPythonInt(value: unknown): number {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value.trim());
+  throw new BadRequestError(invalidIntMessage(pythonRepr(value)));
+}
+
+/**
+ * Kernel-version coercion of POST, PUT and PATCH (contract §6.3): when
+ * `data.kernel_revision.version` is an object, its truthy `version`, `patchlevel` and `sublevel`
+ * become integers (`"6"` → 6, `6.7` → 6). Returns a new object, leaving `data` untouched; data
+ * without a version object is returned as is. 400 `invalid literal for int() …` otherwise.
+ */
+export function coerceKernelVersion<T>(data: T): T {
+  if (!isPlainObject(data) || !isPlainObject(data.kernel_revision)) return data;
+  const version = data.kernel_revision.version;
+  if (!isPlainObject(version)) return data;
+  const coerced = { ...version };
+  for (const key of ['version', 'patchlevel', 'sublevel']) {
+    if (isTruthy(coerced[key])) coerced[key] = toPythonInt(coerced[key]);
+  }
+  return { ...data, kernel_revision: { ...data.kernel_revision, version: coerced } };
+}
+
+function report(model: string, errors: SchemaError[]): string {
+  const title = `${errors.length} validation error${errors.length > 1 ? 's' : ''} for ${model}`;
+  return [title, ...errors.map((e) => `${e.loc}\n  ${e.msg} [type=${e.type}]`)].join('\n');
+}
+
+/** True for the kinds that may be written (contract §6.3); `node` and unknown kinds are refused. */
+export function isNodeKind(kind: string): kind is NodeKind {
+  return Object.hasOwn(KINDS, kind);
+}
+
+/**
+ * Validates a node as the model of its kind (contract §6.3): 400 `Unsupported node kind: <kind>`,
+ * or 400 with a pydantic-style report listing every error in `artifacts` (contract §7.7: an invalid
+ * artifact URL reaching this far is a 400) and `data`.
+ *
+ * Returns the node's data: as given in `generic` mode (POST, PUT, PATCH store data as sent,
+ * contract §6.4); in `normalise` mode (hierarchy submissions, contract §7.8 step 5) re-serialised
+ * through the schema: unknown keys dropped, absent fields null or their default, URLs normalised,
+ * ObjectId fields as BSON ObjectIds; `process` data as given.
+ */
+export function validateNodeKind(
+  node: { kind: string; data: unknown; artifacts?: unknown },
+  mode: 'generic' | 'normalise',
+): Record<string, unknown> | null {
+  if (!isNodeKind(node.kind)) throw new BadRequestError(`Unsupported node kind: ${node.kind}`);
+  const { model, data: schema } = KINDS[node.kind];
+  const validator = new SchemaValidator();
+  if (isPlainObject(node.artifacts)) {
+    for (const [name, url] of Object.entries(node.artifacts)) validator.value('http_url', url, ['artifacts', name]);
+  } else if (node.artifacts !== null && node.artifacts !== undefined) {
+    validator.value('dict', node.artifacts, ['artifacts']);
+  }
+  let normalised: unknown = node.data;
+  if (schema) {
+    normalised = isPlainObject(node.data)
+      ? validator.object(schema, node.data, ['data'])
+      : validator.value('dict', node.data, ['data']);
+  } else if (!isPlainObject(node.data) && node.data !== null) {
+    validator.value('dict', node.data, ['data']);
+  }
+  if (validator.errors.length > 0) throw new BadRequestError(report(model, validator.errors));
+  return (mode === 'normalise' ? normalised : node.data) as Record<string, unknown> | null;
+}

@@ -1,0 +1,17 @@
+/**
+ * Versioned schema migrations for the PostgreSQL adapter (PGlite and servers run the same SQL).
+ * Applied in order at start, each in its own transaction, recorded in `maestro_migration`; a
+ * migration that is already recorded is skipped, so start-up is idempotent and safe to race
+ * (an advisory lock serialises replicas). Never edit a released migration: add a new one.
+ */
+import { m0001Nodes } from './0001-nodes';
+import { m0002Users } from './0002-users';
+import { m0003Leases } from './0003-leases';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases];

@@ -1,0 +1,159 @@
+/**
+ * The one seam between the PostgreSQL adapter and its two engines: PGlite (PostgreSQL compiled to
+ * WASM, in process, the zero-set-up default) and a PostgreSQL server through `pg`. Both run the same
+ * SQL; everything above this file is engine-agnostic.
+ */
+import type { Pool, PoolClient } from 'pg';
+
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface SqlExecutor {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlClient extends SqlExecutor {
+  /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  readonly engine: 'pglite' | 'postgres';
+}
+
+/** PostgreSQL error codes the adapter maps to domain outcomes. */
+export const PG_UNIQUE_VIOLATION = '23505';
+export const PG_INVALID_REGEX = '2201B';
+export const PG_QUERY_CANCELED = '57014';
+
+export function pgErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The part of PGlite's interface the adapter uses (its own types differ between its ESM and CJS builds). */
+interface PgliteExecutor {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+}
+interface PgliteDatabase extends PgliteExecutor {
+  transaction<T>(work: (tx: PgliteExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class PgliteSqlClient implements SqlClient {
+  readonly engine = 'pglite' as const;
+  /**
+   * PGlite runs one statement at a time on one connection, so a transaction must not interleave with
+   * other queries: every call is queued behind the running one.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: PgliteDatabase) {}
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
+    return this.serial(async () => toResult<T>(await this.db.query<T>(sql, params)));
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.serial(() =>
+      this.db.transaction(async (tx: PgliteExecutor) =>
+        work({
+          query: async <R>(sql: string, params: unknown[] = []) => toResult<R>(await tx.query<R>(sql, params)),
+          exec: async (sql: string) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    );
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.serial(async () => {
+      await this.db.exec(sql);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.serial(() => this.db.close());
+  }
+}
+
+function toResult<T>(result: { rows: T[]; affectedRows?: number }): SqlResult<T> {
+  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+}
+
+export class PgPoolSqlClient implements SqlClient {
+  readonly engine = 'postgres' as const;
+
+  constructor(private readonly pool: Pool) {}
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
+    const result = await this.pool.query(sql, params);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        query: async <R>(sql: string, params: unknown[] = []) => {
+          const r = await client.query(sql, params);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+        },
+        exec: async (sql: string) => {
+          await client.query(sql);
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Opens the engine named by the configuration. `pg` and PGlite are loaded only when used. */
+export async function openSqlClient(
+  target: { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string },
+  options: { schema?: string } = {},
+): Promise<SqlClient> {
+  if (target.kind === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+    await db.waitReady;
+    return new PgliteSqlClient(db as unknown as PgliteDatabase);
+  }
+  const pg = await import('pg');
+  // int8 (counts, sequence numbers, retry counters) as numbers: our values stay far below 2^53.
+  pg.types.setTypeParser(20, (value: string) => Number(value));
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
+  await pool.query('SELECT 1');
+  return new PgPoolSqlClient(pool);
+}

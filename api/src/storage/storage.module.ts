@@ -1,0 +1,29 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { STORAGE, type Storage } from './ports';
+import { PostgresStorage } from './postgres/postgres.storage';
+
+/** Opens the adapter named by DATABASE_URL once, at start; features only ever see the port. */
+export async function openStorage(config: AppConfig): Promise<Storage> {
+  const { database } = config;
+  if (database.kind === 'mongo') {
+    throw new Error('DATABASE_URL: the MongoDB adapter is not available in this build yet; use pglite:<folder>, pglite:memory or postgres://…');
+  }
+  return PostgresStorage.open(database);
+}
+
+@Global()
+@Module({
+  providers: [{ provide: STORAGE, inject: [APP_CONFIG], useFactory: openStorage }],
+  exports: [STORAGE],
+})
+export class StorageModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.storage.close();
+    this.logger.log('Storage closed');
+  }
+}

@@ -1,0 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class RootDto {
+  /** Always `KernelCI API`. */
+  @ApiProperty({ example: 'KernelCI API' })
+  message!: string;
+}

@@ -1,0 +1,58 @@
+// Lint: typescript-eslint's recommended rules, no focused tests, and the import directions of
+// docs/architecture.md (api/ never imports sdk/; only storage adapters import database drivers;
+// the SDK core uses no Node-only API). Generated code is not linted.
+import jest from 'eslint-plugin-jest';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-typecheck/**', 'sdk/src/generated/**', 'openapi/**', 'data/**', 'var/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.test-d.ts'],
+    plugins: { jest },
+    rules: { 'jest/no-focused-tests': 'error', 'jest/no-disabled-tests': 'warn' },
+  },
+  {
+    files: ['api/src/**/*.ts'],
+    ignores: ['api/src/storage/postgres/**', 'api/src/storage/mongo/**', 'api/src/storage/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['pg', '@electric-sql/pglite', 'mongoose', '@nestjs/mongoose', 'mongodb'], message: 'Only storage adapters talk to a database driver: go through the storage port.' },
+            { group: ['**/sdk/**', '@maestro-ci/sdk'], message: 'api/ never imports the SDK: the OpenAPI document is the only thing that crosses.' },
+            { group: ['**/storage/postgres/**', '**/storage/mongo/**'], message: 'Features depend on storage ports, never on adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/storage/storage.module.ts', 'api/src/storage/contract/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['sdk/src/**/*.ts'],
+    ignores: ['sdk/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'buffer'], message: 'The SDK core runs in browsers too: no Node-only API.' }, { group: ['**/api/**'], message: 'The SDK never imports the API.' }] }],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'The SDK core runs in browsers too.' }],
+    },
+  },
+);

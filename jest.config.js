@@ -1,0 +1,10 @@
+// `npm test`: unit tests and storage contract suites. Needs no server (PGlite, in-process notifier);
+// suites that need PostgreSQL, Redis or MongoDB run when DATABASE_URL / REDIS_URL / MONGODB_URI are
+// set and print why they were skipped otherwise.
+const base = require('./jest.base.js');
+module.exports = {
+  projects: [
+    { ...base, displayName: 'api', rootDir: '<rootDir>/api', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...base, displayName: 'sdk', rootDir: '<rootDir>/sdk', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+  ],
+};
