@@ -39,7 +39,7 @@ export function assertResponseMatchesSpec(method: string, url: string, status: n
   const path = apiPath(url);
   if (path === null || UNDOCUMENTED.some((re) => re.test(path))) return;
   if (status === 307) return; // trailing-slash redirect: the target is checked when followed
-  const template = matchTemplate(path);
+  const template = matchTemplate(path, method);
   if (!template) {
     if (status === 404 && (body as { detail?: unknown } | undefined)?.detail === 'Not Found') return; // unknown route
     throw new ContractViolation(`${method} ${path}: no such path in openapi.json (answered ${status})`);
@@ -59,9 +59,15 @@ export function assertResponseMatchesSpec(method: string, url: string, status: n
   }
 }
 
-function matchTemplate(path: string): string | undefined {
-  const exact = templates.find((t) => t.template === path);
-  return (exact ?? templates.find((t) => t.pattern.test(path)))?.template;
+/**
+ * The template the router would pick: an exact path first, then a parametric one. A static path
+ * without the method (`GET /user/me`, where only PATCH is static) falls through to the parametric
+ * route that answers it (`GET /user/{user_id}`).
+ */
+function matchTemplate(path: string, method: string): string | undefined {
+  const candidates = [...templates.filter((t) => t.template === path), ...templates.filter((t) => t.template !== path && t.pattern.test(path))];
+  const withMethod = candidates.find((t) => document.paths[t.template][method.toLowerCase()]);
+  return (withMethod ?? candidates[0])?.template;
 }
 
 /** A fetch that validates every JSON response before handing it back. */
