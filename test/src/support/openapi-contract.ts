@@ -26,7 +26,8 @@ const templates = Object.keys(document.paths).map((template) => ({
 const UNDOCUMENTED = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
 
 function apiPath(url: string): string | null {
-  const { pathname } = new URL(url);
+  // Runs of slashes reach the same route (contract §2.1 rule 5).
+  const pathname = new URL(url).pathname.replace(/\/{2,}/g, '/');
   const match = /^\/(latest|v0)(\/.*)?$/.exec(pathname);
   if (!match) return null;
   return match[2] ?? '/';
@@ -78,7 +79,7 @@ export function contractCheckedFetch(inner: typeof fetch = fetch): typeof fetch 
     const type = response.headers.get('content-type') ?? '';
     const text = await response.clone().text();
     let body: unknown = text;
-    if (type.includes('application/json')) body = text === '' ? undefined : JSON.parse(text);
+    if (type.includes('application/json') || text === '') body = text === '' ? undefined : JSON.parse(text);
     assertResponseMatchesSpec(request.method, request.url, response.status, body);
     return response;
   };
