@@ -23,7 +23,10 @@ export interface TestServer {
   fetch: typeof fetch;
   /** Raw HTTP with JSON parsing; paths are joined to the origin as given (no prefix added). */
   http(method: string, path: string, init?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
-  /** The JSON log lines written so far (only with `captureLogs`; empty otherwise). */
+  /**
+   * The JSON log lines written so far (only with `captureLogs`; empty otherwise). Nest's Logger is
+   * process-wide and follows the app created last: start no other server while reading these.
+   */
   logs(): string[];
   close(): Promise<void>;
 }
