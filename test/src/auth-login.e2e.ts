@@ -3,8 +3,17 @@
  * Appendix B items 15–25 and 19a).
  */
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { hash as bcryptHash } from 'bcryptjs';
 import { startServer, type TestServer } from './support/api-server';
 import { adminToken, type Account, createAccount, form, FORM, login } from './support/accounts';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PostgresStorage } = require(resolve(__dirname, '../../api/dist/storage/postgres/postgres.storage.js')) as {
+  PostgresStorage: { open(target: unknown): Promise<{ users: { findById(id: string): Promise<{ hashedPassword: string } | null>; update(u: unknown): Promise<void> }; close(): Promise<void> }> };
+};
 
 const SECRET = 'e2e-secret';
 const UNIFIED = 'e2e-unified-secret';
@@ -192,4 +201,63 @@ describe('login and access tokens (e2e)', () => {
     expect((await server.http('GET', '/whoami', { token: admin })).status).toBe(200);
     expect((await server.http('GET', '/latest//whoami', { token: admin })).status).toBe(200);
   });
+});
+
+describe('OpenAPI security (e2e)', () => {
+  it('declares one bearer scheme (JWT or API token) and requires it on every authenticated operation', async () => {
+    const server = await startServer();
+    try {
+      const doc = (await server.http('GET', '/latest/openapi.json')).body as {
+        components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+        paths: Record<string, Record<string, { security?: Record<string, string[]>[]; responses: Record<string, unknown> }>>;
+      };
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      const operations = Object.values(doc.paths).flatMap((item) => Object.values(item));
+      const secured = operations.filter((op) => op.responses['401']);
+      expect(secured.length).toBeGreaterThan(15);
+      for (const op of secured) expect(op.security).toEqual([{ bearer: [] }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('legacy bcrypt hashes (e2e, item 23)', () => {
+  it('logs in a user stored with a bcrypt hash and replaces the hash with argon2id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-bcrypt-'));
+    const database = { kind: 'pglite', dataDir: dir };
+    try {
+      const first = await startServer({ DATABASE_URL: `pglite:${dir}` });
+      let userId: string;
+      try {
+        userId = (await createAccount(first, await adminToken(first), { username: 'legacy' })).id;
+      } finally {
+        await first.close();
+      }
+      // The only step outside HTTP: write a hash as an older deployment would have stored it.
+      let storage = await PostgresStorage.open(database);
+      const user = (await storage.users.findById(userId))!;
+      await storage.users.update({ ...user, hashedPassword: await bcryptHash('legacy-password', 10) });
+      await storage.close();
+
+      const second = await startServer({ DATABASE_URL: `pglite:${dir}` });
+      try {
+        expect((await login(second, 'legacy', 'wrong')).status).toBe(400);
+        expect((await login(second, 'legacy', 'legacy-password')).status).toBe(200);
+      } finally {
+        await second.close();
+      }
+      storage = await PostgresStorage.open(database);
+      expect((await storage.users.findById(userId))!.hashedPassword).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/);
+      await storage.close();
+      const third = await startServer({ DATABASE_URL: `pglite:${dir}` });
+      try {
+        expect((await login(third, 'legacy', 'legacy-password')).status).toBe(200);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -45,7 +45,13 @@ export async function startServer(env: Record<string, string> = {}, options: { c
     config,
     options.captureLogs ? { logDestination: { write: (line: string) => void lines.push(line) } } : { logger: false },
   );
-  await app.listen({ port: 0, host: '127.0.0.1' } as never);
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' } as never);
+  } catch (error) {
+    // A failed start-up (e.g. bootstrap refusing to run) must not leave the database pool open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const checked = contractCheckedFetch();
