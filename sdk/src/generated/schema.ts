@@ -1081,8 +1081,8 @@ export interface components {
             detail: components["schemas"]["ValidationIssueDto"][];
         };
         ValidationIssueDto: {
-            /** @description The offending value */
-            input?: Record<string, never> | null;
+            /** @description The offending value (any JSON type) */
+            input?: (string | number | boolean | Record<string, never> | unknown[]) | null;
             /**
              * @description Where: `body`, `query`, `path` or `header`, then the field path.
              * @example [
