@@ -19,8 +19,12 @@ import { createRootLogger, PinoNestLogger } from './system/pino-logger';
 
 const UNSUPPORTED_VERSION = Symbol('unsupportedVersion');
 
-export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const rootLogger = createRootLogger(options.logger === false ? 'silent' : config.logLevel);
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: boolean; logDestination?: { write(line: string): void } } = {},
+): Promise<NestFastifyApplication> {
+  // `logDestination` lets tests read the log (e.g. to prove no secret is ever written).
+  const rootLogger = createRootLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
     bodyLimit: config.maxRequestBodyBytes,

@@ -1,8 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
-import { AuthService } from './auth/auth.service';
-import { LoginController } from './auth/login.controller';
+import { AuthModule } from './auth/auth.module';
 import { KernelCiExceptionFilter } from './common/http/exception.filter';
 import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
@@ -36,10 +35,9 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule],
-      controllers: [SystemController, LoginController, NodesController],
+      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule],
+      controllers: [SystemController, NodesController],
       providers: [
-        AuthService,
         UsersBootstrapService,
         NodesService,
         { provide: APP_GUARD, useClass: AuthGuard },

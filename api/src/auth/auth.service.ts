@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { BadRequestError } from '../common/errors/domain-errors';
 import { STORAGE, type Storage, type UserRecord } from '../storage/ports';
+import { hashApiToken, looksLikeApiToken } from './api-tokens';
 import { issueAccessToken, verifyAccessToken } from './jwt-tokens';
+import { LoginRateLimiter } from './login-rate-limiter';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './passwords';
 
 /** Extracts the token of `Authorization: Bearer <token>`; the scheme is case-insensitive (contract §2.3). */
@@ -11,40 +13,83 @@ export function bearerToken(header: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
+/** §4.4: `last_used` is written at most once a minute, so a busy token costs no write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 @Injectable()
 export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
+    private readonly rateLimiter: LoginRateLimiter,
   ) {}
 
-  /** The active user behind an Authorization header, or null for any kind of failure. */
-  async authenticate(header: string | undefined): Promise<UserRecord | null> {
+  /**
+   * The active user behind an Authorization header, or null for any kind of failure: an access JWT
+   * (§4.2.1) or a Maestro API token (§4.2.2) that is neither revoked nor expired.
+   */
+  async authenticate(header: string | undefined, now = new Date()): Promise<UserRecord | null> {
     const token = bearerToken(header);
     if (!token) return null;
-    const claims = verifyAccessToken(token, { secretKey: this.config.secretKey, unifiedSecret: this.config.unifiedSecret ?? undefined });
-    if (!claims) return null;
-    const user = await this.storage.users.findById(claims.sub);
+    const userId = looksLikeApiToken(token) ? await this.apiTokenOwner(token, now) : this.accessTokenSubject(token);
+    if (!userId) return null;
+    const user = await this.storage.users.findById(userId);
     return user && user.isActive ? user : null;
   }
 
-  /** Form login by username (contract §4.3). */
-  async login(username: string, password: string): Promise<{ access_token: string; token_type: 'bearer' }> {
+  private accessTokenSubject(token: string): string | null {
+    return verifyAccessToken(token, { secretKey: this.config.secretKey, unifiedSecret: this.config.unifiedSecret })?.sub ?? null;
+  }
+
+  private async apiTokenOwner(token: string, now: Date): Promise<string | null> {
+    const record = await this.storage.apiTokens.findByHash(hashApiToken(token));
+    if (!record || record.revokedAt !== null) return null;
+    if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) return null;
+    await this.storage.apiTokens.touch(record.id, now, LAST_USED_RESOLUTION_MS);
+    return record.userId;
+  }
+
+  /**
+   * The user when `username`/`password` are right and the user is active; otherwise counts a
+   * failure for the rate limit (§4.9) and throws 400 `LOGIN_BAD_CREDENTIALS`.
+   */
+  private async checkCredentials(username: string, password: string, address: string): Promise<UserRecord> {
     const user = await this.storage.users.findByUsername(username);
     if (!user) {
-      await verifyDummyPassword();
-      throw new BadRequestError('LOGIN_BAD_CREDENTIALS');
+      await verifyDummyPassword(); // same time as a wrong password (§4.3)
+    } else {
+      const check = await verifyPassword(password, user.hashedPassword);
+      if (check.ok && user.isActive) {
+        await this.rateLimiter.recordSuccess(username);
+        if (check.needsRehash) {
+          // Upgrade legacy bcrypt hashes to argon2id once the password is known (contract §4.1).
+          const upgraded = { ...user, hashedPassword: await hashPassword(password) };
+          await this.storage.users.update(upgraded);
+          return upgraded;
+        }
+        return user;
+      }
     }
-    const check = await verifyPassword(password, user.hashedPassword);
-    if (!check.ok || !user.isActive) throw new BadRequestError('LOGIN_BAD_CREDENTIALS');
+    await this.rateLimiter.recordFailure(username, address);
+    throw new BadRequestError('LOGIN_BAD_CREDENTIALS');
+  }
+
+  /** Form login by username (contract §4.3). */
+  async login(username: string, password: string, address: string): Promise<{ access_token: string; token_type: 'bearer' }> {
+    const user = await this.checkCredentials(username, password, address);
     if (!user.isVerified) throw new BadRequestError('LOGIN_USER_NOT_VERIFIED');
-    if (check.needsRehash) {
-      // Upgrade legacy bcrypt hashes to argon2id on a successful login (contract §4.1).
-      await this.storage.users.update({ ...user, hashedPassword: await hashPassword(password) });
-    }
     return {
       access_token: issueAccessToken(user.id, this.config.secretKey, this.config.accessTokenExpireSeconds),
       token_type: 'bearer',
     };
+  }
+
+  /** `POST /user/update-password` (§4.3): credentials in the form, verification not required. */
+  async updatePassword(username: string, password: string, newPassword: string | undefined, address: string): Promise<null> {
+    const user = await this.checkCredentials(username, password, address);
+    if (newPassword !== undefined) {
+      await this.storage.users.update({ ...user, hashedPassword: await hashPassword(newPassword) });
+    }
+    return null;
   }
 }

@@ -92,6 +92,21 @@ export interface NodeRepository {
   count(filter: NodeFilter): Promise<number>;
 }
 
+/**
+ * One exact-match condition of `GET /users` / `GET /user-groups` (contract §4.3, §5): a field of the
+ * stored document (`username`, `groups.name`, `is_superuser`, …) and a string or boolean. A field the
+ * adapter does not know, or a value of the wrong type, matches nothing (as in MongoDB).
+ */
+export interface ExactMatch {
+  field: string;
+  value: string | boolean;
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
 export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   findByUsername(username: string): Promise<UserRecord | null>;
@@ -99,14 +114,79 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   /** @throws DuplicateKeyError when the username or (case-insensitively) the email is taken. */
   insert(user: UserRecord): Promise<void>;
+  /** @throws DuplicateKeyError when the new username or email is taken. */
   update(user: UserRecord): Promise<void>;
   hasSuperuser(): Promise<boolean>;
+  /** Matching users in natural (insertion) order. */
+  list(filter: ExactMatch[], page: PageRequest): Promise<UserRecord[]>;
+  count(filter: ExactMatch[]): Promise<number>;
+  /** False when no user has that id. */
+  delete(id: string): Promise<boolean>;
+  /** True when any user carries a group of that name (contract §5: such a group cannot be deleted). */
+  anyInGroup(groupName: string): Promise<boolean>;
 }
 
 export interface GroupRepository {
+  findById(id: string): Promise<GroupRecord | null>;
   findByName(name: string): Promise<GroupRecord | null>;
   /** @throws DuplicateKeyError when the name is taken. */
   insert(group: GroupRecord): Promise<void>;
+  /** Matching groups in natural (insertion) order; fields `id` and `name`. */
+  list(filter: ExactMatch[], page: PageRequest): Promise<GroupRecord[]>;
+  count(filter: ExactMatch[]): Promise<number>;
+  /** False when no group has that id. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** An API token as stored (contract §4.2.2, §11.1 `maestro_apitoken`): never the plaintext. */
+export interface ApiTokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  /** `mst_` and the next 4 characters, shown in listings. */
+  prefix: string;
+  /** SHA-256 hex of the plaintext. */
+  tokenHash: string;
+  created: Date;
+  expiresAt: Date | null;
+  lastUsed: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface ApiTokenRepository {
+  /** @throws DuplicateKeyError when the hash is taken (never in practice: 256 random bits). */
+  insert(token: ApiTokenRecord): Promise<void>;
+  findByHash(tokenHash: string): Promise<ApiTokenRecord | null>;
+  /** The user's tokens, newest first, revoked ones included. */
+  listByUser(userId: string): Promise<ApiTokenRecord[]>;
+  /** Sets `revokedAt` unless already set; false when the user has no token with that id. */
+  revoke(userId: string, id: string, at: Date): Promise<boolean>;
+  /** Records a use unless one was recorded less than `minIntervalMs` before `at` (§4.4: once a minute). */
+  touch(id: string, at: Date, minIntervalMs: number): Promise<void>;
+  deleteByUser(userId: string): Promise<void>;
+  /** Removes tokens revoked or expired before `before` (§11.1: kept 30 days). */
+  purge(before: Date): Promise<number>;
+}
+
+/** A failure counter of the login rate limit (contract §4.9, §11.1 `maestro_ratelimit`). */
+export interface RateLimitRecord {
+  key: string;
+  count: number;
+  windowStart: Date;
+  expires: Date;
+}
+
+export interface RateLimitRepository {
+  /** The counters among `keys` whose window has not ended at `now`. */
+  active(keys: string[], now: Date): Promise<RateLimitRecord[]>;
+  /**
+   * Counts one failure atomically: starts a window [now, now + windowMs) with count 1 when the key
+   * has none or its window ended, else increments the count. Safe under concurrent replicas.
+   */
+  hit(key: string, windowMs: number, now: Date): Promise<RateLimitRecord>;
+  clear(key: string): Promise<void>;
+  /** Deletes counters whose window ended before `now`. */
+  purgeExpired(now: Date): Promise<number>;
 }
 
 /** Leases for background jobs that run on one replica at a time (contract §1). */
@@ -122,6 +202,8 @@ export interface Repositories {
   users: UserRepository;
   groups: GroupRepository;
   leases: LeaseRepository;
+  apiTokens: ApiTokenRepository;
+  rateLimits: RateLimitRepository;
 }
 
 /** The storage port: repositories plus a unit of work that spans them (node write + event append). */

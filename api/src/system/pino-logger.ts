@@ -1,16 +1,17 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/config';
 
 /** One JSON-lines logger for Fastify's request logs and Nest's own messages. */
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'maestro-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Credentials never reach the log, whatever a request carries.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.access_token'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Adapts pino to Nest's LoggerService: `context` becomes a field, objects are merged. */

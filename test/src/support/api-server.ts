@@ -9,7 +9,9 @@ import { contractCheckedFetch } from './openapi-contract';
 
 const dist = resolve(__dirname, '../../../api/dist');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createApp } = require(`${dist}/app.factory.js`) as { createApp: (config: unknown, options?: { logger?: boolean }) => Promise<INestApplication> };
+const { createApp } = require(`${dist}/app.factory.js`) as {
+  createApp: (config: unknown, options?: { logger?: boolean; logDestination?: { write(line: string): void } }) => Promise<INestApplication>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { loadConfig } = require(`${dist}/config/config.js`) as { loadConfig: (env: Record<string, string>) => unknown };
 
@@ -21,20 +23,35 @@ export interface TestServer {
   fetch: typeof fetch;
   /** Raw HTTP with JSON parsing; paths are joined to the origin as given (no prefix added). */
   http(method: string, path: string, init?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
+  /**
+   * The JSON log lines written so far (only with `captureLogs`; empty otherwise). Nest's Logger is
+   * process-wide and follows the app created last: start no other server while reading these.
+   */
+  logs(): string[];
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, options: { captureLogs?: boolean } = {}): Promise<TestServer> {
   const config = loadConfig({
     DATABASE_URL: 'pglite:memory',
     SECRET_KEY: 'e2e-secret',
     KCI_INITIAL_PASSWORD: ADMIN_PASSWORD,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.captureLogs ? 'debug' : 'silent',
     LIFECYCLE_ENABLED: 'false',
     ...env,
   });
-  const app = await createApp(config, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' } as never);
+  const lines: string[] = [];
+  const app = await createApp(
+    config,
+    options.captureLogs ? { logDestination: { write: (line: string) => void lines.push(line) } } : { logger: false },
+  );
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' } as never);
+  } catch (error) {
+    // A failed start-up (e.g. bootstrap refusing to run) must not leave the database pool open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const checked = contractCheckedFetch();
@@ -54,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
       return { status: response.status, headers: response.headers, text, body: isJson && text !== '' ? JSON.parse(text) : text };
     },
+    logs: () => [...lines],
     close: () => app.close(),
   };
 }

@@ -26,7 +26,8 @@ const templates = Object.keys(document.paths).map((template) => ({
 const UNDOCUMENTED = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
 
 function apiPath(url: string): string | null {
-  const { pathname } = new URL(url);
+  // Runs of slashes reach the same route (contract §2.1 rule 5).
+  const pathname = new URL(url).pathname.replace(/\/{2,}/g, '/');
   const match = /^\/(latest|v0)(\/.*)?$/.exec(pathname);
   if (!match) return null;
   return match[2] ?? '/';
@@ -39,7 +40,7 @@ export function assertResponseMatchesSpec(method: string, url: string, status: n
   const path = apiPath(url);
   if (path === null || UNDOCUMENTED.some((re) => re.test(path))) return;
   if (status === 307) return; // trailing-slash redirect: the target is checked when followed
-  const template = matchTemplate(path);
+  const template = matchTemplate(path, method);
   if (!template) {
     if (status === 404 && (body as { detail?: unknown } | undefined)?.detail === 'Not Found') return; // unknown route
     throw new ContractViolation(`${method} ${path}: no such path in openapi.json (answered ${status})`);
@@ -59,9 +60,15 @@ export function assertResponseMatchesSpec(method: string, url: string, status: n
   }
 }
 
-function matchTemplate(path: string): string | undefined {
-  const exact = templates.find((t) => t.template === path);
-  return (exact ?? templates.find((t) => t.pattern.test(path)))?.template;
+/**
+ * The template the router would pick: an exact path first, then a parametric one. A static path
+ * without the method (`GET /user/me`, where only PATCH is static) falls through to the parametric
+ * route that answers it (`GET /user/{user_id}`).
+ */
+function matchTemplate(path: string, method: string): string | undefined {
+  const candidates = [...templates.filter((t) => t.template === path), ...templates.filter((t) => t.template !== path && t.pattern.test(path))];
+  const withMethod = candidates.find((t) => document.paths[t.template][method.toLowerCase()]);
+  return (withMethod ?? candidates[0])?.template;
 }
 
 /** A fetch that validates every JSON response before handing it back. */
@@ -72,7 +79,7 @@ export function contractCheckedFetch(inner: typeof fetch = fetch): typeof fetch 
     const type = response.headers.get('content-type') ?? '';
     const text = await response.clone().text();
     let body: unknown = text;
-    if (type.includes('application/json')) body = text === '' ? undefined : JSON.parse(text);
+    if (type.includes('application/json') || text === '') body = text === '' ? undefined : JSON.parse(text);
     assertResponseMatchesSpec(request.method, request.url, response.status, body);
     return response;
   };

@@ -42,3 +42,19 @@ export class AccessTokenDto {
   @ApiProperty({ enum: ['bearer'] })
   token_type!: 'bearer';
 }
+
+/** Form of `POST /user/update-password` (contract §4.3). */
+export class UpdatePasswordFormDto {
+  /** The account's username. */
+  @IsString()
+  username!: string;
+
+  /** The current password. */
+  @IsString()
+  password!: string;
+
+  /** The new password; when absent nothing changes (the credentials are only checked). */
+  @IsOptional()
+  @IsString()
+  new_password?: string;
+}

@@ -17,7 +17,12 @@ export class ValidationIssueDto {
   /** Human-readable message. */
   msg!: string;
   /** The offending value. */
-  @ApiProperty({ required: false, nullable: true, description: 'The offending value' })
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    description: 'The offending value (any JSON type)',
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+  })
   input?: unknown;
 }
 

@@ -6,6 +6,7 @@
 import type { NodeFilter } from '../../common/query/filter-model';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type NodeRecord, type Storage, type UserRecord } from '../ports';
+import { describeAuthStorageContract } from './auth.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -212,5 +213,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
         expect(await storage.nodes.findById(node.id)).toBeNull();
       });
     });
+
+    describeAuthStorageContract(() => storage);
   });
 }

@@ -1,4 +1,12 @@
-import { DuplicateKeyError, type GroupRecord, type GroupRepository, type UserRecord, type UserRepository } from '../ports';
+import {
+  DuplicateKeyError,
+  type ExactMatch,
+  type GroupRecord,
+  type GroupRepository,
+  type PageRequest,
+  type UserRecord,
+  type UserRepository,
+} from '../ports';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
 
 interface UserRow {
@@ -25,6 +33,51 @@ function rowToUser(row: UserRow): UserRecord {
     username: row.username,
     groups: row.groups.map((g) => ({ id: g.id, name: g.name })),
   };
+}
+
+type Column = { kind: 'text' | 'boolean'; sql: string } | { kind: 'group-member'; key: 'id' | 'name' };
+
+/** Filterable fields of the user document (contract §4.3) and how each maps to SQL. */
+const USER_FIELDS: Record<string, Column> = {
+  id: { kind: 'text', sql: 'id' },
+  username: { kind: 'text', sql: 'username' },
+  email: { kind: 'text', sql: 'email' },
+  is_active: { kind: 'boolean', sql: 'is_active' },
+  is_superuser: { kind: 'boolean', sql: 'is_superuser' },
+  is_verified: { kind: 'boolean', sql: 'is_verified' },
+  'groups.name': { kind: 'group-member', key: 'name' },
+  'groups.id': { kind: 'group-member', key: 'id' },
+  'groups._id': { kind: 'group-member', key: 'id' },
+};
+
+const GROUP_FIELDS: Record<string, Column> = {
+  id: { kind: 'text', sql: 'id' },
+  name: { kind: 'text', sql: 'name' },
+};
+
+/**
+ * WHERE clause of an exact-match filter. An unknown field or a value of the wrong type matches
+ * nothing, as the same filter does on MongoDB.
+ */
+export function exactMatchWhere(filter: ExactMatch[], fields: Record<string, Column>): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const clauses = filter.map(({ field, value }) => {
+    const column = fields[field];
+    if (!column) return 'FALSE';
+    if (column.kind === 'boolean') {
+      if (typeof value !== 'boolean') return 'FALSE';
+      params.push(value);
+      return `${column.sql} = $${params.length}`;
+    }
+    if (typeof value !== 'string') return 'FALSE';
+    if (column.kind !== 'group-member') {
+      params.push(value);
+      return `${column.sql} = $${params.length}`;
+    }
+    params.push(JSON.stringify([{ [column.key]: value }]));
+    return `groups @> $${params.length}::jsonb`;
+  });
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 async function mapDuplicate<T>(write: () => Promise<T>, key: string): Promise<T> {
@@ -84,10 +137,64 @@ export class PostgresUserRepository implements UserRepository {
     const { rows } = await this.sql.query('SELECT 1 FROM "user" WHERE is_superuser LIMIT 1');
     return rows.length > 0;
   }
+
+  async list(filter: ExactMatch[], page: PageRequest): Promise<UserRecord[]> {
+    const { where, params } = exactMatchWhere(filter, USER_FIELDS);
+    const n = params.length;
+    const { rows } = await this.sql.query<UserRow>(`${SELECT_USER} ${where} ORDER BY seq LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ]);
+    return rows.map(rowToUser);
+  }
+
+  async count(filter: ExactMatch[]): Promise<number> {
+    const { where, params } = exactMatchWhere(filter, USER_FIELDS);
+    const { rows } = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "user" ${where}`, params);
+    return Number(rows[0].n);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query('DELETE FROM "user" WHERE id = $1', [id]);
+    return rowCount > 0;
+  }
+
+  async anyInGroup(groupName: string): Promise<boolean> {
+    const { rows } = await this.sql.query('SELECT 1 FROM "user" WHERE groups @> $1::jsonb LIMIT 1', [JSON.stringify([{ name: groupName }])]);
+    return rows.length > 0;
+  }
 }
 
 export class PostgresGroupRepository implements GroupRepository {
   constructor(private readonly sql: SqlExecutor) {}
+
+  async findById(id: string): Promise<GroupRecord | null> {
+    const { rows } = await this.sql.query<GroupRecord>('SELECT id, name FROM usergroup WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  async list(filter: ExactMatch[], page: PageRequest): Promise<GroupRecord[]> {
+    const { where, params } = exactMatchWhere(filter, GROUP_FIELDS);
+    const n = params.length;
+    const { rows } = await this.sql.query<GroupRecord>(`SELECT id, name FROM usergroup ${where} ORDER BY seq LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ]);
+    return rows.map((g) => ({ id: g.id, name: g.name }));
+  }
+
+  async count(filter: ExactMatch[]): Promise<number> {
+    const { where, params } = exactMatchWhere(filter, GROUP_FIELDS);
+    const { rows } = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM usergroup ${where}`, params);
+    return Number(rows[0].n);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query('DELETE FROM usergroup WHERE id = $1', [id]);
+    return rowCount > 0;
+  }
 
   async findByName(name: string): Promise<GroupRecord | null> {
     const { rows } = await this.sql.query<GroupRecord>('SELECT id, name FROM usergroup WHERE name = $1', [name]);

@@ -1,4 +1,5 @@
 import type { Repositories, Storage } from '../ports';
+import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postgres-auth.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
@@ -11,6 +12,8 @@ function repositories(sql: SqlExecutor): Repositories {
     users: new PostgresUserRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
+    apiTokens: new PostgresApiTokenRepository(sql),
+    rateLimits: new PostgresRateLimitRepository(sql),
   };
 }
 
@@ -21,9 +24,18 @@ export class PostgresStorage implements Storage {
   readonly users;
   readonly groups;
   readonly leases;
+  readonly apiTokens;
+  readonly rateLimits;
 
   private constructor(readonly sql: SqlClient) {
-    ({ nodes: this.nodes, users: this.users, groups: this.groups, leases: this.leases } = repositories(sql));
+    ({
+      nodes: this.nodes,
+      users: this.users,
+      groups: this.groups,
+      leases: this.leases,
+      apiTokens: this.apiTokens,
+      rateLimits: this.rateLimits,
+    } = repositories(sql));
   }
 
   /** Opens the database and applies pending migrations. */

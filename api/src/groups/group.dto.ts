@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
+
+/** A user group (contract §5). */
+export class GroupDto {
+  /** ObjectId of the group. */
+  @ApiProperty({ example: '648ff894bd39930355ed16ad' })
+  id!: string;
+
+  /** Unique name; `node:edit:any`, `runtime:<R>:node-editor` and `runtime:<R>:node-admin` grant node edits. */
+  @ApiProperty({ example: 'kernelci' })
+  name!: string;
+}
+
+/** Body of `POST /user-groups`. */
+export class GroupCreateDto {
+  /** Unique group name. */
+  @IsString()
+  @ApiProperty({ example: 'runtime:lava-collabora:node-editor' })
+  name!: string;
+}
+
+/** A page of groups (contract §2.5). */
+export class GroupListDto {
+  /** The groups of this page. */
+  @ApiProperty({ type: () => [GroupDto] })
+  items!: GroupDto[];
+
+  /** Number of groups matching the filter, ignoring limit and offset. */
+  @ApiProperty({ type: 'integer', example: 1 })
+  total!: number;
+
+  /** The effective page size. */
+  @ApiProperty({ type: 'integer', example: 50 })
+  limit!: number;
+
+  /** The effective offset. */
+  @ApiProperty({ type: 'integer', example: 0 })
+  offset!: number;
+}

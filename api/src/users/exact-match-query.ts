@@ -1,0 +1,24 @@
+import { BadRequestError } from '../common/errors/domain-errors';
+import { lastQueryValue } from '../common/pagination/pagination';
+import type { ExactMatch } from '../storage/ports';
+
+type QueryParams = Record<string, string | string[] | undefined>;
+
+/**
+ * The filters of `GET /users` and `GET /user-groups` (contract §4.3, §5): every parameter other than
+ * `limit`/`offset` is an exact match; `true`/`false` in any letter case become booleans (`requests`
+ * sends `True`/`False`); there are no `__op` operators.
+ */
+export function parseExactMatchQuery(query: QueryParams, options: { forbidden?: string } = {}): ExactMatch[] {
+  const filter: ExactMatch[] = [];
+  for (const [field, raw] of Object.entries(query)) {
+    if (field === 'limit' || field === 'offset') continue;
+    // §4.3, §13.14: filtering on the hash would let any user probe other users' hashes.
+    if (options.forbidden && field.startsWith(options.forbidden)) throw new BadRequestError(`Invalid filter field: ${options.forbidden}`);
+    const value = lastQueryValue(raw);
+    if (value === undefined) continue;
+    const lowered = value.toLowerCase();
+    filter.push({ field, value: lowered === 'true' ? true : lowered === 'false' ? false : value });
+  }
+  return filter;
+}
