@@ -71,14 +71,17 @@ export class MongoContext {
   }
 
   /** Checks a document against the collection's schema (§11.1 field names and BSON types). */
-  validate(name: MongoCollectionName, document: Document): void {
+  async validate(name: MongoCollectionName, document: Document): Promise<void> {
     const Model = this.connection.model(name);
-    const error = new Model(document).validateSync();
-    if (error) throw new Error(`refusing to write an invalid ${name} document: ${error.message}`);
+    try {
+      await new Model(document).validate();
+    } catch (error) {
+      throw new Error(`refusing to write an invalid ${name} document: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async insert(name: MongoCollectionName, document: Document & { _id: DocumentId }): Promise<void> {
-    this.validate(name, document);
+    await this.validate(name, document);
     await mapDuplicate(name, () => this.collection<StoredDocument>(name).insertOne(document, this.session));
     const id = document._id;
     this.unit.journal?.record(() => this.collection<StoredDocument>(name).deleteOne({ _id: id }));

@@ -16,8 +16,31 @@ const SIX_HOURS_MS = 6 * 3600_000;
 
 /** The document Maestro writes: exactly the 23 fields of §6.1, `id` as `_id`, KernelCI's BSON types. */
 export function nodeToDocument(node: NodeRecord): Document & { _id: ObjectId } {
-  const { id, parent, ...fields } = node;
-  return { _id: new ObjectId(id), ...fields, parent: parent === null ? null : new ObjectId(parent) };
+  return {
+    _id: new ObjectId(node.id),
+    kind: node.kind,
+    name: node.name,
+    path: node.path,
+    group: node.group,
+    parent: node.parent === null ? null : new ObjectId(node.parent),
+    state: node.state,
+    result: node.result,
+    artifacts: node.artifacts,
+    data: node.data,
+    debug: node.debug,
+    jobfilter: node.jobfilter,
+    platform_filter: node.platform_filter,
+    created: node.created,
+    updated: node.updated,
+    timeout: node.timeout,
+    holdoff: node.holdoff,
+    owner: node.owner,
+    submitter: node.submitter,
+    treeid: node.treeid,
+    user_groups: node.user_groups,
+    processed_by_kcidb_bridge: node.processed_by_kcidb_bridge,
+    retry_counter: node.retry_counter,
+  };
 }
 
 /**

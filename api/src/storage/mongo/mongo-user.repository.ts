@@ -72,7 +72,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async update(user: UserRecord): Promise<void> {
-    this.ctx.validate('user', userToDocument(user));
+    await this.ctx.validate('user', userToDocument(user));
     await this.ctx.modify('user', { _id: new ObjectId(user.id) }, { $set: userFields(user) });
   }
 
