@@ -88,31 +88,25 @@ export class MongoContext {
   }
 
   /**
-   * Updates (or, with `upsert`, inserts) one document and answers whether one was written. In the
-   * undo journal, the pre-image is restored or the upserted document deleted.
+   * Updates (or, with `upsert`, inserts) one document and answers it as it is after the write, or
+   * null when nothing matched. In the undo journal, the pre-image is restored or the upserted
+   * document deleted.
    */
   async modify(
     name: MongoCollectionName,
     filter: Filter<StoredDocument>,
     update: UpdateFilter<StoredDocument> | Document[],
     options: { upsert?: boolean } = {},
-  ): Promise<boolean> {
+  ): Promise<StoredDocument | null> {
     const collection = this.collection<StoredDocument>(name);
-    if (!this.unit.journal) {
-      const result = await mapDuplicate(name, () => collection.updateOne(filter, update, { ...options, ...this.session }));
-      return result.matchedCount + result.upsertedCount > 0;
+    const journal = this.unit.journal;
+    const before = journal ? await collection.findOne(filter) : null;
+    const after = await mapDuplicate(name, () => collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after', ...this.session }));
+    if (journal && after) {
+      const id = after._id;
+      journal.record(() => (before ? collection.replaceOne({ _id: before._id }, before) : collection.deleteOne({ _id: id })));
     }
-    const before = await mapDuplicate(name, () =>
-      collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'before', includeResultMetadata: true }),
-    );
-    if (before.value) {
-      const image = before.value;
-      this.unit.journal.record(() => collection.replaceOne({ _id: image._id }, image));
-      return true;
-    }
-    const upserted = before.lastErrorObject?.upserted as DocumentId | undefined;
-    if (upserted !== undefined) this.unit.journal.record(() => collection.deleteOne({ _id: upserted }));
-    return upserted !== undefined;
+    return after;
   }
 
   /** Deletes matching documents; the journal re-inserts them. */

@@ -3,7 +3,8 @@
  * migration, and the start-up raise of the event sequence counter (§11.4). The decisions are the
  * pure functions of mongo-indexes.ts; this file only talks to the server.
  */
-import { Long, type Db } from 'mongodb';
+import { Long } from 'bson';
+import type { Db } from 'mongodb';
 import { describeIndex, type ExistingIndex, indexName, isPreDurableEventHistory, type IndexSpec, planIndex } from './mongo-indexes';
 
 const NAMESPACE_NOT_FOUND = 26;

@@ -6,18 +6,22 @@ export class MongoLeaseRepository implements LeaseRepository {
   constructor(private readonly ctx: MongoContext) {}
 
   /**
-   * One atomic upsert, timed by the server's clock (`$$NOW`) so replicas with skewed clocks agree:
-   * it matches the lease when it is expired or already ours; when another holder has it, the
-   * upsert collides with the existing `_id` and the duplicate key means "not acquired".
+   * One atomic upsert whose pipeline decides, timed by the server's clock (`$$NOW`, so replicas
+   * with skewed clocks agree): the lease is taken when absent, expired or already ours, and left
+   * unchanged otherwise. (`$expr` is not allowed in the query of an upsert, hence the decision in
+   * the pipeline.) Two concurrent first takers collide on `_id`: the loser sees a duplicate key.
    */
   async tryAcquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const mine = { $literal: holder };
+    const free = { $or: [{ $eq: [{ $type: '$holder' }, 'missing'] }, { $eq: ['$holder', mine] }, { $lt: ['$expires', '$$NOW'] }] };
     try {
-      return await this.ctx.modify(
+      const after = await this.ctx.modify(
         'maestro_lock',
-        { _id: name, $or: [{ holder }, { $expr: { $lt: ['$expires', '$$NOW'] } }] },
-        [{ $set: { holder, expires: { $add: ['$$NOW', ttlMs] } } }],
+        { _id: name },
+        [{ $set: { holder: { $cond: [free, mine, '$holder'] }, expires: { $cond: [free, { $add: ['$$NOW', ttlMs] }, '$expires'] } } }],
         { upsert: true },
       );
+      return after?.holder === holder;
     } catch (error) {
       if (error instanceof DuplicateKeyError) return false;
       throw error;

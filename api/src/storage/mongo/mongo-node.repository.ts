@@ -2,7 +2,8 @@
  * Nodes in KernelCI's `node` collection (contract §6.4, §11.1), and the mapping between its
  * documents and the port's NodeRecord.
  */
-import { ObjectId, type Document, type Filter, type Sort } from 'mongodb';
+import { ObjectId } from 'bson';
+import type { Document, Filter, Sort } from 'mongodb';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { isObjectIdString } from '../../common/object-id';
 import type { NodeFilter } from '../../common/query/filter-model';

@@ -3,7 +3,8 @@
  * copies `{_id, name}` of their groups; emails are unique case-insensitively through KernelCI's
  * `case_insensitive_email_index` collation.
  */
-import { ObjectId, type Document } from 'mongodb';
+import { ObjectId } from 'bson';
+import type { Document } from 'mongodb';
 import { isObjectIdString } from '../../common/object-id';
 import type { GroupRecord, GroupRepository, UserGroupRef, UserRecord, UserRepository } from '../ports';
 import type { MongoContext } from './mongo-context';
