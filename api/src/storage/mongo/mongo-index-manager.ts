@@ -10,6 +10,7 @@ import { describeIndex, type ExistingIndex, indexName, isPreDurableEventHistory,
 const NAMESPACE_NOT_FOUND = 26;
 const INDEX_OPTIONS_CONFLICT = 85;
 const INDEX_KEY_SPECS_CONFLICT = 86;
+const INDEX_NOT_FOUND = 27;
 
 const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
 
@@ -35,10 +36,12 @@ export async function ensureIndex(db: Db, spec: IndexSpec): Promise<IndexOutcome
     return { spec, action: 'created', name: indexName(spec) };
   } catch (error) {
     const code = codeOf(error);
-    if (code !== INDEX_OPTIONS_CONFLICT && code !== INDEX_KEY_SPECS_CONFLICT) throw error;
-    // Another replica may have created an equivalent index meanwhile (rule 2).
-    const again = planIndex(spec, await listIndexes(db, spec.collection));
-    if (again.action === 'reuse') return { spec, action: 'reused', name: again.name };
+    if (code === INDEX_OPTIONS_CONFLICT || code === INDEX_KEY_SPECS_CONFLICT) {
+      // Another replica may have created an equivalent index meanwhile (rule 2).
+      const again = planIndex(spec, await listIndexes(db, spec.collection));
+      if (again.action === 'reuse') return { spec, action: 'reused', name: again.name };
+    }
+    // E.g. a unique index over existing duplicates (11000): name the index, keep the server's words.
     throw new Error(`MongoDB index ${describeIndex(spec)} cannot be created: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -57,7 +60,13 @@ export async function migratePreDurableEventHistory(db: Db): Promise<boolean> {
   const existing = await listIndexes(db, 'eventhistory');
   if (!isPreDurableEventHistory(existing)) return false;
   const collection = db.collection('eventhistory');
-  for (const index of existing) if (index.name !== '_id_') await collection.dropIndex(index.name);
+  for (const index of existing) {
+    if (index.name === '_id_') continue;
+    // Another replica starting at the same moment may have dropped it already.
+    await collection.dropIndex(index.name).catch((error: unknown) => {
+      if (codeOf(error) !== INDEX_NOT_FOUND) throw error;
+    });
+  }
   await collection.deleteMany({});
   return true;
 }
