@@ -62,6 +62,5 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
 
   app.setGlobalPrefix('latest');
   setupOpenApi(app, config);
-  app.enableShutdownHooks();
   return app;
 }

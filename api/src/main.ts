@@ -21,6 +21,27 @@ async function main(): Promise<void> {
   if (config.secretKeySource === 'ephemeral') {
     logger.warn('SECRET_KEY is not set and the database is in memory: tokens will not survive a restart');
   }
+
+  // Graceful shutdown: stop accepting connections, let in-flight requests and background jobs
+  // finish, close the database, then exit 0. A second signal exits at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.log(`${signal} received: shutting down`);
+    app.close().then(
+      () => {
+        logger.log('Stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {
