@@ -33,10 +33,11 @@ function startApi(env: Record<string, string>): Promise<Exit> {
 
 describe('MongoDB adapter selection and start-up failure', () => {
   it('DATABASE_URL=mongodb://… with no server: exit 1 with a clear message within seconds, password hidden', async () => {
-    const [plain, withPassword, fromMongoService] = await Promise.all([
+    const [plain, withPassword, fromMongoService, malformed] = await Promise.all([
       startApi({ DATABASE_URL: 'mongodb://127.0.0.1:1/kernelci' }),
       startApi({ DATABASE_URL: 'mongodb://maestro:s3cret-pw@127.0.0.1:1/?authSource=admin', MONGO_DATABASE: 'ci' }),
       startApi({ MONGO_SERVICE: 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1000' }),
+      startApi({ DATABASE_URL: 'mongodb://maestro:pw@/' }),
     ]);
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain("maestro: failed to start: cannot reach MongoDB at mongodb://127.0.0.1:1/kernelci (database 'kernelci') within 5 s:");
@@ -50,5 +51,10 @@ describe('MongoDB adapter selection and start-up failure', () => {
     expect(fromMongoService.code).toBe(1);
     expect(fromMongoService.stderr).toContain("cannot reach MongoDB at mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1000 (database 'kernelci'):");
     expect(fromMongoService.seconds).toBeLessThan(plain.seconds);
+
+    // A URL the driver cannot parse fails at once, with the driver's reason.
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain("maestro: failed to start: cannot reach MongoDB at mongodb://maestro:***@/ (database 'kernelci'): Protocol and host list are required");
+    expect(malformed.seconds).toBeLessThan(plain.seconds);
   }, 30_000);
 });

@@ -78,10 +78,11 @@ export class MongoStorage implements Storage {
       await connection.asPromise();
     } catch (error) {
       await connection.close(true).catch(() => undefined);
-      throw new Error(
-        `cannot reach MongoDB at ${redactMongoUrl(target.url)} (database '${target.databaseName}')` +
-          `${urlSetsTimeout ? '' : ` within ${timeoutMs / 1000} s`}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const reason = error instanceof Error ? error.message : String(error);
+      const where = `MongoDB at ${redactMongoUrl(target.url)} (database '${target.databaseName}')`;
+      // Server selection is the "nobody answered" case; anything else (a malformed URL, DNS) is said as is.
+      const timedOut = error instanceof Error && /ServerSelectionError$/.test(error.name) && !urlSetsTimeout;
+      throw new Error(`cannot reach ${where}${timedOut ? ` within ${timeoutMs / 1000} s` : ''}: ${reason}`);
     }
     try {
       for (const [name, schema] of Object.entries(MONGO_SCHEMAS)) connection.model(name, schema, name);
