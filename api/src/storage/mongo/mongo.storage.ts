@@ -42,7 +42,7 @@ export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
 
 /** The URL without its password, for messages. */
 export function redactMongoUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_match, credentials: string) => `//${credentials.split(':')[0]}:***@`);
+  return url.replace(/\/\/([^@/:]*):[^@/]*@/, '//$1:***@');
 }
 
 export class MongoStorage implements Storage {
