@@ -225,6 +225,8 @@ describe('node documents (contract §6.4, §11.1)', () => {
     ['with a string retry_counter', { retry_counter: '1' }],
     ['with a non-boolean bridge flag', { processed_by_kcidb_bridge: 1 }],
     ['with a list as data', { data: [1] }],
+    ['with an ObjectId as artifacts', { artifacts: new ObjectId() }],
+    ['with a date as debug', { debug: new Date() }],
     ['with a malformed parent', { parent: 'nope' }],
   ])('refuses to present a document %s (400, §6.4)', (_title, change) => {
     const document: Record<string, unknown> = { ...nodeToDocument(makeNode()), ...change };

@@ -82,7 +82,9 @@ export function nodeFromDocument(document: Document, now: Date = new Date()): No
   const object = <T>(field: string): T | null => {
     const value: unknown = has(field) ? document[field] : {};
     if (value === null) return null;
-    return typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) ? (value as T) : fail(field, 'an object');
+    // A BSON value (ObjectId, date, binary…) is an object in JavaScript but not a document.
+    const isDocument = typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+    return isDocument ? (value as T) : fail(field, 'an object');
   };
   const date = (field: string, fallback: Date | null): Date | null => {
     const value: unknown = has(field) ? document[field] : fallback;
