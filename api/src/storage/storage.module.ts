@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { MongoStorage } from './mongo/mongo.storage';
 import { STORAGE, type Storage } from './ports';
 import { PostgresStorage } from './postgres/postgres.storage';
 
@@ -7,7 +8,7 @@ import { PostgresStorage } from './postgres/postgres.storage';
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const { database } = config;
   if (database.kind === 'mongo') {
-    throw new Error('DATABASE_URL: the MongoDB adapter is not available in this build yet; use pglite:<folder>, pglite:memory or postgres://…');
+    return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
   }
   return PostgresStorage.open(database);
 }

@@ -290,6 +290,22 @@ const QUERIES: string[] = [
   'data.$gt=1',
   `id=${ROOT_A}`,
   `_id=${ROOT_A}`,
+  // every operator on every class of field (the coverage test below checks the matrix)
+  'name__int=5',
+  'kind__gte=kbuild',
+  'retry_counter__lt=2',
+  'retry_counter__gte=2',
+  'retry_counter__re=1',
+  'retry_counter__int=0',
+  `parent__lt=${id(22)}`,
+  `parent__lte=${KBUILD}`,
+  `parent__gte=${ROOT_B}`,
+  `parent__int=${KBUILD}`,
+  'created__int=2025-01-01',
+  'holdoff__gte=2026-07-20T09:59:59Z',
+  'updated__lte=2024-02-26T14:21:55.301Z',
+  'timeout__nin=2026-07-20T10:00:00.123Z',
+  'data.x__nin=5',
   // reserved keys only
   'limit=5&offset=1&sort=-created&cursor=abc',
   '',
@@ -367,6 +383,28 @@ describe('SQL and MongoDB filters select the same nodes', () => {
   it('a nested array is not flattened on a dotted path (MongoDB rule, where mingo differs)', async () => {
     expect(await sqlIds('data.nested__int=5')).toEqual([]);
     expect(mongoIds('data.nested__int=5')).toEqual([id(15)]);
+  });
+
+  it('covers every operator of contract §8.1 on every class of field of §8.2', () => {
+    // An independent copy of the contract's operator list, so an operator added to the parser
+    // without equivalence cases is noticed here.
+    const operators = ['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'nin', 'int'];
+    const classOf = (field: string) =>
+      ['created', 'updated', 'timeout', 'holdoff'].includes(field) ? 'datetime'
+        : field === 'parent' ? 'objectid'
+          : field === 'retry_counter' ? 'integer'
+            : field.startsWith('data.') ? 'data'
+              : 'scalar';
+    const seen = new Set<string>();
+    for (const query of QUERIES) {
+      for (const key of new URLSearchParams(query).keys()) {
+        const parts = key.split('__');
+        seen.add(`${classOf(parts[0])} ${parts.length === 2 ? parts[1] : 'eq'}`);
+      }
+    }
+    const missing = ['datetime', 'objectid', 'integer', 'data', 'scalar'].flatMap((fieldClass) =>
+      ['eq', ...operators].map((op) => `${fieldClass} ${op}`).filter((pair) => !seen.has(pair)));
+    expect(missing).toEqual([]);
   });
 
   it('the query list exercises both matching and non-matching outcomes', async () => {

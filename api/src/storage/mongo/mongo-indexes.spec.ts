@@ -1,0 +1,163 @@
+/**
+ * The index table against contract §11.2, and the §11.3 decisions (reuse under any name, conflicts,
+ * the pre-durable `eventhistory` migration) as table tests. No server needed.
+ */
+import {
+  defaultIndexName,
+  type ExistingIndex,
+  indexName,
+  type IndexSpec,
+  isPreDurableEventHistory,
+  mongoIndexTable,
+  planIndex,
+} from './mongo-indexes';
+
+const TTL = { eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 };
+const TABLE = mongoIndexTable(TTL);
+
+/**
+ * Contract §11.2, transcribed row by row (one entry per index; rows listing two indexes are split):
+ * collection, keys, options. An independent copy, so an edit of the table that drifts from the
+ * contract fails here.
+ */
+const CONTRACT_11_2: [collection: string, keys: string, options: Record<string, unknown>][] = [
+  ['user', 'email', { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' }],
+  ['user', 'username', { unique: true, name: 'username_1' }],
+  ['user', 'email', { unique: true, name: 'email_1' }],
+  ['usergroup', 'name', { unique: true }],
+  ['eventhistory', 'timestamp', { expireAfterSeconds: 604_800 }],
+  ['eventhistory', 'channel sequence_id', {}],
+  ['eventhistory', 'data.kind timestamp', { name: 'kind_timestamp' }],
+  ['eventhistory', 'sequence_id', {}],
+  ['subscriber_state', 'subscriber_id', { unique: true, name: 'unique_subscriber_id' }],
+  ['subscriber_state', 'last_poll', { name: 'last_poll' }],
+  ['node', 'kind created', {}],
+  ['node', 'created _id', {}],
+  ['node', 'updated _id', {}],
+  ['node', 'parent state', {}],
+  ['node', 'state timeout', {}],
+  ['node', 'state holdoff', {}],
+  ['node', 'owner', {}],
+  ['node', 'name', {}],
+  ['node', 'treeid', {}],
+  ['node', 'data.kernel_revision.commit data.kernel_revision.branch data.kernel_revision.tree', {}],
+  ['node', 'data.runtime', {}],
+  ['maestro_subscription', 'last_poll', {}],
+  ['maestro_subscription', 'subscriber_id', {}],
+  ['maestro_apitoken', 'token_hash', { unique: true }],
+  ['maestro_apitoken', 'user_id', {}],
+  ['maestro_idempotency', 'user_id method path key', { unique: true }],
+  ['maestro_idempotency', 'created', { expireAfterSeconds: 86_400 }],
+  ['maestro_ratelimit', 'key', { unique: true }],
+  ['maestro_ratelimit', 'expires', { expireAfterSeconds: 0 }],
+  ['maestro_lock', 'expires', { expireAfterSeconds: 0 }],
+];
+
+const existing = (name: string, key: Record<string, number>, options: Partial<ExistingIndex> = {}): ExistingIndex => ({ v: 2, name, key, ...options });
+
+/** As `listIndexes` reports a collation: every option spelled out, plus the ICU version. */
+const REPORTED_EMAIL_COLLATION = {
+  locale: 'en', caseLevel: false, caseFirst: 'off', strength: 2, numericOrdering: false,
+  alternate: 'non-ignorable', maxVariable: 'punct', normalization: false, backwards: false, version: '57.1',
+};
+
+const spec = (collection: string, fields: string[], options: IndexSpec['options'] = {}): IndexSpec => ({
+  collection,
+  key: fields.map((field) => [field, 1]),
+  options,
+  phase: 'before-serving',
+});
+
+describe('index table (contract §11.2)', () => {
+  it('lists exactly the indexes of the contract, in its order', () => {
+    const actual = TABLE.map((index) => [index.collection, index.key.map(([field]) => field).join(' '), index.options]);
+    expect(actual).toEqual(CONTRACT_11_2);
+    expect(TABLE.every((index) => index.key.every(([, direction]) => direction === 1))).toBe(true);
+  });
+
+  it('takes the TTLs of EVENT_HISTORY_TTL_SECONDS and IDEMPOTENCY_TTL_SECONDS', () => {
+    const table = mongoIndexTable({ eventHistoryTtlSeconds: 3600, idempotencyTtlSeconds: 60 });
+    expect(table.find((i) => i.collection === 'eventhistory' && i.options.expireAfterSeconds !== undefined)?.options.expireAfterSeconds).toBe(3600);
+    expect(table.find((i) => i.collection === 'maestro_idempotency' && i.options.expireAfterSeconds !== undefined)?.options.expireAfterSeconds).toBe(60);
+  });
+
+  it('builds only node indexes after start (§11.3 rule 4)', () => {
+    expect(new Set(TABLE.filter((i) => i.phase === 'background').map((i) => i.collection))).toEqual(new Set(['node']));
+    expect(TABLE.filter((i) => i.collection === 'node').every((i) => i.phase === 'background')).toBe(true);
+  });
+
+  it('uses KernelCI names where it defines one and MongoDB default names otherwise', () => {
+    expect(TABLE.map(indexName)).toContain('case_insensitive_email_index');
+    expect(indexName(spec('eventhistory', ['channel', 'sequence_id']))).toBe('channel_1_sequence_id_1');
+    expect(defaultIndexName([['data.kernel_revision.commit', 1], ['_id', -1]])).toBe('data.kernel_revision.commit_1__id_-1');
+    expect(new Set(TABLE.map((i) => `${i.collection}.${indexName(i)}`)).size).toBe(TABLE.length);
+  });
+
+  it('never touches telemetry or pymongo_migrate (§11.1)', () => {
+    expect(TABLE.some((i) => i.collection === 'telemetry' || i.collection === 'pymongo_migrate')).toBe(false);
+  });
+});
+
+describe('index decisions (contract §11.3)', () => {
+  const ttl = spec('eventhistory', ['timestamp'], { expireAfterSeconds: 604_800 });
+  const email = spec('user', ['email'], { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
+  const emailBinary = spec('user', ['email'], { unique: true, name: 'email_1' });
+  const compound = spec('eventhistory', ['channel', 'sequence_id']);
+
+  it.each<[string, IndexSpec, ExistingIndex[], ReturnType<typeof planIndex>['action'], string]>([
+    ['creates on an empty collection', ttl, [], 'create', 'timestamp_1'],
+    ['creates beside the _id index only', ttl, [existing('_id_', { _id: 1 })], 'create', 'timestamp_1'],
+    ['reuses an equivalent index under another name (ttl_timestamp)', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800 })], 'reuse', 'ttl_timestamp'],
+    ['reuses when the TTL is reported as a double', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800.0 })], 'reuse', 'ttl_timestamp'],
+    ['refuses a TTL of another value', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], 'conflict', 'timestamp_1'],
+    ['refuses the same keys without a TTL', ttl, [existing('timestamp_1', { timestamp: 1 })], 'conflict', 'timestamp_1'],
+    ['refuses a unique index where a plain one is wanted', compound, [existing('x', { channel: 1, sequence_id: 1 }, { unique: true })], 'conflict', 'channel_1_sequence_id_1'],
+    ['refuses a sparse index', compound, [existing('x', { channel: 1, sequence_id: 1 }, { sparse: true })], 'conflict', 'channel_1_sequence_id_1'],
+    ['refuses a hidden index', compound, [existing('x', { channel: 1, sequence_id: 1 }, { hidden: true })], 'conflict', 'channel_1_sequence_id_1'],
+    ['creates beside an index on the keys in another order', compound, [existing('x', { sequence_id: 1, channel: 1 })], 'create', 'channel_1_sequence_id_1'],
+    ['creates beside an index on a key prefix', compound, [existing('channel_1', { channel: 1 })], 'create', 'channel_1_sequence_id_1'],
+    ['creates beside a descending index on the same fields', compound, [existing('x', { channel: 1, sequence_id: -1 })], 'create', 'channel_1_sequence_id_1'],
+    ['refuses when its name is taken by other keys', compound, [existing('channel_1_sequence_id_1', { channel: 1 })], 'conflict', 'channel_1_sequence_id_1'],
+    ['creates beside a partial index on the same keys (MongoDB tells them apart)', compound,
+      [existing('partial', { channel: 1, sequence_id: 1 }, { partialFilterExpression: { channel: 'node' } })], 'create', 'channel_1_sequence_id_1'],
+    ['reuses the collated email index as listIndexes reports it', email, [existing('case_insensitive_email_index', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'case_insensitive_email_index'],
+    ['reuses a collated email index under another name', email, [existing('email_ci', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'email_ci'],
+    ['creates the binary email index beside the collated one', emailBinary, [existing('case_insensitive_email_index', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'create', 'email_1'],
+    ['creates the collated email index beside the binary one', email, [existing('email_1', { email: 1 }, { unique: true })], 'create', 'case_insensitive_email_index'],
+    ['refuses a collated email index that is not unique', email, [existing('email_ci', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION })], 'conflict', 'case_insensitive_email_index'],
+    ['creates beside an index with another strength', email, [existing('email_s1', { email: 1 }, { unique: true, collation: { ...REPORTED_EMAIL_COLLATION, strength: 1 } })], 'create', 'case_insensitive_email_index'],
+    ['treats the simple collation as none', emailBinary, [existing('email_simple', { email: 1 }, { unique: true, collation: { locale: 'simple' } })], 'reuse', 'email_simple'],
+  ])('%s', (_title, wanted, present, action, name) => {
+    const decision = planIndex(wanted, present);
+    expect(decision).toMatchObject({ action, name });
+  });
+
+  it('names the index, the existing one and the difference in a conflict', () => {
+    const decision = planIndex(ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 3600 })]);
+    expect(decision.action).toBe('conflict');
+    expect(decision.action === 'conflict' && decision.message).toMatch(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*expireAfterSeconds 3600 instead of 604800/);
+  });
+
+  it('prefers an equivalent index over a conflicting one on the same keys', () => {
+    const decision = planIndex(email, [
+      existing('email_plain', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION }),
+      existing('email_ci', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION }),
+    ]);
+    expect(decision).toEqual({ action: 'reuse', name: 'email_ci' });
+  });
+});
+
+describe('pre-durable eventhistory migration (contract §11.3)', () => {
+  const id = existing('_id_', { _id: 1 });
+  it.each<[string, ExistingIndex[], boolean]>([
+    ['TTL 86,400 and no sequence_id index: migrate', [id, existing('timestamp_1', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], true],
+    ['under another name too', [id, existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 }), existing('channel_1', { channel: 1 })], true],
+    ['TTL 86,400 but a sequence_id index: keep (and the TTL conflicts later)', [id, existing('ttl', { timestamp: 1 }, { expireAfterSeconds: 86_400 }), existing('sequence_id_1', { sequence_id: 1 })], false],
+    ['a compound index containing sequence_id counts', [id, existing('ttl', { timestamp: 1 }, { expireAfterSeconds: 86_400 }), existing('c', { channel: 1, sequence_id: 1 })], false],
+    ['another TTL: no migration', [id, existing('ttl', { timestamp: 1 }, { expireAfterSeconds: 604_800 })], false],
+    ['no TTL at all: no migration', [id], false],
+    ['an empty or missing collection: no migration', [], false],
+  ])('%s', (_title, present, expected) => {
+    expect(isPreDurableEventHistory(present)).toBe(expected);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Mongoose schemas (declared with @nestjs/mongoose) of every collection Maestro reads or writes,
+ * with KernelCI's collection names, field names and BSON types (contract §11.1). The adapter
+ * validates each document against them before writing it, and the offline tests check them.
+ *
+ * Options shared by every schema, and why:
+ * - `versionKey: false`, `timestamps: false`: no `__v`/`createdAt` — Maestro MUST NOT add top-level
+ *   fields to KernelCI documents (§11.1).
+ * - `minimize: false`: `artifacts: {}` and `data: {}` are stored as empty objects, as KernelCI does.
+ * - `autoIndex: false`, `autoCreate: false`: indexes follow the reuse rules of §11.3
+ *   (mongo-index-manager.ts), never mongoose's own `createIndexes`.
+ * - `strict: false`: documents written by KernelCI may carry fields this schema does not list
+ *   (a redundant `id` on nodes, §6.4); they are kept.
+ *
+ * `telemetry` and `pymongo_migrate` have no schema on purpose: Maestro never touches them (§11.1).
+ */
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema, SchemaTypes, type Types } from 'mongoose';
+
+const OPTIONS = { versionKey: false, timestamps: false, minimize: false, autoIndex: false, autoCreate: false, strict: false } as const;
+
+const NODE_STATES = ['running', 'available', 'closing', 'done'];
+const NODE_RESULTS = ['pass', 'fail', 'skip', 'incomplete', null];
+
+const integer = { validator: (value: unknown) => value === null || value === undefined || Number.isInteger(Number(value)), message: '{PATH} must be an integer' };
+const stringOrNull = { validator: (value: unknown) => value === null || typeof value === 'string', message: '{PATH} must be a string or null' };
+
+/** `node`: the 23 fields of contract §6.1 (`id` is `_id`). */
+@Schema({ ...OPTIONS, collection: 'node' })
+export class NodeDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) kind!: string;
+  @Prop({ type: String, required: true }) name!: string;
+  @Prop({ type: [String], required: true, default: undefined }) path!: string[];
+  @Prop({ type: String, default: null }) group!: string | null;
+  @Prop({ type: SchemaTypes.ObjectId, default: null }) parent!: Types.ObjectId | null;
+  @Prop({ type: String, required: true, enum: NODE_STATES }) state!: string;
+  @Prop({ type: String, default: null, enum: NODE_RESULTS }) result!: string | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) artifacts!: Record<string, string> | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) data!: Record<string, unknown> | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) debug!: Record<string, unknown> | null;
+  @Prop({ type: [String], default: null }) jobfilter!: string[] | null;
+  @Prop({ type: [String], default: null }) platform_filter!: string[] | null;
+  @Prop({ type: Date, required: true }) created!: Date;
+  @Prop({ type: Date, required: true }) updated!: Date;
+  @Prop({ type: Date, required: true }) timeout!: Date;
+  @Prop({ type: Date, default: null }) holdoff!: Date | null;
+  @Prop({ type: String, default: null }) owner!: string | null;
+  @Prop({ type: String, default: null }) submitter!: string | null;
+  @Prop({ type: String, default: null }) treeid!: string | null;
+  @Prop({ type: [String], required: true, default: undefined }) user_groups!: string[];
+  @Prop({ type: Boolean, required: true }) processed_by_kcidb_bridge!: boolean;
+  @Prop({ type: Number, required: true, validate: integer }) retry_counter!: number;
+}
+
+/** An embedded copy of a `usergroup` document inside `user.groups` (readers also accept `id`). */
+@Schema({ ...OPTIONS, _id: false })
+export class EmbeddedGroup {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) name!: string;
+}
+const EmbeddedGroupSchema = SchemaFactory.createForClass(EmbeddedGroup);
+
+/** `user`: fastapi-users' fields plus embedded groups; `email` keeps its case (§11.1). */
+@Schema({ ...OPTIONS, collection: 'user' })
+export class UserDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) email!: string;
+  @Prop({ type: String, required: true }) hashed_password!: string;
+  @Prop({ type: Boolean, required: true }) is_active!: boolean;
+  @Prop({ type: Boolean, required: true }) is_superuser!: boolean;
+  @Prop({ type: Boolean, required: true }) is_verified!: boolean;
+  @Prop({ type: String, required: true }) username!: string;
+  @Prop({ type: [EmbeddedGroupSchema], required: true, default: undefined }) groups!: EmbeddedGroup[];
+}
+
+/** `usergroup`. */
+@Schema({ ...OPTIONS, collection: 'usergroup' })
+export class UserGroupDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) name!: string;
+}
+
+/** The original CloudEvent Maestro keeps beside KernelCI's event fields, so replays are exact. */
+@Schema({ ...OPTIONS, _id: false })
+export class StoredCloudEvent {
+  @Prop({ type: String, required: true }) id!: string;
+  @Prop({ type: Date, required: true }) time!: Date;
+  @Prop({ type: String, required: true }) type!: string;
+  @Prop({ type: String, required: true }) source!: string;
+  @Prop({ type: String, required: true }) specversion!: string;
+  @Prop({ type: SchemaTypes.Mixed, default: () => ({}) }) extensions!: Record<string, unknown>;
+}
+const StoredCloudEventSchema = SchemaFactory.createForClass(StoredCloudEvent);
+
+/** `eventhistory`: KernelCI's event log (§10.3, §11.1); `timestamp` carries the TTL index. */
+@Schema({ ...OPTIONS, collection: 'eventhistory' })
+export class EventHistoryDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: Date, required: true }) timestamp!: Date;
+  @Prop({ type: Number, required: true, validate: integer }) sequence_id!: number;
+  @Prop({ type: String, required: true }) channel!: string;
+  @Prop({ type: SchemaTypes.Mixed, default: null, validate: stringOrNull }) owner!: string | null;
+  @Prop({ type: SchemaTypes.Mixed, required: true }) data!: Record<string, unknown>;
+  @Prop({ type: StoredCloudEventSchema, default: undefined }) ce?: StoredCloudEvent;
+}
+
+/** `subscriber_state`: durable cursors keyed by `subscriber_id` (§10.7); `filter` is Maestro's. */
+@Schema({ ...OPTIONS, collection: 'subscriber_state' })
+export class SubscriberStateDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) subscriber_id!: string;
+  @Prop({ type: String, required: true }) channel!: string;
+  @Prop({ type: String, required: true }) user!: string;
+  @Prop({ type: Boolean, required: true }) promiscuous!: boolean;
+  @Prop({ type: Number, required: true, validate: integer }) last_event_id!: number;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+  @Prop({ type: Date, default: null }) last_poll!: Date | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) filter!: Record<string, unknown> | null;
+}
+
+/** `maestro_counter`: `event_sequence` and `subscription_id`, int64 values (§11.4). */
+@Schema({ ...OPTIONS, collection: 'maestro_counter' })
+export class CounterDocument {
+  @Prop({ type: String, required: true, enum: ['event_sequence', 'subscription_id'] }) _id!: string;
+  @Prop({ type: SchemaTypes.BigInt, required: true }) value!: bigint;
+}
+
+/** `maestro_subscription`: live subscriptions shared by every replica (§1, §10.4). */
+@Schema({ ...OPTIONS, collection: 'maestro_subscription' })
+export class SubscriptionDocument {
+  @Prop({ type: Number, required: true, validate: integer }) _id!: number;
+  @Prop({ type: String, required: true }) channel!: string;
+  @Prop({ type: String, required: true }) user!: string;
+  @Prop({ type: Boolean, required: true }) promiscuous!: boolean;
+  @Prop({ type: String, default: null }) subscriber_id!: string | null;
+  @Prop({ type: String, required: true, enum: ['http', 'socket.io'] }) transport!: string;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) filter!: Record<string, unknown> | null;
+  @Prop({ type: Date, required: true }) created!: Date;
+  @Prop({ type: Date, default: null }) last_poll!: Date | null;
+  @Prop({ type: Number, required: true, validate: integer }) position!: number;
+  @Prop({ type: Number, required: true, validate: integer }) delivered!: number;
+}
+
+/** `maestro_apitoken`: revocable API tokens, only the hash stored (§4.2.2, §13.9). */
+@Schema({ ...OPTIONS, collection: 'maestro_apitoken' })
+export class ApiTokenDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) user_id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) name!: string;
+  @Prop({ type: String, required: true }) prefix!: string;
+  @Prop({ type: String, required: true }) token_hash!: string;
+  @Prop({ type: Date, required: true }) created!: Date;
+  @Prop({ type: Date, default: null }) expires_at!: Date | null;
+  @Prop({ type: Date, default: null }) last_used!: Date | null;
+  @Prop({ type: Date, default: null }) revoked_at!: Date | null;
+}
+
+/** `maestro_idempotency`: `Idempotency-Key` records (§7.10, §13.5); TTL on `created`. */
+@Schema({ ...OPTIONS, collection: 'maestro_idempotency' })
+export class IdempotencyDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) user_id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) method!: string;
+  @Prop({ type: String, required: true }) path!: string;
+  @Prop({ type: String, required: true }) key!: string;
+  @Prop({ type: String, required: true }) fingerprint!: string;
+  @Prop({ type: String, required: true, enum: ['pending', 'done'] }) state!: string;
+  @Prop({ type: Number, default: null, validate: integer }) status!: number | null;
+  @Prop({ type: SchemaTypes.Mixed, default: null }) body!: unknown;
+  @Prop({ type: [SchemaTypes.ObjectId], default: undefined }) node_ids?: Types.ObjectId[];
+  @Prop({ type: Date, required: true }) created!: Date;
+}
+
+/** `maestro_ratelimit`: fixed-window counters (§4.9); TTL 0 on `expires`. */
+@Schema({ ...OPTIONS, collection: 'maestro_ratelimit' })
+export class RateLimitDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) key!: string;
+  @Prop({ type: Number, required: true, validate: integer }) count!: number;
+  @Prop({ type: Date, required: true }) window_start!: Date;
+  @Prop({ type: Date, required: true }) expires!: Date;
+}
+
+/** `maestro_lock`: background-job leases, `_id` = job name (§1); TTL 0 on `expires`. */
+@Schema({ ...OPTIONS, collection: 'maestro_lock' })
+export class LockDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) holder!: string;
+  @Prop({ type: Date, required: true }) expires!: Date;
+}
+
+/** Model name → schema; the model name is also the collection name (§11.1). */
+export const MONGO_SCHEMAS = {
+  node: SchemaFactory.createForClass(NodeDocument),
+  user: SchemaFactory.createForClass(UserDocument),
+  usergroup: SchemaFactory.createForClass(UserGroupDocument),
+  eventhistory: SchemaFactory.createForClass(EventHistoryDocument),
+  subscriber_state: SchemaFactory.createForClass(SubscriberStateDocument),
+  maestro_counter: SchemaFactory.createForClass(CounterDocument),
+  maestro_subscription: SchemaFactory.createForClass(SubscriptionDocument),
+  maestro_apitoken: SchemaFactory.createForClass(ApiTokenDocument),
+  maestro_idempotency: SchemaFactory.createForClass(IdempotencyDocument),
+  maestro_ratelimit: SchemaFactory.createForClass(RateLimitDocument),
+  maestro_lock: SchemaFactory.createForClass(LockDocument),
+} satisfies Record<string, MongooseSchema>;
+
+export type MongoCollectionName = keyof typeof MONGO_SCHEMAS;
