@@ -16,7 +16,12 @@ import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
 /** How often a waiting subscriber re-reads the log without a notification (lost-notification safety net). */
 export const SAFETY_POLL_MS = 2_000;
 /** A waiting listen refreshes `last_poll` at least this often (contract §10.4: at least once a minute). */
-const TOUCH_INTERVAL_MS = 30_000;
+const MAX_TOUCH_INTERVAL_MS = 30_000;
+
+/** Refresh period of a live subscription: well inside both a minute and the reaper's idle limit (§10.8). */
+export function touchIntervalMs(config: AppConfig): number {
+  return Math.min(MAX_TOUCH_INTERVAL_MS, (config.subscriptionIdleSeconds * 1000) / 3);
+}
 
 export interface SubscribeOptions {
   promiscuous: boolean;
@@ -187,6 +192,7 @@ export class SubscriptionsService implements OnModuleDestroy {
     await this.acknowledge(subscription, new Date());
     const keepAliveMs = this.config.keepAlivePeriodSeconds * 1000;
     const deadline = keepAliveMs > 0 ? startedAt + keepAliveMs : Number.POSITIVE_INFINITY;
+    const touchEvery = touchIntervalMs(this.config);
     let lastTouch = startedAt;
     let failing = false;
     while (!signal.aborted) {
@@ -199,7 +205,7 @@ export class SubscriptionsService implements OnModuleDestroy {
           await this.storage.subscriptions.updateDelivery(id, claimed.after, { position: claimed.after.position, delivered: null });
           break;
         }
-        if (Date.now() - lastTouch >= TOUCH_INTERVAL_MS) {
+        if (Date.now() - lastTouch >= touchEvery) {
           lastTouch = Date.now();
           await this.storage.subscriptions.touch(id, new Date());
         }
@@ -212,7 +218,7 @@ export class SubscriptionsService implements OnModuleDestroy {
       }
       const now = Date.now();
       if (now >= deadline) return { kind: 'keep-alive', channel: subscription.channel };
-      await this.waitForEvents(generation, Math.min(SAFETY_POLL_MS, deadline - now), signal);
+      await this.waitForEvents(generation, Math.min(SAFETY_POLL_MS, touchEvery, deadline - now), signal);
     }
     return { kind: 'abandoned' };
   }

@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors/domain-errors';
 import { STORAGE, type Storage } from '../../storage/ports';
 import type { RealtimeErrorDto } from '../dto/realtime.dto';
 import { EVENT_NOTIFIER, type EventNotifier } from '../notifier/notifier.port';
-import { SubscriptionsService } from '../subscriptions.service';
+import { SubscriptionsService, touchIntervalMs } from '../subscriptions.service';
 import { REALTIME_NAMESPACE, REALTIME_PATHS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './realtime.protocol';
 import { parseAckRequest, parseSubscribeRequest, parseUnsubscribeRequest, RealtimeRequestError } from './realtime.validation';
 import { SocketStream } from './socket-stream';
@@ -119,7 +119,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
           filter: request.filter,
           fromSequence: request.from_sequence,
         });
-        const stream = new SocketStream(subscription, socket, this.storage.events, this.subscriptions, this.config.cloudEventsSource, this.logger, (closed) => {
+        const stream = new SocketStream(subscription, socket, this.storage.events, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
           owned.delete(closed.subscription.id);
           this.streams.delete(closed.subscription.id);
         });

@@ -10,7 +10,6 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './r
 /** Flow control: a durable subscription stops at this many unacknowledged events (§10.10). */
 export const MAX_UNACKNOWLEDGED = 1000;
 const BATCH = 200;
-const TOUCH_INTERVAL_MS = 30_000;
 
 type PubSubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -33,6 +32,7 @@ export class SocketStream {
     private readonly events: EventRepository,
     private readonly subscriptions: SubscriptionsService,
     private readonly defaultSource: string,
+    private readonly touchEveryMs: number,
     private readonly logger: Logger,
     private readonly onClosed: (stream: SocketStream) => void,
   ) {
@@ -77,7 +77,7 @@ export class SocketStream {
           }
           more = batch.length === limit;
         }
-        if (Date.now() - this.lastTouch >= TOUCH_INTERVAL_MS) {
+        if (Date.now() - this.lastTouch >= this.touchEveryMs) {
           this.lastTouch = Date.now();
           const alive = await this.subscriptions.acknowledgeUpTo(this.subscription, this.durable ? this.acknowledged : this.sent);
           if (alive === null) return this.close('expired');
@@ -88,7 +88,7 @@ export class SocketStream {
         failing = true;
       }
       if (more || this.closed) continue;
-      await this.subscriptions.waitForEvents(generation, SAFETY_POLL_MS, this.kick.signal);
+      await this.subscriptions.waitForEvents(generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
       if (this.kick.signal.aborted) this.kick = new AbortController();
     }
   }
