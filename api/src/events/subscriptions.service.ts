@@ -189,7 +189,7 @@ export class SubscriptionsService implements OnModuleDestroy {
   async listen(id: number, user: UserRecord, signal: AbortSignal): Promise<ListenOutcome> {
     const subscription = await this.owned(id, user, (subId, name) => `Error while listening to sub id ${subId}: Subscription ${subId} not owned by ${name}`);
     const startedAt = Date.now();
-    await this.acknowledge(subscription, new Date());
+    let known = await this.acknowledge(subscription, new Date());
     const keepAliveMs = this.config.keepAlivePeriodSeconds * 1000;
     const deadline = keepAliveMs > 0 ? startedAt + keepAliveMs : Number.POSITIVE_INFINITY;
     const touchEvery = touchIntervalMs(this.config);
@@ -198,7 +198,8 @@ export class SubscriptionsService implements OnModuleDestroy {
     while (!signal.aborted) {
       const generation = this.generation;
       try {
-        const claimed = await this.claimNext(id);
+        const claimed = await this.claimNext(id, known);
+        known = null;
         if (claimed === 'gone') throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
         if (claimed) {
           if (!signal.aborted) return { kind: 'event', channel: claimed.channel, event: claimed.event };
@@ -223,28 +224,38 @@ export class SubscriptionsService implements OnModuleDestroy {
     return { kind: 'abandoned' };
   }
 
-  /** Implicit acknowledgement of the previous listen's event, and `last_poll` (contract §10.7). */
-  private async acknowledge(subscription: SubscriptionRecord, now: Date): Promise<void> {
+  /**
+   * Implicit acknowledgement of the previous listen's event, and `last_poll` (contract §10.7).
+   * Returns the subscription as it stands afterwards, or null when it is gone.
+   */
+  private async acknowledge(subscription: SubscriptionRecord, now: Date): Promise<SubscriptionRecord | null> {
     let current: SubscriptionRecord | null = subscription;
+    let cursorPolled = false;
     while (current && current.delivered !== null) {
       const acked = { position: Math.max(current.position, current.delivered), delivered: null };
       if (await this.storage.subscriptions.updateDelivery(current.id, current, acked)) {
         if (current.subscriberId) await this.storage.subscriberStates.advance(current.subscriberId, acked.position, now);
+        cursorPolled = true;
+        current = { ...current, ...acked };
         break;
       }
       current = await this.storage.subscriptions.findById(subscription.id);
     }
-    await this.storage.subscriptions.touch(subscription.id, now);
-    if (subscription.subscriberId) await this.storage.subscriberStates.advance(subscription.subscriberId, 0, now);
+    if (!current || !(await this.storage.subscriptions.touch(current.id, now))) return null;
+    if (current.subscriberId && !cursorPolled) await this.storage.subscriberStates.advance(current.subscriberId, 0, now);
+    return { ...current, lastPoll: now };
   }
 
   /**
    * Hands the next deliverable event to this listen. The compare-and-set makes concurrent listens on
    * one subscription compete: each event goes to one of them (contract §10.5).
    */
-  private async claimNext(id: number): Promise<{ channel: string; event: EventRecord; after: { position: number; delivered: number } } | 'gone' | null> {
-    for (;;) {
-      const subscription = await this.storage.subscriptions.findById(id);
+  private async claimNext(
+    id: number,
+    known: SubscriptionRecord | null,
+  ): Promise<{ channel: string; event: EventRecord; after: { position: number; delivered: number } } | 'gone' | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      const subscription = attempt === 0 && known ? known : await this.storage.subscriptions.findById(id);
       if (!subscription) return 'gone';
       const start = subscription.delivered ?? subscription.position;
       const [event] = await this.storage.events.stream({

@@ -24,10 +24,24 @@ interface EventRow {
   channel: string;
   owner: string | null;
   data: unknown;
-  ce: EventRecord['ce'];
+  ce: StoredCe | null;
 }
 
 const EVENT_COLUMNS = 'id, "timestamp", sequence_id, channel, owner, data, ce';
+
+/**
+ * `ce` as stored: jsonb does not keep key order, so the extension attributes, whose order is part of
+ * the envelope (contract §10.1), are kept as a list of [name, value] pairs.
+ */
+type StoredCe = Omit<NonNullable<EventRecord['ce']>, 'extensions'> & { extensions: [string, unknown][] };
+
+function ceToColumn(ce: EventRecord['ce']): string | null {
+  return ce ? JSON.stringify({ ...ce, extensions: Object.entries(ce.extensions) }) : null;
+}
+
+function ceFromColumn(stored: StoredCe | null): EventRecord['ce'] {
+  return stored ? { ...stored, extensions: Object.fromEntries(stored.extensions) } : null;
+}
 
 function toEvent(row: EventRow): EventRecord {
   return {
@@ -37,7 +51,7 @@ function toEvent(row: EventRow): EventRecord {
     channel: row.channel,
     owner: row.owner,
     data: row.data ?? null,
-    ce: row.ce ?? null,
+    ce: ceFromColumn(row.ce ?? null),
   };
 }
 
@@ -94,7 +108,7 @@ export class PostgresEventRepository implements EventRepository {
        INSERT INTO eventhistory (${EVENT_COLUMNS})
        SELECT $1, $2, next.value, $3, $4, $5::jsonb, $6::jsonb FROM next
        RETURNING ${EVENT_COLUMNS}`;
-    const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), json(event.ce)];
+    const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)];
     if (!this.inTransaction) return toEvent((await this.sql.query<EventRow>(statement, params)).rows[0]);
     // A savepoint keeps the node write's transaction usable when the append fails (§10.3, §13.12).
     await this.sql.query('SAVEPOINT maestro_event_append');
