@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startServer, type TestServer } from './support/api-server';
-import { adminToken, checkout, createNode, createUser, listen, listenFor, publish, publishMany, storageOf, subscribe, type CloudEvent } from './support/pubsub';
+import { adminToken, checkout, createNode, createUser, eventLogOf, listen, listenFor, maintenanceOf, newObjectId, publish, publishMany, storageOf, subscribe, type CloudEvent } from './support/pubsub';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const channelName = () => `test-${randomUUID().slice(0, 8)}`;
@@ -56,9 +56,7 @@ describe('HTTP pub/sub (e2e)', () => {
   it('uses the node owner as the CloudEvent owner and omits it for ownerless events (B91)', async () => {
     const channel = channelName();
     const id = await subscribe(server, admin, channel);
-    const { EventLogService } = require('../../api/dist/events/event-log.service.js') as { EventLogService: new () => unknown };
-    const eventLog = server.app.get(EventLogService) as { publish(input: unknown): Promise<unknown> };
-    await eventLog.publish({ channel, data: { op: 'updated', id: 'x' }, owner: null });
+    await eventLogOf(server).publish({ channel, data: { op: 'updated', id: 'x' }, owner: null });
     const { event } = await listen(server, id, admin);
     expect(event).not.toHaveProperty('owner');
     expect(Object.keys(event)).toEqual(['specversion', 'id', 'source', 'type', 'time', 'data', '_sequence_id']);
@@ -264,8 +262,7 @@ describe('HTTP pub/sub (e2e)', () => {
     const sql = storageOf(server).sql;
     const row = await sql.query('SELECT promiscuous FROM subscriber_state WHERE subscriber_id = $1', [subscriberId]);
     expect(row.rows[0].promiscuous).toBe(true);
-    const { EventsMaintenanceService } = require('../../api/dist/events/events-maintenance.service.js') as { EventsMaintenanceService: new () => unknown };
-    const maintenance = server.app.get(EventsMaintenanceService) as { runOnce(now?: Date): Promise<{ subscriberStatesPurged: number }> };
+    const maintenance = maintenanceOf(server);
     await maintenance.runOnce(new Date(Date.now() + 29 * 86_400_000));
     expect((await sql.query('SELECT 1 FROM subscriber_state WHERE subscriber_id = $1', [subscriberId])).rows).toHaveLength(1);
     await maintenance.runOnce(new Date(Date.now() + 31 * 86_400_000));
@@ -276,7 +273,6 @@ describe('HTTP pub/sub (e2e)', () => {
     const channel = channelName();
     const subscriberId = `legacy:${channel}`;
     const first = await subscribe(server, admin, channel, `?subscriber_id=${subscriberId}`);
-    const { newObjectId } = require('../../api/dist/common/object-id.js') as { newObjectId: () => string };
     await storageOf(server).events.append({ id: newObjectId(), timestamp: new Date(), channel, owner: null, data: { op: 'created' }, ce: null });
     const replays: CloudEvent[] = [];
     let id = first;
@@ -301,8 +297,7 @@ describe('HTTP pub/sub (e2e)', () => {
   });
 
   it('reaps idle and never-polled subscriptions but keeps a waiting listen, counting subscriptions_cleaned (B109, B14)', async () => {
-    const { EventsMaintenanceService } = require('../../api/dist/events/events-maintenance.service.js') as { EventsMaintenanceService: new () => unknown };
-    const maintenance = server.app.get(EventsMaintenanceService) as { runOnce(): Promise<{ subscriptionsCleaned: number }> };
+    const maintenance = maintenanceOf(server);
     const channel = channelName();
     const idle = await subscribe(server, admin, channel);
     const waiting = await subscribe(server, admin, channel);

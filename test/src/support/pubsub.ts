@@ -11,7 +11,21 @@ const { STORAGE } = require(`${dist}/storage/ports.js`) as { STORAGE: symbol };
 const { issueAccessToken } = require(`${dist}/auth/jwt-tokens.js`) as { issueAccessToken: (sub: string, key: string, seconds: number) => string };
 const { hashPassword } = require(`${dist}/auth/passwords.js`) as { hashPassword: (password: string) => Promise<string> };
 const { newObjectId } = require(`${dist}/common/object-id.js`) as { newObjectId: () => string };
+const { EventLogService } = require(`${dist}/events/event-log.service.js`) as { EventLogService: new () => unknown };
+const { EventsMaintenanceService } = require(`${dist}/events/events-maintenance.service.js`) as { EventsMaintenanceService: new () => unknown };
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+export { newObjectId };
+
+/** The in-process event log (to publish ownerless events or many events quickly). */
+export function eventLogOf(server: TestServer): { publish(input: { channel: string; data: unknown; owner: string | null }): Promise<unknown> } {
+  return server.app.get(EventLogService) as ReturnType<typeof eventLogOf>;
+}
+
+/** The events maintenance job (reaper, retention, cursor expiry), run on demand instead of every 15 minutes. */
+export function maintenanceOf(server: TestServer): { runOnce(now?: Date): Promise<{ subscriptionsCleaned: number; eventsPurged: number; subscriberStatesPurged: number }> } {
+  return server.app.get(EventsMaintenanceService) as ReturnType<typeof maintenanceOf>;
+}
 
 export interface StorageHandle {
   users: { insert(user: unknown): Promise<void> };
@@ -99,8 +113,7 @@ export async function listenFor(server: TestServer, id: number, token: string, c
 
 /** Publishes many events in process (bulk fixtures; the HTTP route is tested on its own). */
 export async function publishMany(server: TestServer, channel: string, owner: string, payloads: unknown[]): Promise<void> {
-  const { EventLogService } = require(`${dist}/events/event-log.service.js`) as { EventLogService: new () => unknown }; // eslint-disable-line @typescript-eslint/no-require-imports
-  const eventLog = server.app.get(EventLogService) as { publish(input: unknown): Promise<unknown> };
+  const eventLog = eventLogOf(server);
   for (const data of payloads) await eventLog.publish({ channel, data, owner });
 }
 
