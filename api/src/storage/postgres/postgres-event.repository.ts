@@ -113,8 +113,9 @@ export class PostgresEventRepository implements EventRepository {
     // A savepoint keeps the node write's transaction usable when the append fails (§10.3, §13.12).
     await this.sql.query('SAVEPOINT maestro_event_append');
     try {
+      // No RELEASE: the commit releases the savepoint, and every round trip made after the
+      // counter row is locked delays the next event-producing commit (docs/adr/0005-events.md).
       const { rows } = await this.sql.query<EventRow>(statement, params);
-      await this.sql.query('RELEASE SAVEPOINT maestro_event_append');
       return toEvent(rows[0]);
     } catch (error) {
       await this.sql.query('ROLLBACK TO SAVEPOINT maestro_event_append');
