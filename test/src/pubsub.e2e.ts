@@ -12,13 +12,26 @@ const channelName = () => `test-${randomUUID().slice(0, 8)}`;
 describe('HTTP pub/sub (e2e)', () => {
   let server: TestServer;
   let admin: string;
+  // B95 needs a listen held for 120 s: it starts first, on a second server without keep-alive, and is
+  // checked by the last test, so the wait overlaps the rest of this file.
+  let quiet: TestServer;
+  let quietAdmin: string;
+  let held: { startedAt: number; settled: boolean; result: Promise<{ event: CloudEvent }> };
 
   beforeAll(async () => {
     server = await startServer({ KEEP_ALIVE_PERIOD: '2', SUBSCRIPTION_IDLE_SECONDS: '1' });
     admin = await adminToken(server);
+    quiet = await startServer({ KEEP_ALIVE_PERIOD: '0' });
+    quietAdmin = await adminToken(quiet);
+    const id = await subscribe(quiet, quietAdmin, 'quiet');
+    held = { startedAt: Date.now(), settled: false, result: Promise.resolve({} as { event: CloudEvent }) };
+    held.result = listen(quiet, id, quietAdmin).finally(() => {
+      held.settled = true;
+    });
   });
   afterAll(async () => {
     await server.close();
+    await quiet.close();
   });
 
   it('subscribes with exactly id, channel, user, promiscuous and increasing ids (B88)', async () => {
@@ -333,4 +346,13 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ channel: 'node', data: { op: 'created', id: node.id } });
   });
+
+  it('keeps a listen open for 120 s with KEEP_ALIVE_PERIOD=0, then returns the next event (B95)', async () => {
+    const remaining = held.startedAt + 120_000 - Date.now();
+    if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+    expect(held.settled).toBe(false);
+    await publish(quiet, quietAdmin, 'quiet', { data: { late: true } });
+    const { event } = await held.result;
+    expect(event.data).toEqual({ late: true });
+  }, 150_000);
 });

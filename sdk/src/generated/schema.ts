@@ -24,6 +24,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored events
+         * @description A bare array in natural (sequence) order; no default limit. Filters: `kind`, `state`, `result`, `op`, `name`, `group`, `owner` (exact match on the payload), `channel`, `path` (regular expression on `data.path`), `node_id`, `id`, `ids` (comma-separated), `from` (ISO 8601, `timestamp > from`), `limit`, `offset`, `recursive` (adds `node`; needs `limit` ≤ 1000), and any other key as an exact match on the stored document (`true`/`false` become booleans).
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/listen/{sub_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Wait for the next event of a subscription
+         * @description Long poll: answers the next event as a message envelope whose `data` is the CloudEvent as a JSON string, or a keep-alive (`"data": "BEEP"`) after KEEP_ALIVE_PERIOD seconds without events. Each listen first acknowledges the event returned by the previous one.
+         */
+        get: operations["listen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -104,6 +144,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/publish/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an event on a channel
+         * @description The event is stored in the event log and delivered like any other. `owner` is the caller.
+         */
+        post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List live subscriptions
+         * @description Every subscription of every replica, HTTP and socket.io, with its real promiscuous flag.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscribe/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe to a channel
+         * @description Events published afterwards are delivered by `GET /listen/{sub_id}`. By default only events without an owner or about the caller's own nodes are delivered (`promisc=true`: all). With a `subscriber_id` the subscription is durable: it resumes where the last one with that id stopped.
+         */
+        post: operations["subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/unsubscribe/{sub_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a subscription
+         * @description A durable subscriber's cursor survives: subscribing again with the same `subscriber_id` resumes.
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/user/login": {
         parameters: {
             query?: never;
@@ -137,6 +257,28 @@ export interface components {
              */
             token_type: "bearer";
         };
+        CloudEventDto: {
+            /** @description Sequence id; absent on keep-alives. */
+            _sequence_id?: number;
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @description UUID assigned at publication, kept for the life of the event. */
+            id: string;
+            /** @description The node's owner for node events, the publisher for `/publish`; absent when none. */
+            owner?: string;
+            /** @example https://api.kernelci.org/ */
+            source: string;
+            /** @enum {string} */
+            specversion: "1.0";
+            /**
+             * @description Publication time, UTC with `+00:00`.
+             * @example 2024-01-04T10:48:39.974000+00:00
+             */
+            time: string;
+            /** @example api.kernelci.org */
+            type: string;
+        };
         ErrorDto: {
             /**
              * @description What went wrong, e.g. `Node not found with id: 65a1…`.
@@ -144,9 +286,49 @@ export interface components {
              */
             detail: string;
         };
+        EventDto: {
+            /** @example node */
+            channel: string;
+            /** @description The event payload (for node events, contract §10.2). */
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /**
+             * @description Id of the stored event document.
+             * @example 65a1355ee98651d0fe81e500
+             */
+            id: string;
+            /** @description With `recursive`: the node named by `data.id`, when it still exists. */
+            node?: components["schemas"]["NodeDto"];
+            /** @description Owner of the event (the node's owner for node events), null when none. */
+            owner: string | null;
+            /**
+             * @description Deployment-wide sequence id (the CloudEvent's `_sequence_id`).
+             * @example 12345
+             */
+            sequence_id: number;
+            /**
+             * @description Storage time, naive UTC.
+             * @example 2025-01-12T08:30:00.123000
+             */
+            timestamp: string;
+        };
         InternalErrorDto: {
             /** @description Always `Internal server error, check container logs`. */
             message: string;
+        };
+        ListenMessageDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description The CloudEvent as a JSON string; a keep-alive carries `"data": "BEEP"`.
+             * @example {\specversion\: \1.0\, \id\: \3f0b7e7c-5d0e-4a53-9d0a-1b2f0c9e8a11\, \source\: \https://api.kernelci.org/\, \type\: \api.kernelci.org\, \time\: \2024-01-04T10:48:39.974000+00:00\, \data\: {\op\: \created\}, \owner\: \bob\, \_sequence_id\: 12345}
+             */
+            data: string;
+            /** @enum {string|null} */
+            pattern: null;
+            /** @enum {string} */
+            type: "message";
         };
         LoginFormDto: {
             /** @description Ignored. */
@@ -376,6 +558,97 @@ export interface components {
          * @enum {string}
          */
         NodeState: "running" | "available" | "closing" | "done";
+        PublishEventDto: {
+            /** @description Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
+            attributes?: {
+                [key: string]: unknown;
+            };
+            /** @description The event payload; when present it must be truthy. Omitted: `data: null` is published. */
+            data?: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @description CloudEvent `source`; defaults to CLOUD_EVENTS_SOURCE. */
+            source?: string;
+            /**
+             * @description CloudEvent `type`.
+             *     @default "api.kernelci.org"
+             */
+            type?: string;
+        };
+        RealtimeAckDto: {
+            sequence_id: number;
+            subscription: number;
+        };
+        RealtimeAckResultDto: {
+            /** @description The cursor after the acknowledgement (it never moves backwards). */
+            cursor: number;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        RealtimeErrorDto: {
+            detail: string;
+            /** @enum {boolean} */
+            ok: false;
+            /** @enum {integer} */
+            status: 401 | 403 | 404 | 409 | 422;
+        };
+        RealtimeEventMessageDto: {
+            channel: string;
+            /** @description The CloudEvent, including `_sequence_id`, with its original `id`. */
+            event: components["schemas"]["CloudEventDto"];
+            sequence_id: number;
+            subscription: number;
+        };
+        RealtimeOkDto: {
+            /** @enum {boolean} */
+            ok: true;
+        };
+        RealtimeSubscribeAckDto: {
+            channel: string;
+            /** @description Sequence id after which delivery starts. */
+            cursor: number;
+            /** @enum {boolean} */
+            ok: true;
+            /** @description Oldest retained sequence id of the channel, null when it has no event. */
+            oldest_sequence_id: number | null;
+            promiscuous: boolean;
+            subscriber_id: string | null;
+            subscription: number;
+        };
+        RealtimeSubscribeDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description Payload filter: keys `kind`, `state`, `result`, `op`, `name`, `group`, `owner`, `id`, `path`;
+             *     each value a string or a list of strings (any of); keys are ANDed.
+             * @example {
+             *       "kind": "kbuild",
+             *       "state": [
+             *         "done",
+             *         "available"
+             *       ]
+             *     }
+             */
+            filter?: {
+                [key: string]: string | string[];
+            };
+            /** @description Start delivery after this sequence id (replays retained events). */
+            from_sequence?: number;
+            /** @description Receive events about every user's nodes, not only ownerless events and the caller's. */
+            promisc?: boolean;
+            /**
+             * @description Durable subscriber id: the cursor is kept across connections and shared with HTTP.
+             * @example scheduler:node
+             */
+            subscriber_id?: string;
+        };
+        RealtimeSubscriptionClosedDto: {
+            reason: components["schemas"]["SubscriptionClosedReason"];
+            subscription: number;
+        };
+        RealtimeUnsubscribeDto: {
+            subscription: number;
+        };
         RootDto: {
             /**
              * @description Always `KernelCI API`.
@@ -383,6 +656,51 @@ export interface components {
              */
             message: string;
         };
+        /** @enum {string} */
+        SubscriptionClosedReason: "replaced" | "unsubscribed" | "expired" | "unauthorized";
+        SubscriptionDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description Subscription id, from a deployment-wide counter: unique, increasing, never reused.
+             * @example 801
+             */
+            id: number;
+            /** @description Whether the subscription receives events about other users' nodes. */
+            promiscuous: boolean;
+            /**
+             * @description Username of the subscriber.
+             * @example bob
+             */
+            user: string;
+        };
+        SubscriptionStatsDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description Creation time, naive UTC.
+             * @example 2025-01-12T08:30:00.123000
+             */
+            created: string;
+            /** @example 801 */
+            id: number;
+            /**
+             * @description Time of the last listen (or socket.io activity), null before the first one.
+             * @example 2025-01-12T08:31:10.001000
+             */
+            last_poll: string | null;
+            promiscuous: boolean;
+            /**
+             * @description Durable subscriber id, null for a non-durable subscription.
+             * @example scheduler:node
+             */
+            subscriber_id: string | null;
+            transport: components["schemas"]["SubscriptionTransport"];
+            /** @example bob */
+            user: string;
+        };
+        /** @enum {string} */
+        SubscriptionTransport: "http" | "socket.io";
         ValidationErrorDto: {
             /** @description One entry per problem. */
             detail: components["schemas"]["ValidationIssueDto"][];
@@ -427,6 +745,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RootDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description e.g. `kind=kbuild&state=done&from=2025-01-12T08:00:00&limit=100` */
+                filters?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"][];
+                };
+            };
+            /** @description A malformed `id`, `ids`, `from`, `limit` or `offset`, conflicting parameters, or a recursive limit above 1000 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sub_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListenMessageDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Error while listening to sub id <id>: Subscription <id> not owned by <username>` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscription id not found: 'Subscription <id> not found'` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Request validation failed */
@@ -632,6 +1067,251 @@ export interface operations {
             };
             /** @description A filter value that cannot be converted */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishEventDto"];
+            };
+        };
+        responses: {
+            /** @description null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": never | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionStatsDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    subscribe: {
+        parameters: {
+            query?: {
+                promisc?: boolean;
+                /** @description Stable id of a durable subscriber, e.g. `scheduler:node` */
+                subscriber_id?: string;
+            };
+            header?: never;
+            path: {
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscriber id is in use by another user` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscriber id is bound to channel <channel>` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sub_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": never | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscription <id> not owned by <username>` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscription id not found: 'Subscription <id> not found'` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
