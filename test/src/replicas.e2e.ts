@@ -247,6 +247,11 @@ if (typeof conditions === 'string') {
       await listener.stop();
       socket.disconnect();
 
+      process.stdout.write(
+        `fault e2e: ${total} writes (${failedWrites} failed or unknown around the kill), ${expected.length} events committed; ` +
+          `socket.io subscriber ${viaSocket.length} deliveries (${viaSocket.length - distinctInOrder(viaSocket).length} redelivered), ` +
+          `long-poll subscriber ${listener.received.length} deliveries (${listener.received.length - distinctInOrder(listener.received).length} redelivered)\n`,
+      );
       expect(distinctInOrder(viaSocket)).toEqual(expected);
       expect(distinctInOrder(listener.received)).toEqual(expected);
       // No event without its committed write, and one created event per node written.
