@@ -1,23 +1,51 @@
-import { Global, Logger, Module } from '@nestjs/common';
-import type { Repositories } from '../storage/ports';
-import { NODE_EVENT_PUBLISHER, type NodeChange, type NodeEventPublisher } from './node-events.port';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { EventHistoryService } from './event-history.service';
+import { EventLogService } from './event-log.service';
+import { EventsMaintenanceService } from './events-maintenance.service';
+import { EventsController } from './events.controller';
+import { NODE_EVENT_PUBLISHER } from './node-events.port';
+import { InProcessNotifier } from './notifier/in-process.notifier';
+import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
+import { RedisNotifier } from './notifier/redis.notifier';
+import { PubSubController } from './pubsub.controller';
+import { RealtimeGateway } from './realtime/realtime.gateway';
+import { SubscriptionsService } from './subscriptions.service';
 
-/**
- * Placeholder publisher until the durable event log lands (issue #5): it records that a change
- * happened at debug level and stores nothing. Node services already call it inside their
- * transaction, so the event log attaches here without touching them.
- */
-class LoggingNodeEventPublisher implements NodeEventPublisher {
-  private readonly logger = new Logger('Events');
-
-  async nodeChanged(_tx: Repositories, change: NodeChange): Promise<void> {
-    this.logger.debug(`node ${change.op}: ${change.node.id}`);
+/** Redis when REDIS_URL is set (several replicas), otherwise in process (contract §1, §12). */
+function createNotifier(config: AppConfig): EventNotifier {
+  if (config.redisUrl) {
+    new Logger('Events').log('cross-replica notifier: Redis');
+    return new RedisNotifier(config.redisUrl);
   }
+  return new InProcessNotifier();
 }
 
+/**
+ * The durable event log (transactional outbox), CloudEvents, KernelCI's HTTP pub/sub, `/events`,
+ * the socket.io interface and the notifiers (contract §10). Node services see only the
+ * NodeEventPublisher port; docs/events.md and docs/realtime.md describe the whole.
+ */
 @Global()
 @Module({
-  providers: [{ provide: NODE_EVENT_PUBLISHER, useClass: LoggingNodeEventPublisher }],
-  exports: [NODE_EVENT_PUBLISHER],
+  controllers: [PubSubController, EventsController],
+  providers: [
+    { provide: EVENT_NOTIFIER, inject: [APP_CONFIG], useFactory: createNotifier },
+    EventLogService,
+    { provide: NODE_EVENT_PUBLISHER, useExisting: EventLogService },
+    SubscriptionsService,
+    EventHistoryService,
+    EventsMaintenanceService,
+    AuthService,
+    RealtimeGateway,
+  ],
+  exports: [NODE_EVENT_PUBLISHER, EventLogService],
 })
-export class EventsModule {}
+export class EventsModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.notifier instanceof RedisNotifier) await this.notifier.close();
+  }
+}

@@ -197,6 +197,155 @@ export interface LeaseRepository {
   release(name: string, holder: string): Promise<void>;
 }
 
+/**
+ * The CloudEvent attributes kept with a stored event (contract §11.1 `ce`), so replays carry the
+ * original id, time and extension attributes. `extensions` keeps insertion order (`owner` first).
+ */
+export interface StoredCloudEvent {
+  id: string;
+  time: string;
+  type: string;
+  source: string;
+  specversion: string;
+  extensions: Record<string, unknown>;
+}
+
+/** One `eventhistory` entry (contract §10.3, §11.1). */
+export interface EventRecord {
+  /** The document id (24 hex), shown by `/events`. */
+  id: string;
+  timestamp: Date;
+  sequenceId: number;
+  channel: string;
+  owner: string | null;
+  data: unknown;
+  /** Null for documents written by KernelCI, which stored no CloudEvent attributes. */
+  ce: StoredCloudEvent | null;
+}
+
+export type NewEvent = Omit<EventRecord, 'sequenceId'>;
+
+/** The next events a subscription may receive, in sequence order (contract §10.5, §10.10). */
+export interface EventStreamQuery {
+  channel: string;
+  afterSequence: number;
+  /** Owner filter of a non-promiscuous subscription: only ownerless events and this user's. */
+  visibleTo?: string;
+  /** socket.io filter: each key matches when `data.<key>` is one of the values (`path`: contains one). */
+  payload?: Record<string, string[]>;
+  limit: number;
+}
+
+/** One condition of `GET /events` (contract §10.9); conditions are ANDed. */
+export type EventHistoryCondition =
+  | { field: 'channel'; value: string }
+  /** `data.<path>` equals the value, or is an array containing it (MongoDB's dotted-path match). */
+  | { field: 'data'; path: string[]; value: string | boolean }
+  /** A regular expression matched against the elements of `data.path`. */
+  | { field: 'pathRegex'; pattern: string }
+  | { field: 'ids'; ids: string[] }
+  | { field: 'after'; timestamp: Date }
+  /** Exact match on another top-level field of the stored document (strings and booleans only). */
+  | { field: 'document'; key: string; value: string | boolean };
+
+export interface EventHistoryQuery {
+  conditions: EventHistoryCondition[];
+  limit?: number;
+  offset?: number;
+}
+
+/** Raised by the event repository when a regular expression of a query is invalid. */
+export class InvalidPatternError extends Error {
+  constructor(readonly pattern: string) {
+    super(`invalid regular expression: ${pattern}`);
+    this.name = 'InvalidPatternError';
+  }
+}
+
+export interface EventRepository {
+  /**
+   * Allocates the next deployment-wide sequence id and appends the event. Inside a transaction the
+   * allocation is held until commit, so events become visible in sequence order (docs/adr/0005).
+   * A failure leaves the surrounding transaction usable (the node write still commits, §13.12).
+   */
+  append(event: NewEvent): Promise<EventRecord>;
+  stream(query: EventStreamQuery): Promise<EventRecord[]>;
+  /** `GET /events`: matching events in natural (sequence) order. @throws InvalidPatternError */
+  history(query: EventHistoryQuery): Promise<EventRecord[]>;
+  /** The highest sequence id allocated so far (0 when none). */
+  latestSequence(): Promise<number>;
+  /** The oldest retained sequence id of a channel, or null when the channel has no event. */
+  oldestSequence(channel: string): Promise<number | null>;
+  /** Deletes events stored before `cutoff`; returns how many. */
+  purgeOlderThan(cutoff: Date): Promise<number>;
+  /** Raises the sequence counter to at least every stored sequence id and durable cursor (§11.4). */
+  reconcileSequence(): Promise<void>;
+}
+
+export type SubscriptionTransport = 'http' | 'socket.io';
+export type PayloadFilter = Record<string, string[]>;
+
+/** A live subscription (contract §11.1 `maestro_subscription`). */
+export interface SubscriptionRecord {
+  id: number;
+  channel: string;
+  user: string;
+  promiscuous: boolean;
+  subscriberId: string | null;
+  transport: SubscriptionTransport;
+  filter: PayloadFilter | null;
+  created: Date;
+  lastPoll: Date | null;
+  /** Sequence id after which the next delivery starts. */
+  position: number;
+  /** Sequence id of the event handed to the last listen, not yet acknowledged. */
+  delivered: number | null;
+}
+
+export interface DeliveryState {
+  position: number;
+  delivered: number | null;
+}
+
+export interface SubscriptionRepository {
+  /** Next id of the deployment-wide `subscription_id` counter (§10.4, §11.4). */
+  nextId(): Promise<number>;
+  insert(subscription: SubscriptionRecord): Promise<void>;
+  findById(id: number): Promise<SubscriptionRecord | null>;
+  list(): Promise<SubscriptionRecord[]>;
+  findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]>;
+  delete(id: number): Promise<boolean>;
+  /** Compare-and-set of the delivery state; false when another listen changed it first. */
+  updateDelivery(id: number, expected: DeliveryState, next: DeliveryState): Promise<boolean>;
+  /** Sets `last_poll` (and raises `position` when given); false when the subscription is gone. */
+  touch(id: number, at: Date, position?: number): Promise<boolean>;
+  /** Deletes subscriptions polled before `cutoff`, or never polled and created before it (§10.8). */
+  deleteIdle(cutoff: Date): Promise<number>;
+}
+
+/** A durable cursor (contract §10.7, §11.1 `subscriber_state`). */
+export interface SubscriberStateRecord {
+  subscriberId: string;
+  channel: string;
+  user: string;
+  promiscuous: boolean;
+  lastEventId: number;
+  createdAt: Date;
+  lastPoll: Date | null;
+  filter: PayloadFilter | null;
+}
+
+export interface SubscriberStateRepository {
+  find(subscriberId: string): Promise<SubscriberStateRecord | null>;
+  /** @throws DuplicateKeyError when the id exists (another request created it first). */
+  insert(state: SubscriberStateRecord): Promise<void>;
+  updateSettings(subscriberId: string, settings: { promiscuous: boolean; filter: PayloadFilter | null }): Promise<void>;
+  /** `last_event_id` = max(current, lastEventId) — cursors never move backwards; sets `last_poll` when given. */
+  advance(subscriberId: string, lastEventId: number, polledAt: Date | null): Promise<number>;
+  /** Deletes records polled (or, never polled, created) before `cutoff`. */
+  deleteIdle(cutoff: Date): Promise<number>;
+}
+
 export interface Repositories {
   nodes: NodeRepository;
   users: UserRepository;
@@ -204,6 +353,14 @@ export interface Repositories {
   leases: LeaseRepository;
   apiTokens: ApiTokenRepository;
   rateLimits: RateLimitRepository;
+  events: EventRepository;
+  subscriptions: SubscriptionRepository;
+  subscriberStates: SubscriberStateRepository;
+  /**
+   * Runs `callback` once the surrounding transaction has committed (immediately outside one, never
+   * after a rollback): how a committed event wakes its subscribers (transactional outbox).
+   */
+  afterCommit(callback: () => void): void;
 }
 
 /** The storage port: repositories plus a unit of work that spans them (node write + event append). */

@@ -24,6 +24,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored events
+         * @description A bare array in natural (sequence) order; no default limit. Filters: `kind`, `state`, `result`, `op`, `name`, `group`, `owner` (exact match on the payload), `channel`, `path` (regular expression on `data.path`), `node_id`, `id`, `ids` (comma-separated), `from` (ISO 8601, `timestamp > from`), `limit`, `offset`, `recursive` (adds `node`; needs `limit` ≤ 1000), and any other key as an exact match on the stored document (`true`/`false` become booleans).
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/listen/{sub_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Wait for the next event of a subscription
+         * @description Long poll: answers the next event as a message envelope whose `data` is the CloudEvent as a JSON string, or a keep-alive (`"data": "BEEP"`) after KEEP_ALIVE_PERIOD seconds without events. Each listen first acknowledges the event returned by the previous one.
+         */
+        get: operations["listen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -104,138 +144,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/user-groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List user groups (admin)
-         * @description Every query parameter other than `limit` and `offset` is an exact match, e.g. `name=kernelci`.
-         */
-        get: operations["listGroups"];
-        put?: never;
-        /**
-         * Create a user group (admin)
-         * @description Answers 200 (not 201), as KernelCI does.
-         */
-        post: operations["createGroup"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user-groups/{group_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a user group by id (admin) */
-        get: operations["getGroup"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete a user group (admin)
-         * @description Refused with 409 while any user has the group.
-         */
-        delete: operations["deleteGroup"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a user by id
-         * @description Unknown and malformed ids (and `me`: there is no `GET /user/me`) answer 404 `Not Found`.
-         */
-        get: operations["getUser"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete a user (admin)
-         * @description Answers 200 with `null`, as KernelCI does. Nodes owned by the user are kept; the user's API tokens are deleted.
-         */
-        delete: operations["deleteUser"];
-        options?: never;
-        head?: never;
-        /**
-         * Update any user (admin)
-         * @description Every given field is applied, flags included. A non-empty `groups` replaces the user's groups; `groups: []` leaves them alone. An email change clears `is_verified` unless the same request sets it.
-         */
-        patch: operations["updateUser"];
-        trace?: never;
-    };
-    "/user/{user_id}/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List a user's API tokens (admin) */
-        get: operations["listUserApiTokens"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/{user_id}/tokens/{token_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Revoke a user's API token (admin) */
-        delete: operations["revokeUserApiToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/accept-invite": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The accept-invite web page
-         * @description A self-contained HTML page that reads `token` from its query string, asks for a password and posts it to `POST /user/accept-invite`.
-         */
-        get: operations["acceptInvitePage"];
-        put?: never;
-        /**
-         * Accept an invitation
-         * @description Sets the password and marks the account verified; the user can log in afterwards.
-         */
-        post: operations["acceptInvite"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/forgot-password": {
+    "/publish/{channel}": {
         parameters: {
             query?: never;
             header?: never;
@@ -245,17 +154,37 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask for a password-reset token
-         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response.
+         * Publish an event on a channel
+         * @description The event is stored in the event log and delivered like any other. `owner` is the caller.
          */
-        post: operations["forgotPassword"];
+        post: operations["publishEvent"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/user/invite": {
+    "/stats/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List live subscriptions
+         * @description Every subscription of every replica, HTTP and socket.io, with its real promiscuous flag.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscribe/{channel}": {
         parameters: {
             query?: never;
             header?: never;
@@ -265,30 +194,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Invite a user (admin)
-         * @description Creates an unverified account (or, with `resend_if_exists`, re-invites one that has not accepted yet) and mails an invite link when SMTP is configured. When the mail was not sent, or with `return_token`, the response carries the link and token, and the link is also logged.
+         * Subscribe to a channel
+         * @description Events published afterwards are delivered by `GET /listen/{sub_id}`. By default only events without an owner or about the caller's own nodes are delivered (`promisc=true`: all). With a `subscriber_id` the subscription is durable: it resumes where the last one with that id stopped.
          */
-        post: operations["inviteUser"];
+        post: operations["subscribe"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/user/invite/url": {
+    "/unsubscribe/{sub_id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Where invite links point (admin)
-         * @description `PUBLIC_BASE_URL` when set; otherwise the forwarded host and scheme when the request came through a local proxy, else the request's own.
-         */
-        get: operations["getInviteUrl"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * End a subscription
+         * @description A durable subscriber's cursor survives: subscribing again with the same `subscriber_id` resumes.
+         */
+        post: operations["unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -306,193 +235,9 @@ export interface paths {
         put?: never;
         /**
          * Log in with a username and password
-         * @description Form-encoded OAuth2 password flow. Returns a long-lived access token (ten years by default); for automation prefer a revocable API token (`POST /user/me/tokens`). Failed attempts are rate-limited per username and per client address.
+         * @description Form-encoded OAuth2 password flow. Returns a long-lived access token (ten years by default); use revocable API tokens for automation where the server offers them.
          */
         post: operations["login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Log out
-         * @description Nothing is revoked: access tokens stay valid until they expire (revoke API tokens instead).
-         */
-        post: operations["logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update the caller's own account
-         * @description `username`, `email` and `password` are applied; `is_active`, `is_superuser` and `is_verified` are ignored; a non-empty `groups` is refused. Changing the email clears `is_verified`.
-         */
-        patch: operations["updateMe"];
-        trace?: never;
-    };
-    "/user/me/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List the caller's API tokens
-         * @description Newest first, without secrets; revoked tokens stay listed for 30 days.
-         */
-        get: operations["listApiTokens"];
-        put?: never;
-        /**
-         * Create an API token
-         * @description A revocable bearer token that acts as the caller wherever an access token is accepted. The secret `token` is in this response only.
-         */
-        post: operations["createApiToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/me/tokens/{token_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Revoke one of the caller's API tokens
-         * @description The token fails on the very next request. Revoking twice is not an error.
-         */
-        delete: operations["revokeApiToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/register": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Self-registration (disabled)
-         * @description Kept for KernelCI compatibility: after the admin check it always answers 404. Use `POST /user/invite`.
-         */
-        post: operations["register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/reset-password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Reset a password with a reset token
-         * @description The token dies when the password changes or after one hour.
-         */
-        post: operations["resetPassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/user/update-password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Change a password with the current credentials
-         * @description Form fields `username`, `password` (current) and optional `new_password`. Verification is not required. Without `new_password` nothing changes. Counts toward the login rate limit.
-         */
-        post: operations["updatePassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List users
-         * @description Any active user may list all users (as in KernelCI). Every query parameter other than `limit` and `offset` is an exact match on the user document, e.g. `username=bob`, `groups.name=team-a`, `is_superuser=true` (`true`/`false` in any case are booleans). Filtering on `hashed_password` is refused.
-         */
-        get: operations["listUsers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/whoami": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The caller's own account
-         * @description Needs a verified user: an unverified one gets 403 `Forbidden`.
-         */
-        get: operations["whoami"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -503,12 +248,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AcceptInviteDto: {
-            /** @description The password to set. */
-            password: string;
-            /** @description The token from the invite link. */
-            token: string;
-        };
         AccessTokenDto: {
             /** @description HS256 JWT with `sub`, `aud: ["fastapi-users:auth"]` and `exp`. */
             access_token: string;
@@ -518,91 +257,27 @@ export interface components {
              */
             token_type: "bearer";
         };
-        ApiTokenCreatedDto: {
-            /**
-             * @description Creation time (UTC).
-             * @example 2026-08-21T10:10:00.123000
-             */
-            created: string;
-            /**
-             * @description Expiry (UTC) or null.
-             * @example null
-             */
-            expires_at: string | null;
-            /**
-             * @description ObjectId of the token.
-             * @example 66a1f0c2e4b0a1b2c3d4e5f6
-             */
+        CloudEventDto: {
+            /** @description Sequence id; absent on keep-alives. */
+            _sequence_id?: number;
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @description UUID assigned at publication, kept for the life of the event. */
             id: string;
+            /** @description The node's owner for node events, the publisher for `/publish`; absent when none. */
+            owner?: string;
+            /** @example https://api.kernelci.org/ */
+            source: string;
+            /** @enum {string} */
+            specversion: "1.0";
             /**
-             * @description Last authenticated request (UTC, updated at most once a minute) or null.
-             * @example null
+             * @description Publication time, UTC with `+00:00`.
+             * @example 2024-01-04T10:48:39.974000+00:00
              */
-            last_used: string | null;
-            /**
-             * @description The name given at creation.
-             * @example ci-bot
-             */
-            name: string;
-            /**
-             * @description `mst_` and the next four characters of the token, to tell tokens apart.
-             * @example mst_AbCd
-             */
-            prefix: string;
-            /** @description True once revoked; revoked tokens are listed for 30 days. */
-            revoked: boolean;
-            /**
-             * @description The bearer token, `mst_` + 43 characters. Store it now: it cannot be shown again.
-             * @example mst_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde
-             */
-            token: string;
-        };
-        ApiTokenCreateDto: {
-            /**
-             * Format: date-time
-             * @description When the token stops working (ISO 8601, UTC without offset); null or absent: never.
-             * @example 2027-01-01T00:00:00
-             */
-            expires_at?: string | null;
-            /**
-             * @description What the token is for, 1–100 characters.
-             * @example ci-bot
-             */
-            name: string;
-        };
-        ApiTokenDto: {
-            /**
-             * @description Creation time (UTC).
-             * @example 2026-08-21T10:10:00.123000
-             */
-            created: string;
-            /**
-             * @description Expiry (UTC) or null.
-             * @example null
-             */
-            expires_at: string | null;
-            /**
-             * @description ObjectId of the token.
-             * @example 66a1f0c2e4b0a1b2c3d4e5f6
-             */
-            id: string;
-            /**
-             * @description Last authenticated request (UTC, updated at most once a minute) or null.
-             * @example null
-             */
-            last_used: string | null;
-            /**
-             * @description The name given at creation.
-             * @example ci-bot
-             */
-            name: string;
-            /**
-             * @description `mst_` and the next four characters of the token, to tell tokens apart.
-             * @example mst_AbCd
-             */
-            prefix: string;
-            /** @description True once revoked; revoked tokens are listed for 30 days. */
-            revoked: boolean;
+            time: string;
+            /** @example api.kernelci.org */
+            type: string;
         };
         ErrorDto: {
             /**
@@ -611,137 +286,49 @@ export interface components {
              */
             detail: string;
         };
-        ForgotPasswordDto: {
+        EventDto: {
+            /** @example node */
+            channel: string;
+            /** @description The event payload (for node events, contract §10.2). */
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
             /**
-             * Format: email
-             * @description The account's email (matched case-insensitively).
-             * @example alice@example.org
-             */
-            email: string;
-        };
-        ForgotPasswordResultDto: {
-            /** @description Always false here. */
-            email_sent: boolean;
-            /** @description The reset token, for `POST /user/reset-password`. */
-            token: string;
-        };
-        GroupCreateDto: {
-            /**
-             * @description Unique group name.
-             * @example runtime:lava-collabora:node-editor
-             */
-            name: string;
-        };
-        GroupDto: {
-            /**
-             * @description ObjectId of the group.
-             * @example 648ff894bd39930355ed16ad
+             * @description Id of the stored event document.
+             * @example 65a1355ee98651d0fe81e500
              */
             id: string;
+            /** @description With `recursive`: the node named by `data.id`, when it still exists. */
+            node?: components["schemas"]["NodeDto"];
+            /** @description Owner of the event (the node's owner for node events), null when none. */
+            owner: string | null;
             /**
-             * @description Unique name; `node:edit:any`, `runtime:<R>:node-editor` and `runtime:<R>:node-admin` grant node edits.
-             * @example kernelci
+             * @description Deployment-wide sequence id (the CloudEvent's `_sequence_id`).
+             * @example 12345
              */
-            name: string;
-        };
-        GroupListDto: {
-            /** @description The groups of this page. */
-            items: components["schemas"]["GroupDto"][];
+            sequence_id: number;
             /**
-             * @description The effective page size.
-             * @example 50
+             * @description Storage time, naive UTC.
+             * @example 2025-01-12T08:30:00.123000
              */
-            limit: number;
-            /**
-             * @description The effective offset.
-             * @example 0
-             */
-            offset: number;
-            /**
-             * @description Number of groups matching the filter, ignoring limit and offset.
-             * @example 1
-             */
-            total: number;
+            timestamp: string;
         };
         InternalErrorDto: {
             /** @description Always `Internal server error, check container logs`. */
             message: string;
         };
-        InviteDto: {
+        ListenMessageDto: {
+            /** @example node */
+            channel: string;
             /**
-             * Format: email
-             * @description Where the invite is mailed.
-             * @example bob@example.org
+             * @description The CloudEvent as a JSON string; a keep-alive carries `"data": "BEEP"`.
+             * @example {\specversion\: \1.0\, \id\: \3f0b7e7c-5d0e-4a53-9d0a-1b2f0c9e8a11\, \source\: \https://api.kernelci.org/\, \type\: \api.kernelci.org\, \time\: \2024-01-04T10:48:39.974000+00:00\, \data\: {\op\: \created\}, \owner\: \bob\, \_sequence_id\: 12345}
              */
-            email: string;
-            /**
-             * @description Names of existing groups for a new account.
-             * @default []
-             * @example [
-             *       "kernelci"
-             *     ]
-             */
-            groups: string[];
-            /**
-             * @description Make the new account a superuser.
-             * @default false
-             */
-            is_superuser: boolean;
-            /**
-             * @description Re-invite a user that exists but has not accepted yet.
-             * @default false
-             */
-            resend_if_exists: boolean;
-            /**
-             * @description Return the invite URL and token in the response even when the mail was sent.
-             * @default false
-             */
-            return_token: boolean;
-            /**
-             * @description Mail the invite when SMTP is configured.
-             * @default true
-             */
-            send_email: boolean;
-            /**
-             * @description Username of the new account.
-             * @example bob
-             */
-            username: string;
-        };
-        InviteResultDto: {
-            /**
-             * @description The accept-invite page.
-             * @example https://api.example.org/user/accept-invite
-             */
-            accept_invite_url: string;
-            /** @description True when the invite mail was delivered to the SMTP server. */
-            email_sent: boolean;
-            /**
-             * @description `<accept_invite_url>?token=…`; set when `return_token` is true or the requested mail was not sent.
-             * @example https://api.example.org/user/accept-invite?token=eyJ…
-             */
-            invite_url: string | null;
-            /**
-             * @description Base URL of this API as users reach it.
-             * @example https://api.example.org
-             */
-            public_base_url: string;
-            /** @description The invite token; set under the same conditions as `invite_url`. */
-            token: string | null;
-            /** @description The invited user. */
-            user: components["schemas"]["UserDto"];
-        };
-        InviteUrlDto: {
-            /**
-             * @description The accept-invite page.
-             * @example https://api.example.org/user/accept-invite
-             */
-            accept_invite_url: string;
-            /**
-             * @description Base URL of this API as users reach it.
-             * @example https://api.example.org
-             */
-            public_base_url: string;
+            data: string;
+            /** @enum {string|null} */
+            pattern: null;
+            /** @enum {string} */
+            type: "message";
         };
         LoginFormDto: {
             /** @description Ignored. */
@@ -971,11 +558,96 @@ export interface components {
          * @enum {string}
          */
         NodeState: "running" | "available" | "closing" | "done";
-        ResetPasswordDto: {
-            /** @description The new password. */
-            password: string;
-            /** @description The reset token (mailed, or logged without SMTP). */
-            token: string;
+        PublishEventDto: {
+            /** @description Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
+            attributes?: {
+                [key: string]: unknown;
+            };
+            /** @description The event payload; when present it must be truthy. Omitted: `data: null` is published. */
+            data?: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @description CloudEvent `source`; defaults to CLOUD_EVENTS_SOURCE. */
+            source?: string;
+            /**
+             * @description CloudEvent `type`.
+             *     @default "api.kernelci.org"
+             */
+            type?: string;
+        };
+        RealtimeAckDto: {
+            sequence_id: number;
+            subscription: number;
+        };
+        RealtimeAckResultDto: {
+            /** @description The cursor after the acknowledgement (it never moves backwards). */
+            cursor: number;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        RealtimeErrorDto: {
+            detail: string;
+            /** @enum {boolean} */
+            ok: false;
+            /** @enum {integer} */
+            status: 401 | 403 | 404 | 409 | 422;
+        };
+        RealtimeEventMessageDto: {
+            channel: string;
+            /** @description The CloudEvent, including `_sequence_id`, with its original `id`. */
+            event: components["schemas"]["CloudEventDto"];
+            sequence_id: number;
+            subscription: number;
+        };
+        RealtimeOkDto: {
+            /** @enum {boolean} */
+            ok: true;
+        };
+        RealtimeSubscribeAckDto: {
+            channel: string;
+            /** @description Sequence id after which delivery starts. */
+            cursor: number;
+            /** @enum {boolean} */
+            ok: true;
+            /** @description Oldest retained sequence id of the channel, null when it has no event. */
+            oldest_sequence_id: number | null;
+            promiscuous: boolean;
+            subscriber_id: string | null;
+            subscription: number;
+        };
+        RealtimeSubscribeDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description Payload filter: keys `kind`, `state`, `result`, `op`, `name`, `group`, `owner`, `id`, `path`;
+             *     each value a string or a list of strings (any of); keys are ANDed.
+             * @example {
+             *       "kind": "kbuild",
+             *       "state": [
+             *         "done",
+             *         "available"
+             *       ]
+             *     }
+             */
+            filter?: {
+                [key: string]: string | string[];
+            };
+            /** @description Start delivery after this sequence id (replays retained events). */
+            from_sequence?: number;
+            /** @description Receive events about every user's nodes, not only ownerless events and the caller's. */
+            promisc?: boolean;
+            /**
+             * @description Durable subscriber id: the cursor is kept across connections and shared with HTTP.
+             * @example scheduler:node
+             */
+            subscriber_id?: string;
+        };
+        RealtimeSubscriptionClosedDto: {
+            reason: components["schemas"]["SubscriptionClosedReason"];
+            subscription: number;
+        };
+        RealtimeUnsubscribeDto: {
+            subscription: number;
         };
         RootDto: {
             /**
@@ -984,105 +656,58 @@ export interface components {
              */
             message: string;
         };
-        UpdatePasswordFormDto: {
-            /** @description The new password; when absent nothing changes (the credentials are only checked). */
-            new_password?: string;
-            /** @description The current password. */
-            password: string;
-            /** @description The account's username. */
-            username: string;
+        /** @enum {string} */
+        SubscriptionClosedReason: "replaced" | "unsubscribed" | "expired" | "unauthorized";
+        SubscriptionDto: {
+            /** @example node */
+            channel: string;
+            /**
+             * @description Subscription id, from a deployment-wide counter: unique, increasing, never reused.
+             * @example 801
+             */
+            id: number;
+            /** @description Whether the subscription receives events about other users' nodes. */
+            promiscuous: boolean;
+            /**
+             * @description Username of the subscriber.
+             * @example bob
+             */
+            user: string;
         };
-        UserDto: {
+        SubscriptionStatsDto: {
+            /** @example node */
+            channel: string;
             /**
-             * @description Unique case-insensitively; kept in the case it was given.
-             * @example alice@example.org
+             * @description Creation time, naive UTC.
+             * @example 2025-01-12T08:30:00.123000
              */
-            email: string;
-            /** @description The user's groups. */
-            groups: components["schemas"]["UserGroupDto"][];
+            created: string;
+            /** @example 801 */
+            id: number;
             /**
-             * @description ObjectId of the user.
-             * @example 6526448e7d140ee220971a0e
+             * @description Time of the last listen (or socket.io activity), null before the first one.
+             * @example 2025-01-12T08:31:10.001000
              */
-            id: string;
-            /** @description Inactive users cannot authenticate. */
-            is_active: boolean;
-            /** @description Superusers pass every admin check and may edit every node. */
-            is_superuser: boolean;
-            /** @description Unverified users cannot log in, nor call `/whoami` or `/user/logout`. */
-            is_verified: boolean;
+            last_poll: string | null;
+            promiscuous: boolean;
             /**
-             * @description Unique; the login name.
-             * @example alice
+             * @description Durable subscriber id, null for a non-durable subscription.
+             * @example scheduler:node
              */
-            username: string;
+            subscriber_id: string | null;
+            transport: components["schemas"]["SubscriptionTransport"];
+            /** @example bob */
+            user: string;
         };
-        UserGroupDto: {
-            /**
-             * @description ObjectId of the group.
-             * @example 648ff894bd39930355ed16ad
-             */
-            id: string;
-            /**
-             * @description Unique group name, e.g. `kernelci` or `runtime:lava-collabora:node-editor`.
-             * @example kernelci
-             */
-            name: string;
-        };
-        UserListDto: {
-            /** @description The users of this page. */
-            items: components["schemas"]["UserDto"][];
-            /**
-             * @description The effective page size.
-             * @example 50
-             */
-            limit: number;
-            /**
-             * @description The effective offset.
-             * @example 0
-             */
-            offset: number;
-            /**
-             * @description Number of users matching the filter, ignoring limit and offset.
-             * @example 1
-             */
-            total: number;
-        };
-        UserPatchDto: {
-            /**
-             * Format: email
-             * @description New email; changing it clears `is_verified` (unless an admin sets it in the same request).
-             * @example alice@example.org
-             */
-            email?: string;
-            /**
-             * @description Admin only: group names that replace the user's groups; an empty list changes nothing.
-             * @example [
-             *       "kernelci"
-             *     ]
-             */
-            groups?: string[];
-            /** @description Admin only. */
-            is_active?: boolean;
-            /** @description Admin only. */
-            is_superuser?: boolean;
-            /** @description Admin only. */
-            is_verified?: boolean;
-            /** @description New password (any string). */
-            password?: string;
-            /**
-             * @description New username; must not belong to another user.
-             * @example alice
-             */
-            username?: string;
-        };
+        /** @enum {string} */
+        SubscriptionTransport: "http" | "socket.io";
         ValidationErrorDto: {
             /** @description One entry per problem. */
             detail: components["schemas"]["ValidationIssueDto"][];
         };
         ValidationIssueDto: {
-            /** @description The offending value (any JSON type) */
-            input?: (string | number | boolean | Record<string, never> | unknown[]) | null;
+            /** @description The offending value */
+            input?: Record<string, never> | null;
             /**
              * @description Where: `body`, `query`, `path` or `header`, then the field path.
              * @example [
@@ -1120,6 +745,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RootDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description e.g. `kind=kbuild&state=done&from=2025-01-12T08:00:00&limit=100` */
+                filters?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"][];
+                };
+            };
+            /** @description A malformed `id`, `ids`, `from`, `limit` or `offset`, conflicting parameters, or a recursive limit above 1000 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sub_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListenMessageDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Error while listening to sub id <id>: Subscription <id> not owned by <username>` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Subscription id not found: 'Subscription <id> not found'` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Request validation failed */
@@ -1352,94 +1094,74 @@ export interface operations {
             };
         };
     };
-    listGroups: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Exact group name */
-                name?: unknown;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupListDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    createGroup: {
+    publishEvent: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                channel: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupCreateDto"];
+                "application/json": components["schemas"]["PublishEventDto"];
             };
         };
+        responses: {
+            /** @description null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": never | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description `User group already exists with name: <name>` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["SubscriptionStatsDto"][];
                 };
             };
             /** @description Missing, invalid or expired token, or inactive user */
@@ -1480,12 +1202,16 @@ export interface operations {
             };
         };
     };
-    getGroup: {
+    subscribe: {
         parameters: {
-            query?: never;
+            query?: {
+                promisc?: boolean;
+                /** @description Stable id of a durable subscriber, e.g. `scheduler:node` */
+                subscriber_id?: string;
+            };
             header?: never;
             path: {
-                group_id: string;
+                channel: string;
             };
             cookie?: never;
         };
@@ -1496,16 +1222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Malformed ObjectId */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["SubscriptionDto"];
                 };
             };
             /** @description Missing, invalid or expired token, or inactive user */
@@ -1517,7 +1234,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller is not a superuser */
+            /** @description `Subscriber id is in use by another user` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1526,90 +1243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description `User group not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    deleteGroup: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                group_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Malformed ObjectId */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User group not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User group is assigned to users and cannot be deleted. Remove it from users first.` */
+            /** @description `Subscriber id is bound to channel <channel>` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1638,39 +1272,24 @@ export interface operations {
             };
         };
     };
-    getUser: {
+    unsubscribe: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
+                sub_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description null */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "6526448e7d140ee220971a0e",
-                     *       "email": "alice@example.org",
-                     *       "is_active": true,
-                     *       "is_superuser": false,
-                     *       "is_verified": true,
-                     *       "username": "alice",
-                     *       "groups": [
-                     *         {
-                     *           "id": "648ff894bd39930355ed16ad",
-                     *           "name": "kernelci"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": never | null;
                 };
             };
             /** @description Missing, invalid or expired token, or inactive user */
@@ -1682,65 +1301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description `Not Found` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    deleteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Always `null` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
+            /** @description `Subscription <id> not owned by <username>` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1749,502 +1310,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description `Not Found`: unknown or malformed id */
+            /** @description `Subscription id not found: 'Subscription <id> not found'` */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    updateUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserPatchDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Malformed ObjectId, `Username already exists: <name>`, `UPDATE_USER_EMAIL_ALREADY_EXISTS` or `User group does not exist with name: <g>` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    listUserApiTokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiTokenDto"][];
-                };
-            };
-            /** @description Malformed ObjectId */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    revokeUserApiToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                token_id: string;
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Malformed ObjectId */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User not found with id: <id>` or `Token not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    acceptInvitePage: {
-        parameters: {
-            query?: {
-                /** @description The invite token from the link */
-                token?: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description HTML page */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    acceptInvite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AcceptInviteDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description `Invalid or expired invite token`, `Invalid invite token`, `User is inactive` or `Invite already accepted` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User not found` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    forgotPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ForgotPasswordDto"];
-            };
-        };
-        responses: {
-            /** @description `null`, or for a superuser caller when no mail was sent `{"email_sent": false, "token": …}` */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ForgotPasswordResultDto"] | null;
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    inviteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InviteDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InviteResultDto"];
-                };
-            };
-            /** @description `User already exists`, `User already verified`, `Existing user has a different username`, `Existing user has a different email`, `User group does not exist with name: <g>` or `REGISTER_USER_ALREADY_EXISTS` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    getInviteUrl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InviteUrlDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2295,599 +1362,6 @@ export interface operations {
             };
             /** @description `LOGIN_BAD_CREDENTIALS` or `LOGIN_USER_NOT_VERIFIED` */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
-            429: {
-                headers: {
-                    /** @description Seconds until attempts are checked again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done; the token keeps working */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not verified */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    updateMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserPatchDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description `User groups can only be updated by an admin user`, `Username already exists: <name>` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    listApiTokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiTokenDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    createApiToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApiTokenCreateDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiTokenCreatedDto"];
-                };
-            };
-            /** @description `expires_at must be in the future` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    revokeApiToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                token_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `Token not found with id: <id>` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not a superuser */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description `User registration is disabled; use /user/invite instead.` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    resetPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResetPasswordDto"];
-            };
-        };
-        responses: {
-            /** @description Always `null` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            /** @description `RESET_PASSWORD_BAD_TOKEN` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    updatePassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": components["schemas"]["UpdatePasswordFormDto"];
-            };
-        };
-        responses: {
-            /** @description Always `null` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            /** @description `LOGIN_BAD_CREDENTIALS`: wrong credentials or inactive user */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
-            429: {
-                headers: {
-                    /** @description Seconds until attempts are checked again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    listUsers: {
-        parameters: {
-            query?: {
-                /** @description Exact-match conditions, e.g. `groups.name=kernelci&is_superuser=false` */
-                filters?: {
-                    [key: string]: string;
-                };
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserListDto"];
-                };
-            };
-            /** @description `Invalid filter field: hashed_password` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
-                };
-            };
-            /** @description Unexpected failure; nothing was committed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalErrorDto"];
-                };
-            };
-        };
-    };
-    whoami: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "6526448e7d140ee220971a0e",
-                     *       "email": "alice@example.org",
-                     *       "is_active": true,
-                     *       "is_superuser": false,
-                     *       "is_verified": true,
-                     *       "username": "alice",
-                     *       "groups": [
-                     *         {
-                     *           "id": "648ff894bd39930355ed16ad",
-                     *           "name": "kernelci"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Missing, invalid or expired token, or inactive user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The caller is not verified */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

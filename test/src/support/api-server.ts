@@ -29,6 +29,8 @@ export interface TestServer {
    */
   logs(): string[];
   close(): Promise<void>;
+  /** The Nest application, for fixtures that need a provider (e.g. the storage port). */
+  app: INestApplication;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: { captureLogs?: boolean } = {}): Promise<TestServer> {
@@ -73,5 +75,6 @@ export async function startServer(env: Record<string, string> = {}, options: { c
     },
     logs: () => [...lines],
     close: () => app.close(),
+    app,
   };
 }

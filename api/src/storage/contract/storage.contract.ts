@@ -7,6 +7,7 @@ import type { NodeFilter } from '../../common/query/filter-model';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type NodeRecord, type Storage, type UserRecord } from '../ports';
 import { describeAuthStorageContract } from './auth.contract';
+import { describeEventsContract } from './events.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -189,6 +190,8 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    describeEventsContract(() => storage);
 
     describe('unit of work', () => {
       it('commits every write of a transaction together', async () => {

@@ -1,12 +1,14 @@
 import type { Repositories, Storage } from '../ports';
 import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postgres-auth.repository';
+import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresGroupRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
-function repositories(sql: SqlExecutor): Repositories {
+
+function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => void, inTransaction = false): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
     users: new PostgresUserRepository(sql),
@@ -14,8 +16,15 @@ function repositories(sql: SqlExecutor): Repositories {
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
+    events: new PostgresEventRepository(sql, inTransaction),
+    subscriptions: new PostgresSubscriptionRepository(sql),
+    subscriberStates: new PostgresSubscriberStateRepository(sql),
+    afterCommit,
   };
 }
+
+/** `afterCommit` outside a transaction: every statement has already committed. */
+const runNow = (callback: () => void): void => callback();
 
 /** The PostgreSQL adapter of the storage port, on PGlite or a PostgreSQL server. */
 export class PostgresStorage implements Storage {
@@ -26,6 +35,10 @@ export class PostgresStorage implements Storage {
   readonly leases;
   readonly apiTokens;
   readonly rateLimits;
+  readonly events;
+  readonly subscriptions;
+  readonly subscriberStates;
+  readonly afterCommit = runNow;
 
   private constructor(readonly sql: SqlClient) {
     ({
@@ -35,7 +48,10 @@ export class PostgresStorage implements Storage {
       leases: this.leases,
       apiTokens: this.apiTokens,
       rateLimits: this.rateLimits,
-    } = repositories(sql));
+      events: this.events,
+      subscriptions: this.subscriptions,
+      subscriberStates: this.subscriberStates,
+    } = repositories(sql, runNow));
   }
 
   /** Opens the database and applies pending migrations. */
@@ -53,8 +69,11 @@ export class PostgresStorage implements Storage {
     return new PostgresStorage(sql);
   }
 
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.sql.transaction((tx) => work(repositories(tx)));
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const hooks: (() => void)[] = [];
+    const result = await this.sql.transaction((tx) => work(repositories(tx, (callback) => hooks.push(callback), true)));
+    for (const hook of hooks) hook();
+    return result;
   }
 
   close(): Promise<void> {

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { parseIsoDatetime } from '../common/datetime';
+import { BadRequestError, invalidIntMessage } from '../common/errors/domain-errors';
+import { isObjectIdString } from '../common/object-id';
+import { toNodeResponse } from '../nodes/node.mapper';
+import { InvalidPatternError, STORAGE, type EventHistoryCondition, type EventHistoryQuery, type Storage } from '../storage/ports';
+import type { EventDto } from './dto/events.dto';
+import { toEventResponse } from './event.mapper';
+
+type QueryParams = Record<string, string | string[] | undefined>;
+
+/** Parameters matched exactly against `data.<same name>`, ignored when empty (contract §10.9). */
+const PAYLOAD_KEYS = ['kind', 'state', 'result', 'op', 'name', 'group', 'owner'];
+const RECURSIVE_LIMIT = 1000;
+
+export interface ParsedEventQuery extends EventHistoryQuery {
+  recursive: boolean;
+}
+
+function last(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function integer(value: string): number {
+  if (!/^\s*[-+]?\d+\s*$/.test(value)) throw new BadRequestError(invalidIntMessage(value));
+  return Number(value);
+}
+
+/** Turns `/events` query parameters into storage conditions, with the exact 400 texts of §10.9. */
+export function parseEventQuery(query: QueryParams): ParsedEventQuery {
+  const params = new Map<string, string>();
+  for (const [key, value] of Object.entries(query)) {
+    const single = last(value);
+    if (single !== undefined) params.set(key, single);
+  }
+  if (params.has('node_id') && params.has('data.id')) throw new BadRequestError('Provide either node_id or data.id, not both');
+  if (params.has('id') && params.has('ids')) throw new BadRequestError('Provide either id or ids, not both');
+
+  const conditions: EventHistoryCondition[] = [];
+  let limit: number | undefined;
+  let offset: number | undefined;
+  let recursive = false;
+  for (const [key, value] of params) {
+    if (PAYLOAD_KEYS.includes(key)) {
+      if (value !== '') conditions.push({ field: 'data', path: [key], value });
+    } else if (key === 'channel') {
+      conditions.push({ field: 'channel', value });
+    } else if (key === 'path') {
+      conditions.push({ field: 'pathRegex', pattern: value });
+    } else if (key === 'node_id') {
+      conditions.push({ field: 'data', path: ['id'], value });
+    } else if (key === 'id') {
+      if (!isObjectIdString(value)) throw new BadRequestError('Invalid id format');
+      conditions.push({ field: 'ids', ids: [value.toLowerCase()] });
+    } else if (key === 'ids') {
+      const ids = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      if (ids.length === 0) throw new BadRequestError('ids must contain at least one id');
+      if (!ids.every(isObjectIdString)) throw new BadRequestError('Invalid ids format');
+      conditions.push({ field: 'ids', ids: ids.map((id) => id.toLowerCase()) });
+    } else if (key === 'from') {
+      const from = parseIsoDatetime(value);
+      if (!from) throw new BadRequestError("Invalid 'from' parameter, must be an ISO 8601 datetime");
+      conditions.push({ field: 'after', timestamp: from });
+    } else if (key === 'limit') {
+      // MongoDB semantics, as KernelCI passes the value through: 0 = no limit, negative = its magnitude.
+      const n = Math.abs(integer(value));
+      limit = n === 0 ? undefined : n;
+    } else if (key === 'offset') {
+      const n = integer(value);
+      if (n < 0) throw new BadRequestError(invalidIntMessage(value));
+      offset = n;
+    } else if (key === 'recursive') {
+      recursive = value !== '';
+    } else {
+      // Anything else: exact match on the stored document; only true/false are converted (§10.9).
+      const lower = value.toLowerCase();
+      const typed = lower === 'true' ? true : lower === 'false' ? false : value;
+      if (key === 'data' || key.startsWith('data.')) {
+        conditions.push({ field: 'data', path: key === 'data' ? [] : key.slice(5).split('.'), value: typed });
+      } else {
+        conditions.push({ field: 'document', key, value: typed });
+      }
+    }
+  }
+  if (recursive && (limit === undefined || limit > RECURSIVE_LIMIT)) throw new BadRequestError('Recursive limit is too large, max is 1000');
+  return { conditions, limit, offset, recursive };
+}
+
+/** `GET /events` (contract §10.9). */
+@Injectable()
+export class EventHistoryService {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  async list(query: QueryParams): Promise<EventDto[]> {
+    const parsed = parseEventQuery(query);
+    let events;
+    try {
+      events = await this.storage.events.history(parsed);
+    } catch (error) {
+      if (error instanceof InvalidPatternError) throw new BadRequestError(`Invalid regular expression: ${error.pattern}`);
+      throw error;
+    }
+    const items = events.map(toEventResponse);
+    if (!parsed.recursive) return items;
+    // Each event gains the current node named by data.id, omitted when gone or absent (§10.9, §13.14).
+    const nodes = new Map<string, EventDto['node']>();
+    for (const event of events) {
+      const nodeId = (event.data as { id?: unknown } | null)?.id;
+      if (typeof nodeId !== 'string' || nodes.has(nodeId)) continue;
+      const node = isObjectIdString(nodeId) ? await this.storage.nodes.findById(nodeId.toLowerCase()) : null;
+      nodes.set(nodeId, node ? toNodeResponse(node) : undefined);
+    }
+    return items.map((item) => {
+      const nodeId = (item.data as { id?: unknown } | null)?.id;
+      const node = typeof nodeId === 'string' ? nodes.get(nodeId) : undefined;
+      return node ? { ...item, node } : item;
+    });
+  }
+}

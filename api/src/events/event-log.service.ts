@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { newObjectId } from '../common/object-id';
+import { STORAGE, type EventRecord, type Repositories, type Storage } from '../storage/ports';
+import { buildCloudEvent } from './cloud-event';
+import type { NodeChange, NodeEventPublisher } from './node-events.port';
+import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
+
+export interface PublishInput {
+  channel: string;
+  data: unknown;
+  owner: string | null;
+  type?: string;
+  source?: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** The event payload of a node write: exactly the keys of contract §10.2, in that order. */
+export function nodeEventPayload(change: NodeChange): Record<string, unknown> {
+  const { node } = change;
+  const payload: Record<string, unknown> = {
+    op: change.op,
+    id: node.id,
+    kind: node.kind,
+    name: node.name,
+    path: node.path,
+    group: node.group,
+    state: node.state,
+    result: node.result,
+    owner: node.owner,
+    data: node.data,
+    is_hierarchy: change.isHierarchy ?? false,
+  };
+  if (change.op === 'updated') {
+    payload.previous_state = change.previous?.state ?? null;
+    payload.previous_result = change.previous?.result ?? null;
+  }
+  return payload;
+}
+
+const RETRY_MAX_DELAY_MS = 5_000;
+
+/**
+ * Appends events to the log (contract §10.3) inside the caller's unit of work and wakes
+ * subscribers once it has committed. Also the node services' NodeEventPublisher.
+ */
+@Injectable()
+export class EventLogService implements NodeEventPublisher, OnApplicationShutdown {
+  private readonly logger = new Logger('EventLog');
+  private readonly retries = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
+  ) {}
+
+  /** Builds the CloudEvent and appends it through `tx` (a transaction or the storage itself). */
+  async append(tx: Repositories, input: PublishInput): Promise<EventRecord> {
+    const now = new Date();
+    const ce = buildCloudEvent({
+      data: input.data,
+      source: input.source ?? this.config.cloudEventsSource,
+      type: input.type,
+      owner: input.owner,
+      attributes: input.attributes,
+      now,
+    });
+    const event = await tx.events.append({ id: newObjectId(), timestamp: now, channel: input.channel, owner: input.owner, data: input.data, ce });
+    tx.afterCommit(() => this.notifier.publish({ kind: 'events', sequenceId: event.sequenceId }));
+    return event;
+  }
+
+  /** `POST /publish/{channel}`: stored and delivered like any event. */
+  publish(input: PublishInput): Promise<EventRecord> {
+    return this.storage.transaction((tx) => this.append(tx, input));
+  }
+
+  /**
+   * Called inside the node write's transaction. Normally the event commits with the write. If the
+   * append fails, the write still commits (no 5xx after a committed write, §13.12) and the event is
+   * stored as soon as the log accepts it again (§10.3, Appendix B 122).
+   */
+  async nodeChanged(tx: Repositories, change: NodeChange): Promise<void> {
+    const input: PublishInput = { channel: 'node', data: nodeEventPayload(change), owner: change.node.owner };
+    try {
+      await this.append(tx, input);
+    } catch (error) {
+      this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${(error as Error).message}); retrying after commit`);
+      tx.afterCommit(() => this.retryUntilStored(input, 1));
+    }
+  }
+
+  private retryUntilStored(input: PublishInput, attempt: number): void {
+    const delay = Math.min(RETRY_MAX_DELAY_MS, 100 * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.publish(input).then(
+        (event) => this.logger.log(`stored the delayed event ${event.sequenceId} after ${attempt} attempt(s)`),
+        () => this.retryUntilStored(input, attempt + 1),
+      );
+    }, delay);
+    this.retries.add(timer);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retries.size > 0) this.logger.warn(`${this.retries.size} delayed event(s) not stored before shutdown`);
+    for (const timer of this.retries) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,15 @@
+import type { EventNotifier, NotifierMessage } from './notifier.port';
+
+/** The single-replica notifier: listeners in this process only. */
+export class InProcessNotifier implements EventNotifier {
+  private readonly listeners = new Set<(message: NotifierMessage) => void>();
+
+  publish(message: NotifierMessage): void {
+    for (const listener of [...this.listeners]) listener(message);
+  }
+
+  subscribe(listener: (message: NotifierMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Wakes subscribers when something changed in the event log or in a subscription. Messages are
+ * hints: the database carries the data, so a lost message only delays delivery until the next
+ * safety poll (contract §1). In process by default; Redis pub/sub with REDIS_URL so that several
+ * replicas over one database wake each other's subscribers.
+ */
+export type NotifierMessage =
+  /** Events up to this sequence id were committed. */
+  | { kind: 'events'; sequenceId: number }
+  /** A subscription was ended elsewhere (replaced by another socket, unsubscribed, reaped). */
+  | { kind: 'subscription-closed'; subscription: number; reason: 'replaced' | 'unsubscribed' | 'expired' };
+
+export interface EventNotifier {
+  publish(message: NotifierMessage): void;
+  /** Returns the function that removes the listener. */
+  subscribe(listener: (message: NotifierMessage) => void): () => void;
+}
+
+export const EVENT_NOTIFIER = Symbol('EVENT_NOTIFIER');

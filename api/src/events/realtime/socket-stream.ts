@@ -1,0 +1,119 @@
+import type { Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { EventRepository, SubscriptionRecord } from '../../storage/ports';
+import { toCloudEvent } from '../cloud-event';
+import type { CloudEventDto } from '../dto/events.dto';
+import type { SubscriptionClosedReason } from '../dto/realtime.dto';
+import { SAFETY_POLL_MS, type SubscriptionsService } from '../subscriptions.service';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './realtime.protocol';
+
+/** Flow control: a durable subscription stops at this many unacknowledged events (§10.10). */
+export const MAX_UNACKNOWLEDGED = 1000;
+const BATCH = 200;
+
+type PubSubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * One socket.io subscription: reads the log after its cursor and emits events in sequence order.
+ * Non-durable streams advance on delivery; durable ones keep at most 1000 events in flight and
+ * their cursor moves only on `ack`.
+ */
+export class SocketStream {
+  private sent: number;
+  private acknowledged: number;
+  private readonly inFlight: number[] = [];
+  private closed = false;
+  private kick = new AbortController();
+  private lastTouch = Date.now();
+
+  constructor(
+    readonly subscription: SubscriptionRecord,
+    private readonly socket: PubSubSocket,
+    private readonly events: EventRepository,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly defaultSource: string,
+    private readonly touchEveryMs: number,
+    private readonly logger: Logger,
+    private readonly onClosed: (stream: SocketStream) => void,
+  ) {
+    this.sent = subscription.position;
+    this.acknowledged = subscription.position;
+  }
+
+  get durable(): boolean {
+    return this.subscription.subscriberId !== null;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    let failing = false;
+    while (!this.closed) {
+      const generation = this.subscriptions.currentGeneration();
+      let more = false;
+      try {
+        const room = this.durable ? MAX_UNACKNOWLEDGED - this.inFlight.length : BATCH;
+        if (room > 0) {
+          const limit = Math.min(BATCH, room);
+          const batch = await this.events.stream({
+            channel: this.subscription.channel,
+            afterSequence: this.sent,
+            visibleTo: this.subscription.promiscuous ? undefined : this.subscription.user,
+            payload: this.subscription.filter ?? undefined,
+            limit,
+          });
+          for (const event of batch) {
+            if (this.closed) return;
+            this.socket.emit('event', {
+              subscription: this.subscription.id,
+              channel: event.channel,
+              sequence_id: event.sequenceId,
+              event: toCloudEvent(event, this.defaultSource) as unknown as CloudEventDto,
+            });
+            this.sent = event.sequenceId;
+            if (this.durable) this.inFlight.push(event.sequenceId);
+          }
+          more = batch.length === limit;
+        }
+        if (Date.now() - this.lastTouch >= this.touchEveryMs) {
+          this.lastTouch = Date.now();
+          const alive = await this.subscriptions.acknowledgeUpTo(this.subscription, this.durable ? this.acknowledged : this.sent);
+          if (alive === null) return this.close('expired');
+        }
+        failing = false;
+      } catch (error) {
+        if (!failing) this.logger.warn(`socket.io subscription ${this.subscription.id}: event store unavailable (${(error as Error).message})`);
+        failing = true;
+      }
+      if (more || this.closed) continue;
+      await this.subscriptions.waitForEvents(generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
+      if (this.kick.signal.aborted) this.kick = new AbortController();
+    }
+  }
+
+  /** `ack`: returns the cursor, or an error text when `sequenceId` was never delivered. */
+  async ack(sequenceId: number): Promise<{ cursor: number } | { error: string; status: number }> {
+    if (sequenceId > this.sent) return { status: 422, error: `sequence_id ${sequenceId} has not been delivered on subscription ${this.subscription.id}` };
+    this.acknowledged = Math.max(this.acknowledged, sequenceId);
+    while (this.inFlight.length > 0 && this.inFlight[0] <= sequenceId) this.inFlight.shift();
+    this.kick.abort();
+    const cursor = await this.subscriptions.acknowledgeUpTo(this.subscription, this.acknowledged);
+    if (cursor === null) {
+      this.close('expired');
+      return { status: 404, error: `Subscription id not found: 'Subscription ${this.subscription.id} not found'` };
+    }
+    this.lastTouch = Date.now();
+    return { cursor };
+  }
+
+  /** Stops the stream; with a reason, tells the client why (contract §10.10 `subscription_closed`). */
+  close(reason?: SubscriptionClosedReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.kick.abort();
+    if (reason) this.socket.emit('subscription_closed', { subscription: this.subscription.id, reason });
+    this.onClosed(this);
+  }
+}

@@ -1,0 +1,289 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
+import {
+  DuplicateKeyError,
+  STORAGE,
+  type EventRecord,
+  type PayloadFilter,
+  type Storage,
+  type SubscriptionRecord,
+  type SubscriptionTransport,
+  type UserRecord,
+} from '../storage/ports';
+import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
+
+/** How often a waiting subscriber re-reads the log without a notification (lost-notification safety net). */
+export const SAFETY_POLL_MS = 2_000;
+/** A waiting listen refreshes `last_poll` at least this often (contract §10.4: at least once a minute). */
+const MAX_TOUCH_INTERVAL_MS = 30_000;
+
+/** Refresh period of a live subscription: well inside both a minute and the reaper's idle limit (§10.8). */
+export function touchIntervalMs(config: AppConfig): number {
+  return Math.min(MAX_TOUCH_INTERVAL_MS, (config.subscriptionIdleSeconds * 1000) / 3);
+}
+
+export interface SubscribeOptions {
+  promiscuous: boolean;
+  subscriberId?: string;
+  transport: SubscriptionTransport;
+  filter?: PayloadFilter | null;
+  fromSequence?: number;
+}
+
+export type ListenOutcome =
+  | { kind: 'event'; channel: string; event: EventRecord }
+  | { kind: 'keep-alive'; channel: string }
+  | { kind: 'abandoned' };
+
+/**
+ * Subscriptions and their delivery state, all in the database so any replica serves any
+ * subscription (contract §10.4–§10.8). Waiting is woken by the notifier and backed by a slow poll.
+ */
+@Injectable()
+export class SubscriptionsService implements OnModuleDestroy {
+  private readonly logger = new Logger('Subscriptions');
+  private readonly waiters = new Set<() => void>();
+  /** Incremented on every events notification, so a wait started after a missed wake returns at once. */
+  private generation = 0;
+  private readonly unsubscribeNotifier: () => void;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
+  ) {
+    this.unsubscribeNotifier = notifier.subscribe((message) => {
+      if (message.kind !== 'events') return;
+      this.generation += 1;
+      for (const wake of [...this.waiters]) wake();
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribeNotifier();
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** The current wake generation; pass it to `waitForEvents` to not miss a notification in between. */
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** Resolves on the next events notification after `generation`, on timeout or on abort. */
+  waitForEvents(generation: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (generation !== this.generation || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done);
+    });
+  }
+
+  /**
+   * Creates a subscription (contract §10.4, §10.7, §10.10). For a durable `subscriberId` the
+   * subscription starts at the stored cursor; another user's id → 403, another channel → 409.
+   */
+  async subscribe(channel: string, user: UserRecord, options: SubscribeOptions): Promise<SubscriptionRecord> {
+    const now = new Date();
+    let position: number;
+    if (options.subscriberId !== undefined) {
+      position = await this.durableCursor(channel, user, options, now);
+    } else {
+      position = await this.storage.events.latestSequence();
+    }
+    if (options.fromSequence !== undefined) position = options.fromSequence;
+    const subscription: SubscriptionRecord = {
+      id: await this.storage.subscriptions.nextId(),
+      channel,
+      user: user.username,
+      promiscuous: options.promiscuous,
+      subscriberId: options.subscriberId ?? null,
+      transport: options.transport,
+      filter: options.filter ?? null,
+      created: now,
+      lastPoll: null,
+      position,
+      delivered: null,
+    };
+    await this.storage.subscriptions.insert(subscription);
+    if (options.transport === 'socket.io' && subscription.subscriberId) {
+      // A second socket.io subscription with the same subscriber id replaces the first, on any replica (§10.10).
+      for (const other of await this.storage.subscriptions.findBySubscriberId(subscription.subscriberId, 'socket.io')) {
+        if (other.id === subscription.id) continue;
+        await this.storage.subscriptions.delete(other.id);
+        this.notifier.publish({ kind: 'subscription-closed', subscription: other.id, reason: 'replaced' });
+      }
+    }
+    return subscription;
+  }
+
+  /**
+   * socket.io `ack`: moves a durable cursor to max(current, sequenceId) — only acknowledgements move
+   * it (§10.10) — and refreshes the subscription. Returns the cursor, or null when the subscription is gone.
+   */
+  async acknowledgeUpTo(subscription: SubscriptionRecord, sequenceId: number): Promise<number | null> {
+    const now = new Date();
+    if (!(await this.storage.subscriptions.touch(subscription.id, now, sequenceId))) return null;
+    return subscription.subscriberId ? this.storage.subscriberStates.advance(subscription.subscriberId, sequenceId, now) : sequenceId;
+  }
+
+  /** Ends a subscription whose transport went away (socket.io disconnect); durable cursors stay. */
+  async end(id: number): Promise<void> {
+    await this.storage.subscriptions.delete(id);
+  }
+
+  private async durableCursor(channel: string, user: UserRecord, options: SubscribeOptions, now: Date): Promise<number> {
+    const subscriberId = options.subscriberId!;
+    for (;;) {
+      const state = await this.storage.subscriberStates.find(subscriberId);
+      if (state) {
+        if (state.user !== user.username) throw new ForbiddenError('Subscriber id is in use by another user');
+        if (state.channel !== channel) throw new ConflictError(`Subscriber id is bound to channel ${state.channel}`);
+        await this.storage.subscriberStates.updateSettings(subscriberId, { promiscuous: options.promiscuous, filter: options.filter ?? null });
+        const oldest = await this.storage.events.oldestSequence(channel);
+        if (oldest !== null && state.lastEventId < oldest - 1) {
+          this.logger.warn(`durable subscriber ${subscriberId}: cursor ${state.lastEventId} is older than the oldest retained event ${oldest}; older events are gone`);
+        }
+        return state.lastEventId;
+      }
+      // First use: start at the newest sequence id, older events are not replayed (§10.7).
+      const latest = await this.storage.events.latestSequence();
+      try {
+        await this.storage.subscriberStates.insert({
+          subscriberId,
+          channel,
+          user: user.username,
+          promiscuous: options.promiscuous,
+          lastEventId: latest,
+          createdAt: now,
+          lastPoll: null,
+          filter: options.filter ?? null,
+        });
+        return latest;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+        // Another request created it first: read it again and apply the ownership rules.
+      }
+    }
+  }
+
+  /** The caller's subscription, or the 404/403 of contract §10.4 (`forbidden` builds the 403 text). */
+  async owned(id: number, user: UserRecord, forbidden: (id: number, username: string) => string): Promise<SubscriptionRecord> {
+    const subscription = await this.storage.subscriptions.findById(id);
+    if (!subscription) throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
+    if (subscription.user !== user.username) throw new ForbiddenError(forbidden(id, user.username));
+    return subscription;
+  }
+
+  /**
+   * `GET /listen/{id}`: acknowledges the previous listen's event, then waits for the next event that
+   * passes the owner filter, a keep-alive period, or the client's disconnection (contract §10.4–§10.7).
+   */
+  async listen(id: number, user: UserRecord, signal: AbortSignal): Promise<ListenOutcome> {
+    const subscription = await this.owned(id, user, (subId, name) => `Error while listening to sub id ${subId}: Subscription ${subId} not owned by ${name}`);
+    const startedAt = Date.now();
+    let known = await this.acknowledge(subscription, new Date());
+    const keepAliveMs = this.config.keepAlivePeriodSeconds * 1000;
+    const deadline = keepAliveMs > 0 ? startedAt + keepAliveMs : Number.POSITIVE_INFINITY;
+    const touchEvery = touchIntervalMs(this.config);
+    let lastTouch = startedAt;
+    let failing = false;
+    while (!signal.aborted) {
+      const generation = this.generation;
+      try {
+        const claimed = await this.claimNext(id, known);
+        known = null;
+        if (claimed === 'gone') throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
+        if (claimed) {
+          if (!signal.aborted) return { kind: 'event', channel: claimed.channel, event: claimed.event };
+          await this.storage.subscriptions.updateDelivery(id, claimed.after, { position: claimed.after.position, delivered: null });
+          break;
+        }
+        if (Date.now() - lastTouch >= touchEvery) {
+          lastTouch = Date.now();
+          await this.storage.subscriptions.touch(id, new Date());
+        }
+        failing = false;
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        // The store is unavailable: keep waiting; the keep-alive still bounds the wait (§10.4).
+        if (!failing) this.logger.warn(`listen ${id}: event store unavailable (${(error as Error).message}); still waiting`);
+        failing = true;
+      }
+      const now = Date.now();
+      if (now >= deadline) return { kind: 'keep-alive', channel: subscription.channel };
+      await this.waitForEvents(generation, Math.min(SAFETY_POLL_MS, touchEvery, deadline - now), signal);
+    }
+    return { kind: 'abandoned' };
+  }
+
+  /**
+   * Implicit acknowledgement of the previous listen's event, and `last_poll` (contract §10.7).
+   * Returns the subscription as it stands afterwards, or null when it is gone.
+   */
+  private async acknowledge(subscription: SubscriptionRecord, now: Date): Promise<SubscriptionRecord | null> {
+    let current: SubscriptionRecord | null = subscription;
+    let cursorPolled = false;
+    while (current && current.delivered !== null) {
+      const acked = { position: Math.max(current.position, current.delivered), delivered: null };
+      if (await this.storage.subscriptions.updateDelivery(current.id, current, acked)) {
+        if (current.subscriberId) await this.storage.subscriberStates.advance(current.subscriberId, acked.position, now);
+        cursorPolled = true;
+        current = { ...current, ...acked };
+        break;
+      }
+      current = await this.storage.subscriptions.findById(subscription.id);
+    }
+    if (!current || !(await this.storage.subscriptions.touch(current.id, now))) return null;
+    if (current.subscriberId && !cursorPolled) await this.storage.subscriberStates.advance(current.subscriberId, 0, now);
+    return { ...current, lastPoll: now };
+  }
+
+  /**
+   * Hands the next deliverable event to this listen. The compare-and-set makes concurrent listens on
+   * one subscription compete: each event goes to one of them (contract §10.5).
+   */
+  private async claimNext(
+    id: number,
+    known: SubscriptionRecord | null,
+  ): Promise<{ channel: string; event: EventRecord; after: { position: number; delivered: number } } | 'gone' | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      const subscription = attempt === 0 && known ? known : await this.storage.subscriptions.findById(id);
+      if (!subscription) return 'gone';
+      const start = subscription.delivered ?? subscription.position;
+      const [event] = await this.storage.events.stream({
+        channel: subscription.channel,
+        afterSequence: start,
+        visibleTo: subscription.promiscuous ? undefined : subscription.user,
+        limit: 1,
+      });
+      if (!event) return null;
+      const after = { position: start, delivered: event.sequenceId };
+      if (await this.storage.subscriptions.updateDelivery(id, subscription, after)) {
+        if (subscription.subscriberId && start > subscription.position) {
+          await this.storage.subscriberStates.advance(subscription.subscriberId, start, new Date());
+        }
+        return { channel: subscription.channel, event, after };
+      }
+    }
+  }
+
+  /** `POST /unsubscribe/{id}`: ends the subscription; a durable cursor survives (contract §10.7). */
+  async unsubscribe(id: number, user: UserRecord): Promise<void> {
+    await this.owned(id, user, (subId, name) => `Subscription ${subId} not owned by ${name}`);
+    await this.storage.subscriptions.delete(id);
+    this.notifier.publish({ kind: 'subscription-closed', subscription: id, reason: 'unsubscribed' });
+  }
+
+  /** Every live subscription of every replica and transport (contract §10.4). */
+  stats(): Promise<SubscriptionRecord[]> {
+    return this.storage.subscriptions.list();
+  }
+}

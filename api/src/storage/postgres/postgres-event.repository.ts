@@ -1,0 +1,366 @@
+import {
+  DuplicateKeyError,
+  InvalidPatternError,
+  type DeliveryState,
+  type EventHistoryCondition,
+  type EventHistoryQuery,
+  type EventRecord,
+  type EventRepository,
+  type EventStreamQuery,
+  type NewEvent,
+  type PayloadFilter,
+  type SubscriberStateRecord,
+  type SubscriberStateRepository,
+  type SubscriptionRecord,
+  type SubscriptionRepository,
+  type SubscriptionTransport,
+} from '../ports';
+import { PG_INVALID_REGEX, PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
+
+interface EventRow {
+  id: string;
+  timestamp: Date;
+  sequence_id: number | string;
+  channel: string;
+  owner: string | null;
+  data: unknown;
+  ce: StoredCe | null;
+}
+
+const EVENT_COLUMNS = 'id, "timestamp", sequence_id, channel, owner, data, ce';
+
+/**
+ * `ce` as stored: jsonb does not keep key order, so the extension attributes, whose order is part of
+ * the envelope (contract §10.1), are kept as a list of [name, value] pairs.
+ */
+type StoredCe = Omit<NonNullable<EventRecord['ce']>, 'extensions'> & { extensions: [string, unknown][] };
+
+function ceToColumn(ce: EventRecord['ce']): string | null {
+  return ce ? JSON.stringify({ ...ce, extensions: Object.entries(ce.extensions) }) : null;
+}
+
+function ceFromColumn(stored: StoredCe | null): EventRecord['ce'] {
+  return stored ? { ...stored, extensions: Object.fromEntries(stored.extensions) } : null;
+}
+
+function toEvent(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    timestamp: row.timestamp,
+    sequenceId: Number(row.sequence_id),
+    channel: row.channel,
+    owner: row.owner,
+    data: row.data ?? null,
+    ce: ceFromColumn(row.ce ?? null),
+  };
+}
+
+/** jsonb parameters travel as JSON text so PGlite and servers store the same document. */
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** The elements of `data.path` as a set-returning expression (empty when it is not an array). */
+const PATH_ELEMENTS = `jsonb_array_elements_text(CASE WHEN jsonb_typeof(data -> 'path') = 'array' THEN data -> 'path' ELSE '[]'::jsonb END)`;
+
+function compileHistoryCondition(condition: EventHistoryCondition, params: unknown[]): string {
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  switch (condition.field) {
+    case 'channel':
+      return `channel = ${p(condition.value)}`;
+    case 'data': {
+      const target = `jsonb_extract_path(data, VARIADIC ARRAY(SELECT jsonb_array_elements_text(${p(JSON.stringify(condition.path))}::jsonb)))`;
+      const value = `${p(JSON.stringify(condition.value))}::jsonb`;
+      return `(${target} = ${value} OR (jsonb_typeof(${target}) = 'array' AND ${target} @> jsonb_build_array(${value})))`;
+    }
+    case 'pathRegex': {
+      const pattern = p(condition.pattern);
+      return `(EXISTS (SELECT 1 FROM ${PATH_ELEMENTS} AS element WHERE element ~ ${pattern})
+               OR (jsonb_typeof(data -> 'path') = 'string' AND data ->> 'path' ~ ${pattern}))`;
+    }
+    case 'ids':
+      return `id IN (SELECT jsonb_array_elements_text(${p(JSON.stringify(condition.ids))}::jsonb))`;
+    case 'after':
+      return `"timestamp" > ${p(condition.timestamp)}`;
+    case 'document':
+      // Only the string-valued columns can equal a string; booleans match no stored field.
+      if ((condition.key === 'channel' || condition.key === 'owner') && typeof condition.value === 'string') {
+        return `${condition.key} = ${p(condition.value)}`;
+      }
+      return 'false';
+  }
+}
+
+export class PostgresEventRepository implements EventRepository {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  async append(event: NewEvent): Promise<EventRecord> {
+    // One statement allocates and inserts; inside a transaction the counter row stays locked until
+    // commit, which orders commits by sequence id (docs/adr/0005-events.md).
+    const statement = `WITH next AS (
+         UPDATE maestro_counter SET value = value + 1 WHERE name = 'event_sequence' RETURNING value)
+       INSERT INTO eventhistory (${EVENT_COLUMNS})
+       SELECT $1, $2, next.value, $3, $4, $5::jsonb, $6::jsonb FROM next
+       RETURNING ${EVENT_COLUMNS}`;
+    const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)];
+    if (!this.inTransaction) return toEvent((await this.sql.query<EventRow>(statement, params)).rows[0]);
+    // A savepoint keeps the node write's transaction usable when the append fails (§10.3, §13.12).
+    await this.sql.query('SAVEPOINT maestro_event_append');
+    try {
+      // No RELEASE: the commit releases the savepoint, and every round trip made after the
+      // counter row is locked delays the next event-producing commit (docs/adr/0005-events.md).
+      const { rows } = await this.sql.query<EventRow>(statement, params);
+      return toEvent(rows[0]);
+    } catch (error) {
+      await this.sql.query('ROLLBACK TO SAVEPOINT maestro_event_append');
+      throw error;
+    }
+  }
+
+  async stream(query: EventStreamQuery): Promise<EventRecord[]> {
+    const params: unknown[] = [query.channel, query.afterSequence];
+    const where = ['channel = $1', 'sequence_id > $2'];
+    if (query.visibleTo !== undefined) {
+      params.push(query.visibleTo);
+      where.push(`(owner IS NULL OR owner = $${params.length})`);
+    }
+    for (const [key, values] of Object.entries(query.payload ?? {})) {
+      params.push(JSON.stringify(values));
+      const set = `(SELECT jsonb_array_elements_text($${params.length}::jsonb))`;
+      if (key === 'path') {
+        where.push(`EXISTS (SELECT 1 FROM ${PATH_ELEMENTS} AS element WHERE element IN ${set})`);
+      } else {
+        params.push(key);
+        where.push(`(jsonb_typeof(data) = 'object' AND data ->> $${params.length} IN ${set})`);
+      }
+    }
+    params.push(query.limit);
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  async history(query: EventHistoryQuery): Promise<EventRecord[]> {
+    const params: unknown[] = [];
+    const where = query.conditions.map((condition) => compileHistoryCondition(condition, params));
+    let sql = `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.length > 0 ? where.join(' AND ') : 'true'} ORDER BY sequence_id`;
+    if (query.limit !== undefined) {
+      params.push(query.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    if (query.offset) {
+      params.push(query.offset);
+      sql += ` OFFSET $${params.length}`;
+    }
+    try {
+      return (await this.sql.query<EventRow>(sql, params)).rows.map(toEvent);
+    } catch (error) {
+      const regex = query.conditions.find((c) => c.field === 'pathRegex');
+      if (pgErrorCode(error) === PG_INVALID_REGEX && regex) throw new InvalidPatternError(regex.pattern);
+      throw error;
+    }
+  }
+
+  async latestSequence(): Promise<number> {
+    const { rows } = await this.sql.query<{ value: number | string }>(`SELECT value FROM maestro_counter WHERE name = 'event_sequence'`);
+    return Number(rows[0]?.value ?? 0);
+  }
+
+  async oldestSequence(channel: string): Promise<number | null> {
+    const { rows } = await this.sql.query<{ first: number | string | null }>(
+      'SELECT min(sequence_id) AS first FROM eventhistory WHERE channel = $1',
+      [channel],
+    );
+    return rows[0]?.first === null || rows[0]?.first === undefined ? null : Number(rows[0].first);
+  }
+
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    return (await this.sql.query('DELETE FROM eventhistory WHERE "timestamp" < $1', [cutoff])).rowCount;
+  }
+
+  async reconcileSequence(): Promise<void> {
+    await this.sql.query(
+      `UPDATE maestro_counter SET value = GREATEST(value,
+         (SELECT coalesce(max(sequence_id), 0) FROM eventhistory),
+         (SELECT coalesce(max(last_event_id), 0) FROM subscriber_state))
+       WHERE name = 'event_sequence'`,
+    );
+  }
+}
+
+interface SubscriptionRow {
+  id: number | string;
+  channel: string;
+  user: string;
+  promiscuous: boolean;
+  subscriber_id: string | null;
+  transport: SubscriptionTransport;
+  filter: PayloadFilter | null;
+  created: Date;
+  last_poll: Date | null;
+  position: number | string;
+  delivered: number | string | null;
+}
+
+const SUBSCRIPTION_COLUMNS = 'id, channel, "user", promiscuous, subscriber_id, transport, filter, created, last_poll, position, delivered';
+
+function toSubscription(row: SubscriptionRow): SubscriptionRecord {
+  return {
+    id: Number(row.id),
+    channel: row.channel,
+    user: row.user,
+    promiscuous: row.promiscuous,
+    subscriberId: row.subscriber_id,
+    transport: row.transport,
+    filter: row.filter ?? null,
+    created: row.created,
+    lastPoll: row.last_poll,
+    position: Number(row.position),
+    delivered: row.delivered === null ? null : Number(row.delivered),
+  };
+}
+
+export class PostgresSubscriptionRepository implements SubscriptionRepository {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async nextId(): Promise<number> {
+    const { rows } = await this.sql.query<{ value: number | string }>(
+      `UPDATE maestro_counter SET value = value + 1 WHERE name = 'subscription_id' RETURNING value`,
+    );
+    return Number(rows[0].value);
+  }
+
+  async insert(s: SubscriptionRecord): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO maestro_subscription (${SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)`,
+      [s.id, s.channel, s.user, s.promiscuous, s.subscriberId, s.transport, json(s.filter), s.created, s.lastPoll, s.position, s.delivered],
+    );
+  }
+
+  async findById(id: number): Promise<SubscriptionRecord | null> {
+    const { rows } = await this.sql.query<SubscriptionRow>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM maestro_subscription WHERE id = $1`, [id]);
+    return rows[0] ? toSubscription(rows[0]) : null;
+  }
+
+  async list(): Promise<SubscriptionRecord[]> {
+    const { rows } = await this.sql.query<SubscriptionRow>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM maestro_subscription ORDER BY id`);
+    return rows.map(toSubscription);
+  }
+
+  async findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]> {
+    const { rows } = await this.sql.query<SubscriptionRow>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM maestro_subscription WHERE subscriber_id = $1 AND transport = $2 ORDER BY id`,
+      [subscriberId, transport],
+    );
+    return rows.map(toSubscription);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return (await this.sql.query('DELETE FROM maestro_subscription WHERE id = $1', [id])).rowCount > 0;
+  }
+
+  async updateDelivery(id: number, expected: DeliveryState, next: DeliveryState): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `UPDATE maestro_subscription SET position = $4, delivered = $5
+       WHERE id = $1 AND position = $2 AND delivered IS NOT DISTINCT FROM $3::bigint`,
+      [id, expected.position, expected.delivered, next.position, next.delivered],
+    );
+    return rowCount > 0;
+  }
+
+  async touch(id: number, at: Date, position?: number): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      'UPDATE maestro_subscription SET last_poll = $2, position = GREATEST(position, coalesce($3::bigint, position)) WHERE id = $1',
+      [id, at, position ?? null],
+    );
+    return rowCount > 0;
+  }
+
+  async deleteIdle(cutoff: Date): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      'DELETE FROM maestro_subscription WHERE last_poll < $1 OR (last_poll IS NULL AND created < $1)',
+      [cutoff],
+    );
+    return rowCount;
+  }
+}
+
+interface SubscriberStateRow {
+  subscriber_id: string;
+  channel: string;
+  user: string;
+  promiscuous: boolean;
+  last_event_id: number | string;
+  created_at: Date;
+  last_poll: Date | null;
+  filter: PayloadFilter | null;
+}
+
+export class PostgresSubscriberStateRepository implements SubscriberStateRepository {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async find(subscriberId: string): Promise<SubscriberStateRecord | null> {
+    const { rows } = await this.sql.query<SubscriberStateRow>(
+      'SELECT subscriber_id, channel, "user", promiscuous, last_event_id, created_at, last_poll, filter FROM subscriber_state WHERE subscriber_id = $1',
+      [subscriberId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      subscriberId: row.subscriber_id,
+      channel: row.channel,
+      user: row.user,
+      promiscuous: row.promiscuous,
+      lastEventId: Number(row.last_event_id),
+      createdAt: row.created_at,
+      lastPoll: row.last_poll,
+      filter: row.filter ?? null,
+    };
+  }
+
+  async insert(s: SubscriberStateRecord): Promise<void> {
+    try {
+      await this.sql.query(
+        `INSERT INTO subscriber_state (subscriber_id, channel, "user", promiscuous, last_event_id, created_at, last_poll, filter)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+        [s.subscriberId, s.channel, s.user, s.promiscuous, s.lastEventId, s.createdAt, s.lastPoll, json(s.filter)],
+      );
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new DuplicateKeyError('subscriber_id');
+      throw error;
+    }
+  }
+
+  async updateSettings(subscriberId: string, settings: { promiscuous: boolean; filter: PayloadFilter | null }): Promise<void> {
+    await this.sql.query('UPDATE subscriber_state SET promiscuous = $2, filter = $3::jsonb WHERE subscriber_id = $1', [
+      subscriberId,
+      settings.promiscuous,
+      json(settings.filter),
+    ]);
+  }
+
+  async advance(subscriberId: string, lastEventId: number, polledAt: Date | null): Promise<number> {
+    const { rows } = await this.sql.query<{ last_event_id: number | string }>(
+      `UPDATE subscriber_state SET last_event_id = GREATEST(last_event_id, $2), last_poll = coalesce($3, last_poll)
+       WHERE subscriber_id = $1 RETURNING last_event_id`,
+      [subscriberId, lastEventId, polledAt],
+    );
+    return rows[0] ? Number(rows[0].last_event_id) : lastEventId;
+  }
+
+  async deleteIdle(cutoff: Date): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      'DELETE FROM subscriber_state WHERE last_poll < $1 OR (last_poll IS NULL AND created_at < $1)',
+      [cutoff],
+    );
+    return rowCount;
+  }
+}
