@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService } from '../auth/auth.service';
+import { AuthModule } from '../auth/auth.module';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EventHistoryService } from './event-history.service';
 import { EventLogService } from './event-log.service';
@@ -29,6 +29,7 @@ function createNotifier(config: AppConfig): EventNotifier {
  */
 @Global()
 @Module({
+  imports: [AuthModule],
   controllers: [PubSubController, EventsController],
   providers: [
     { provide: EVENT_NOTIFIER, inject: [APP_CONFIG], useFactory: createNotifier },
@@ -37,7 +38,6 @@ function createNotifier(config: AppConfig): EventNotifier {
     SubscriptionsService,
     EventHistoryService,
     EventsMaintenanceService,
-    AuthService,
     RealtimeGateway,
   ],
   exports: [NODE_EVENT_PUBLISHER, EventLogService],

@@ -224,6 +224,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/user-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List user groups (admin)
+         * @description Every query parameter other than `limit` and `offset` is an exact match, e.g. `name=kernelci`.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * Create a user group (admin)
+         * @description Answers 200 (not 201), as KernelCI does.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user-groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a user group by id (admin) */
+        get: operations["getGroup"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user group (admin)
+         * @description Refused with 409 while any user has the group.
+         */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user by id
+         * @description Unknown and malformed ids (and `me`: there is no `GET /user/me`) answer 404 `Not Found`.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user (admin)
+         * @description Answers 200 with `null`, as KernelCI does. Nodes owned by the user are kept; the user's API tokens are deleted.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update any user (admin)
+         * @description Every given field is applied, flags included. A non-empty `groups` replaces the user's groups; `groups: []` leaves them alone. An email change clears `is_verified` unless the same request sets it.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/user/{user_id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a user's API tokens (admin) */
+        get: operations["listUserApiTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/{user_id}/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a user's API token (admin) */
+        delete: operations["revokeUserApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/accept-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accept-invite web page
+         * @description A self-contained HTML page that reads `token` from its query string, asks for a password and posts it to `POST /user/accept-invite`.
+         */
+        get: operations["acceptInvitePage"];
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description Sets the password and marks the account verified; the user can log in afterwards.
+         */
+        post: operations["acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset token
+         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a user (admin)
+         * @description Creates an unverified account (or, with `resend_if_exists`, re-invites one that has not accepted yet) and mails an invite link when SMTP is configured. When the mail was not sent, or with `return_token`, the response carries the link and token, and the link is also logged.
+         */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/invite/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where invite links point (admin)
+         * @description `PUBLIC_BASE_URL` when set; otherwise the forwarded host and scheme when the request came through a local proxy, else the request's own.
+         */
+        get: operations["getInviteUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/user/login": {
         parameters: {
             query?: never;
@@ -235,9 +426,193 @@ export interface paths {
         put?: never;
         /**
          * Log in with a username and password
-         * @description Form-encoded OAuth2 password flow. Returns a long-lived access token (ten years by default); use revocable API tokens for automation where the server offers them.
+         * @description Form-encoded OAuth2 password flow. Returns a long-lived access token (ten years by default); for automation prefer a revocable API token (`POST /user/me/tokens`). Failed attempts are rate-limited per username and per client address.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Nothing is revoked: access tokens stay valid until they expire (revoke API tokens instead).
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the caller's own account
+         * @description `username`, `email` and `password` are applied; `is_active`, `is_superuser` and `is_verified` are ignored; a non-empty `groups` is refused. Changing the email clears `is_verified`.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/user/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's API tokens
+         * @description Newest first, without secrets; revoked tokens stay listed for 30 days.
+         */
+        get: operations["listApiTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description A revocable bearer token that acts as the caller wherever an access token is accepted. The secret `token` is in this response only.
+         */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/me/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the caller's API tokens
+         * @description The token fails on the very next request. Revoking twice is not an error.
+         */
+        delete: operations["revokeApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Self-registration (disabled)
+         * @description Kept for KernelCI compatibility: after the admin check it always answers 404. Use `POST /user/invite`.
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a password with a reset token
+         * @description The token dies when the password changes or after one hour.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/update-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a password with the current credentials
+         * @description Form fields `username`, `password` (current) and optional `new_password`. Verification is not required. Without `new_password` nothing changes. Counts toward the login rate limit.
+         */
+        post: operations["updatePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Any active user may list all users (as in KernelCI). Every query parameter other than `limit` and `offset` is an exact match on the user document, e.g. `username=bob`, `groups.name=team-a`, `is_superuser=true` (`true`/`false` in any case are booleans). Filtering on `hashed_password` is refused.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own account
+         * @description Needs a verified user: an unverified one gets 403 `Forbidden`.
+         */
+        get: operations["whoami"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -248,6 +623,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInviteDto: {
+            /** @description The password to set. */
+            password: string;
+            /** @description The token from the invite link. */
+            token: string;
+        };
         AccessTokenDto: {
             /** @description HS256 JWT with `sub`, `aud: ["fastapi-users:auth"]` and `exp`. */
             access_token: string;
@@ -256,6 +637,92 @@ export interface components {
              * @enum {string}
              */
             token_type: "bearer";
+        };
+        ApiTokenCreatedDto: {
+            /**
+             * @description Creation time (UTC).
+             * @example 2026-08-21T10:10:00.123000
+             */
+            created: string;
+            /**
+             * @description Expiry (UTC) or null.
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description ObjectId of the token.
+             * @example 66a1f0c2e4b0a1b2c3d4e5f6
+             */
+            id: string;
+            /**
+             * @description Last authenticated request (UTC, updated at most once a minute) or null.
+             * @example null
+             */
+            last_used: string | null;
+            /**
+             * @description The name given at creation.
+             * @example ci-bot
+             */
+            name: string;
+            /**
+             * @description `mst_` and the next four characters of the token, to tell tokens apart.
+             * @example mst_AbCd
+             */
+            prefix: string;
+            /** @description True once revoked; revoked tokens are listed for 30 days. */
+            revoked: boolean;
+            /**
+             * @description The bearer token, `mst_` + 43 characters. Store it now: it cannot be shown again.
+             * @example mst_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde
+             */
+            token: string;
+        };
+        ApiTokenCreateDto: {
+            /**
+             * Format: date-time
+             * @description When the token stops working (ISO 8601, UTC without offset); null or absent: never.
+             * @example 2027-01-01T00:00:00
+             */
+            expires_at?: string | null;
+            /**
+             * @description What the token is for, 1–100 characters.
+             * @example ci-bot
+             */
+            name: string;
+        };
+        ApiTokenDto: {
+            /**
+             * @description Creation time (UTC).
+             * @example 2026-08-21T10:10:00.123000
+             */
+            created: string;
+            /**
+             * @description Expiry (UTC) or null.
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description ObjectId of the token.
+             * @example 66a1f0c2e4b0a1b2c3d4e5f6
+             */
+            id: string;
+            /**
+             * @description Last authenticated request (UTC, updated at most once a minute) or null.
+             * @example null
+             */
+            last_used: string | null;
+            /**
+             * @description The name given at creation.
+             * @example ci-bot
+             */
+            name: string;
+            /**
+             * @description `mst_` and the next four characters of the token, to tell tokens apart.
+             * @example mst_AbCd
+             */
+            prefix: string;
+            /** @description True once revoked; revoked tokens are listed for 30 days. */
+            revoked: boolean;
         };
         CloudEventDto: {
             /** @description Sequence id; absent on keep-alives. */
@@ -313,9 +780,137 @@ export interface components {
              */
             timestamp: string;
         };
+        ForgotPasswordDto: {
+            /**
+             * Format: email
+             * @description The account's email (matched case-insensitively).
+             * @example alice@example.org
+             */
+            email: string;
+        };
+        ForgotPasswordResultDto: {
+            /** @description Always false here. */
+            email_sent: boolean;
+            /** @description The reset token, for `POST /user/reset-password`. */
+            token: string;
+        };
+        GroupCreateDto: {
+            /**
+             * @description Unique group name.
+             * @example runtime:lava-collabora:node-editor
+             */
+            name: string;
+        };
+        GroupDto: {
+            /**
+             * @description ObjectId of the group.
+             * @example 648ff894bd39930355ed16ad
+             */
+            id: string;
+            /**
+             * @description Unique name; `node:edit:any`, `runtime:<R>:node-editor` and `runtime:<R>:node-admin` grant node edits.
+             * @example kernelci
+             */
+            name: string;
+        };
+        GroupListDto: {
+            /** @description The groups of this page. */
+            items: components["schemas"]["GroupDto"][];
+            /**
+             * @description The effective page size.
+             * @example 50
+             */
+            limit: number;
+            /**
+             * @description The effective offset.
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description Number of groups matching the filter, ignoring limit and offset.
+             * @example 1
+             */
+            total: number;
+        };
         InternalErrorDto: {
             /** @description Always `Internal server error, check container logs`. */
             message: string;
+        };
+        InviteDto: {
+            /**
+             * Format: email
+             * @description Where the invite is mailed.
+             * @example bob@example.org
+             */
+            email: string;
+            /**
+             * @description Names of existing groups for a new account.
+             * @default []
+             * @example [
+             *       "kernelci"
+             *     ]
+             */
+            groups: string[];
+            /**
+             * @description Make the new account a superuser.
+             * @default false
+             */
+            is_superuser: boolean;
+            /**
+             * @description Re-invite a user that exists but has not accepted yet.
+             * @default false
+             */
+            resend_if_exists: boolean;
+            /**
+             * @description Return the invite URL and token in the response even when the mail was sent.
+             * @default false
+             */
+            return_token: boolean;
+            /**
+             * @description Mail the invite when SMTP is configured.
+             * @default true
+             */
+            send_email: boolean;
+            /**
+             * @description Username of the new account.
+             * @example bob
+             */
+            username: string;
+        };
+        InviteResultDto: {
+            /**
+             * @description The accept-invite page.
+             * @example https://api.example.org/user/accept-invite
+             */
+            accept_invite_url: string;
+            /** @description True when the invite mail was delivered to the SMTP server. */
+            email_sent: boolean;
+            /**
+             * @description `<accept_invite_url>?token=…`; set when `return_token` is true or the requested mail was not sent.
+             * @example https://api.example.org/user/accept-invite?token=eyJ…
+             */
+            invite_url: string | null;
+            /**
+             * @description Base URL of this API as users reach it.
+             * @example https://api.example.org
+             */
+            public_base_url: string;
+            /** @description The invite token; set under the same conditions as `invite_url`. */
+            token: string | null;
+            /** @description The invited user. */
+            user: components["schemas"]["UserDto"];
+        };
+        InviteUrlDto: {
+            /**
+             * @description The accept-invite page.
+             * @example https://api.example.org/user/accept-invite
+             */
+            accept_invite_url: string;
+            /**
+             * @description Base URL of this API as users reach it.
+             * @example https://api.example.org
+             */
+            public_base_url: string;
         };
         ListenMessageDto: {
             /** @example node */
@@ -649,6 +1244,12 @@ export interface components {
         RealtimeUnsubscribeDto: {
             subscription: number;
         };
+        ResetPasswordDto: {
+            /** @description The new password. */
+            password: string;
+            /** @description The reset token (mailed, or logged without SMTP). */
+            token: string;
+        };
         RootDto: {
             /**
              * @description Always `KernelCI API`.
@@ -701,13 +1302,105 @@ export interface components {
         };
         /** @enum {string} */
         SubscriptionTransport: "http" | "socket.io";
+        UpdatePasswordFormDto: {
+            /** @description The new password; when absent nothing changes (the credentials are only checked). */
+            new_password?: string;
+            /** @description The current password. */
+            password: string;
+            /** @description The account's username. */
+            username: string;
+        };
+        UserDto: {
+            /**
+             * @description Unique case-insensitively; kept in the case it was given.
+             * @example alice@example.org
+             */
+            email: string;
+            /** @description The user's groups. */
+            groups: components["schemas"]["UserGroupDto"][];
+            /**
+             * @description ObjectId of the user.
+             * @example 6526448e7d140ee220971a0e
+             */
+            id: string;
+            /** @description Inactive users cannot authenticate. */
+            is_active: boolean;
+            /** @description Superusers pass every admin check and may edit every node. */
+            is_superuser: boolean;
+            /** @description Unverified users cannot log in, nor call `/whoami` or `/user/logout`. */
+            is_verified: boolean;
+            /**
+             * @description Unique; the login name.
+             * @example alice
+             */
+            username: string;
+        };
+        UserGroupDto: {
+            /**
+             * @description ObjectId of the group.
+             * @example 648ff894bd39930355ed16ad
+             */
+            id: string;
+            /**
+             * @description Unique group name, e.g. `kernelci` or `runtime:lava-collabora:node-editor`.
+             * @example kernelci
+             */
+            name: string;
+        };
+        UserListDto: {
+            /** @description The users of this page. */
+            items: components["schemas"]["UserDto"][];
+            /**
+             * @description The effective page size.
+             * @example 50
+             */
+            limit: number;
+            /**
+             * @description The effective offset.
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description Number of users matching the filter, ignoring limit and offset.
+             * @example 1
+             */
+            total: number;
+        };
+        UserPatchDto: {
+            /**
+             * Format: email
+             * @description New email; changing it clears `is_verified` (unless an admin sets it in the same request).
+             * @example alice@example.org
+             */
+            email?: string;
+            /**
+             * @description Admin only: group names that replace the user's groups; an empty list changes nothing.
+             * @example [
+             *       "kernelci"
+             *     ]
+             */
+            groups?: string[];
+            /** @description Admin only. */
+            is_active?: boolean;
+            /** @description Admin only. */
+            is_superuser?: boolean;
+            /** @description Admin only. */
+            is_verified?: boolean;
+            /** @description New password (any string). */
+            password?: string;
+            /**
+             * @description New username; must not belong to another user.
+             * @example alice
+             */
+            username?: string;
+        };
         ValidationErrorDto: {
             /** @description One entry per problem. */
             detail: components["schemas"]["ValidationIssueDto"][];
         };
         ValidationIssueDto: {
-            /** @description The offending value */
-            input?: Record<string, never> | null;
+            /** @description The offending value (any JSON type) */
+            input?: (string | number | boolean | Record<string, never> | unknown[]) | null;
             /**
              * @description Where: `body`, `query`, `path` or `header`, then the field path.
              * @example [
@@ -1339,6 +2032,926 @@ export interface operations {
             };
         };
     };
+    listGroups: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Exact group name */
+                name?: unknown;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCreateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDto"];
+                };
+            };
+            /** @description `User group already exists with name: <name>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDto"];
+                };
+            };
+            /** @description Malformed ObjectId */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User group not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed ObjectId */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User group not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User group is assigned to users and cannot be deleted. Remove it from users first.` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6526448e7d140ee220971a0e",
+                     *       "email": "alice@example.org",
+                     *       "is_active": true,
+                     *       "is_superuser": false,
+                     *       "is_verified": true,
+                     *       "username": "alice",
+                     *       "groups": [
+                     *         {
+                     *           "id": "648ff894bd39930355ed16ad",
+                     *           "name": "kernelci"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Not Found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Always `null` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Not Found`: unknown or malformed id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Malformed ObjectId, `Username already exists: <name>`, `UPDATE_USER_EMAIL_ALREADY_EXISTS` or `User group does not exist with name: <g>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listUserApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenDto"][];
+                };
+            };
+            /** @description Malformed ObjectId */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    revokeUserApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed ObjectId */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User not found with id: <id>` or `Token not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    acceptInvitePage: {
+        parameters: {
+            query?: {
+                /** @description The invite token from the link */
+                token?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    acceptInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInviteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description `Invalid or expired invite token`, `Invalid invite token`, `User is inactive` or `Invite already accepted` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User not found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description `null`, or for a superuser caller when no mail was sent `{"email_sent": false, "token": …}` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgotPasswordResultDto"] | null;
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteResultDto"];
+                };
+            };
+            /** @description `User already exists`, `User already verified`, `Existing user has a different username`, `Existing user has a different email`, `User group does not exist with name: <g>` or `REGISTER_USER_ALREADY_EXISTS` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    getInviteUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteUrlDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1362,6 +2975,599 @@ export interface operations {
             };
             /** @description `LOGIN_BAD_CREDENTIALS` or `LOGIN_USER_NOT_VERIFIED` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
+            429: {
+                headers: {
+                    /** @description Seconds until attempts are checked again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; the token keeps working */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not verified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description `User groups can only be updated by an admin user`, `Username already exists: <name>` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenCreateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreatedDto"];
+                };
+            };
+            /** @description `expires_at must be in the future` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Token not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not a superuser */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `User registration is disabled; use /user/invite instead.` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Always `null` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            /** @description `RESET_PASSWORD_BAD_TOKEN` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    updatePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["UpdatePasswordFormDto"];
+            };
+        };
+        responses: {
+            /** @description Always `null` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            /** @description `LOGIN_BAD_CREDENTIALS`: wrong credentials or inactive user */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
+            429: {
+                headers: {
+                    /** @description Seconds until attempts are checked again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Exact-match conditions, e.g. `groups.name=kernelci&is_superuser=false` */
+                filters?: {
+                    [key: string]: string;
+                };
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListDto"];
+                };
+            };
+            /** @description `Invalid filter field: hashed_password` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    whoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6526448e7d140ee220971a0e",
+                     *       "email": "alice@example.org",
+                     *       "is_active": true,
+                     *       "is_superuser": false,
+                     *       "is_verified": true,
+                     *       "username": "alice",
+                     *       "groups": [
+                     *         {
+                     *           "id": "648ff894bd39930355ed16ad",
+                     *           "name": "kernelci"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller is not verified */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
