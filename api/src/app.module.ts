@@ -8,8 +8,7 @@ import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
-import { NodesController } from './nodes/nodes.controller';
-import { NodesService } from './nodes/nodes.service';
+import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { SystemController } from './system/system.controller';
@@ -36,12 +35,11 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule],
-      controllers: [SystemController, LoginController, NodesController],
+      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, NodesModule],
+      controllers: [SystemController, LoginController],
       providers: [
         AuthService,
         UsersBootstrapService,
-        NodesService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: KernelCiExceptionFilter },

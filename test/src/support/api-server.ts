@@ -22,6 +22,8 @@ export interface TestServer {
   /** Raw HTTP with JSON parsing; paths are joined to the origin as given (no prefix added). */
   http(method: string, path: string, init?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
   close(): Promise<void>;
+  /** The Nest application, for fixtures that need providers (e.g. the storage port). */
+  app: INestApplication;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
@@ -55,5 +57,6 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       return { status: response.status, headers: response.headers, text, body: isJson && text !== '' ? JSON.parse(text) : text };
     },
     close: () => app.close(),
+    app,
   };
 }

@@ -17,7 +17,12 @@ export class ValidationIssueDto {
   /** Human-readable message. */
   msg!: string;
   /** The offending value. */
-  @ApiProperty({ required: false, nullable: true, description: 'The offending value' })
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    description: 'The offending value',
+    anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+  })
   input?: unknown;
 }
 

@@ -28,11 +28,23 @@ interface Frame {
   key: string | number;
 }
 
+/** Options of {@link checkJsonFidelity}. */
+export interface JsonFidelityOptions {
+  /** Deepest accepted nesting below the checked value; null for no limit. */
+  maxDepth?: number | null;
+  /** Location of the checked value inside the body, prefixed to reported locations. */
+  location?: (string | number)[];
+}
+
+/** Where the value being checked sits in the body (set per call; the walk is synchronous). */
+let basePath: (string | number)[] = [];
+
 /** Dotted location of `key` inside `frame`, e.g. `data.results.3.value`; `body` for the body itself. */
 function locationOf(frame: Frame | null, key?: string | number): string {
   const keys: (string | number)[] = key === undefined ? [] : [key];
   for (let f = frame; f?.parent; f = f.parent) keys.push(f.key);
-  return keys.length === 0 ? 'body' : keys.reverse().join('.');
+  const path = [...basePath, ...keys.reverse()];
+  return path.length === 0 ? 'body' : path.join('.');
 }
 
 /** Checks a scalar; a container is returned for visiting. */
@@ -54,13 +66,15 @@ function checkValue(value: unknown, frame: Frame | null, key?: string | number):
  * JSON.parse has already turned `1e999` into Infinity and `1.0` into 1, so "integer" means an
  * integer-valued number here, and non-finite numbers are refused as out of range too.
  */
-export function checkJsonFidelity(body: unknown): void {
+export function checkJsonFidelity(body: unknown, options: JsonFidelityOptions = {}): void {
+  basePath = options.location ?? [];
+  const maxDepth = options.maxDepth === undefined ? MAX_JSON_DEPTH : options.maxDepth;
   if (!checkValue(body, null)) return;
   const stack: Frame[] = [{ value: body, depth: 0, parent: null, key: '' }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
-    if (frame.depth > MAX_JSON_DEPTH) {
-      throw new UnprocessableError(`Nesting too deep in ${locationOf(frame)} (max ${MAX_JSON_DEPTH} levels)`);
+    if (maxDepth !== null && frame.depth > maxDepth) {
+      throw new UnprocessableError(`Nesting too deep in ${locationOf(frame)} (max ${maxDepth} levels)`);
     }
     const containers: Frame[] = [];
     if (Array.isArray(frame.value)) {

@@ -1,4 +1,5 @@
 import type { Repositories, Storage } from '../ports';
+import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
@@ -8,6 +9,7 @@ import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 function repositories(sql: SqlExecutor): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
+    idempotency: new PostgresIdempotencyRepository(sql),
     users: new PostgresUserRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
@@ -18,12 +20,13 @@ function repositories(sql: SqlExecutor): Repositories {
 export class PostgresStorage implements Storage {
   readonly adapter = 'postgres' as const;
   readonly nodes;
+  readonly idempotency;
   readonly users;
   readonly groups;
   readonly leases;
 
   private constructor(readonly sql: SqlClient) {
-    ({ nodes: this.nodes, users: this.users, groups: this.groups, leases: this.leases } = repositories(sql));
+    ({ nodes: this.nodes, idempotency: this.idempotency, users: this.users, groups: this.groups, leases: this.leases } = repositories(sql));
   }
 
   /** Opens the database and applies pending migrations. */

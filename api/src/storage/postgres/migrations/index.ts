@@ -7,6 +7,7 @@
 import { m0001Nodes } from './0001-nodes';
 import { m0002Users } from './0002-users';
 import { m0003Leases } from './0003-leases';
+import { m0005NodeExtensions } from './0005-node-extensions';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0005NodeExtensions];
