@@ -227,13 +227,14 @@ export class PostgresNodeRepository implements NodeRepository {
       const column = query.sort.field;
       const direction = query.sort.descending ? 'DESC' : 'ASC';
       if (query.after) {
-        params.push(query.after.value, query.after.id);
         const cmp = query.sort.descending ? '<' : '>';
-        where.push(
-          column === 'id'
-            ? `id ${cmp} $${params.length}`
-            : `(${column}, id) ${cmp} ($${params.length - 1}, $${params.length})`,
-        );
+        if (column === 'id') {
+          params.push(query.after.id);
+          where.push(`id ${cmp} $${params.length}`);
+        } else {
+          params.push(query.after.value, query.after.id);
+          where.push(`(${column}, id) ${cmp} ($${params.length - 1}::timestamptz, $${params.length})`);
+        }
       }
       order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
     }
