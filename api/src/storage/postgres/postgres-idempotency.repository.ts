@@ -26,7 +26,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
         [...scopeParams(scope), fingerprint],
       );
       if (inserted.rows.length > 0) return { outcome: 'started' };
-      const { rows } = await this.sql.query<{ fingerprint: string; status: number | null; response: unknown }>(
+      const { rows } = await this.sql.query<{ fingerprint: string; status: number | null; response: string | null }>(
         `SELECT fingerprint, status, response FROM maestro_idempotency WHERE ${SCOPE}`,
         scopeParams(scope),
       );
@@ -34,7 +34,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
       if (!record) continue;
       return record.status === null
         ? { outcome: 'in_progress', fingerprint: record.fingerprint }
-        : { outcome: 'completed', fingerprint: record.fingerprint, status: record.status, response: record.response };
+        : { outcome: 'completed', fingerprint: record.fingerprint, status: record.status, response: JSON.parse(record.response ?? 'null') };
     }
     return { outcome: 'in_progress', fingerprint };
   }

@@ -5,7 +5,8 @@ import type { Migration } from './index';
  * and the index the lifecycle's closing rule and the purge need beyond migration 0001.
  *
  * - `maestro_idempotency`: one row per (user, method, path, key). `status` NULL means the first
- *   request is still executing; `response` is what a replay answers. `created` drives expiry.
+ *   request is still executing; `response` is what a replay answers, as JSON text (jsonb would reorder
+ *   keys, and the replayed body must be byte-identical so that its ETag is too). `created` drives expiry.
  * - `node_state_seq` serves the closing rule (`state = 'closing'`), which has no time bound.
  */
 export const m0005NodeExtensions: Migration = {
@@ -19,7 +20,7 @@ CREATE TABLE maestro_idempotency (
   key text NOT NULL,
   fingerprint text NOT NULL,
   status integer,
-  response jsonb,
+  response text,
   created timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, method, path, key)
 );
