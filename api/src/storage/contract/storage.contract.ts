@@ -6,6 +6,7 @@
 import type { NodeFilter } from '../../common/query/filter-model';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type NodeRecord, type Storage, type UserRecord } from '../ports';
+import { describeNodeRepositoryContract } from './nodes.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -188,6 +189,8 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    describeNodeRepositoryContract(() => storage);
 
     describe('unit of work', () => {
       it('commits every write of a transaction together', async () => {

@@ -16,8 +16,8 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     for (let attempt = 0; attempt < 2; attempt++) {
       await this.sql.query(
         `DELETE FROM maestro_idempotency WHERE ${SCOPE}
-           AND (created < now() - $5 * interval '1 millisecond'
-                OR (status IS NULL AND created < now() - $6 * interval '1 millisecond'))`,
+           AND (created <= now() - $5 * interval '1 millisecond'
+                OR (status IS NULL AND created <= now() - $6 * interval '1 millisecond'))`,
         [...scopeParams(scope), ttlMs, inProgressTtlMs],
       );
       const inserted = await this.sql.query(
