@@ -133,7 +133,7 @@ describe('node writes (e2e)', () => {
     expect(res.status).toBe(200);
     const put = res.body as Node;
     expect(put).toMatchObject({ owner: alice.username, submitter: 'ci', user_groups: ['lab'], data: {}, holdoff: '2026-08-21T10:10:00.123000' });
-    expect(put.updated > (node.updated as string)).toBe(true);
+    expect((put.updated as string) > (node.updated as string)).toBe(true);
     expect(await get(node.id)).toEqual(put);
     expect(res.headers.get('etag')).not.toBe(null);
     const naive = await server.http('PUT', `/latest/node/${node.id}`, { token: alice.token, body: checkoutBody({ holdoff: '2026-08-21 10:10:00.123456' }) });
@@ -305,7 +305,7 @@ describe('node writes (e2e)', () => {
     const res = await server.http('PUT', '/latest/batch/nodeset', { token: alice.token, body: { nodes: [mine.id, theirs.id, mine2.id], field: 'processed_by_kcidb_bridge', value: 'True' } });
     expect(res).toMatchObject({ status: 200, body: 2 });
     expect((await get(mine.id)).processed_by_kcidb_bridge).toBe(true);
-    expect((await get(mine.id)).updated > (mine.updated as string)).toBe(true);
+    expect(((await get(mine.id)).updated as string) > (mine.updated as string)).toBe(true);
     expect((await get(theirs.id)).processed_by_kcidb_bridge).toBe(false);
     expect((await server.http('GET', `/latest/node/${mine.id}`)).headers.get('etag')).not.toBe(etag);
     expect(fx.events).toEqual([]);
