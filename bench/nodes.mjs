@@ -100,7 +100,7 @@ export async function main(args) {
       for (let j = i; j < Math.min(options.nodes, i + 10_000); j++) batch.push(makeNode(j, checkouts, now));
       await storage.nodes.insertMany(batch);
     }
-    await raw.query('ANALYZE node');
+    await raw.query('VACUUM ANALYZE node'); // the steady state autovacuum keeps: statistics and the visibility map
     console.log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s (insertMany, ${Math.ceil(options.nodes / 2000)} statements)\n`);
 
     const appUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
