@@ -1,8 +1,12 @@
 /**
  * Node writes through HTTP (contract §6, §7.5–§7.9; Appendix B items 45–65), on PGlite.
  */
+import { resolve } from 'node:path';
 import { startServer, type TestServer } from './support/api-server';
 import { checkoutBody, nodeFixtures, revision, testBody, type NodeFixtures } from './support/node-fixtures';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { STORAGE } = require(resolve(__dirname, '../../api/dist/storage/ports.js')) as { STORAGE: symbol };
 
 type Node = Record<string, unknown> & { id: string };
 const NODE_KEYS = [
@@ -336,5 +340,63 @@ describe('node writes (e2e)', () => {
     expect((await server.http('PUT', `/latest/nodes/${root.id}`, { token: alice.token, body: { node: checkoutBody(), child_nodes: [tree] } })).status).toBe(200);
     const badTree = { node: checkoutBody(), child_nodes: [{ node: testBody({ data: { deep } }), child_nodes: [] }] };
     expect((await server.http('PUT', `/latest/nodes/${root.id}`, { token: alice.token, body: badTree })).status).toBe(422);
+  });
+});
+
+describe('node bodies at the size limit (e2e, items 5, 5a, 5b, 8)', () => {
+  let server: TestServer;
+  let token: string;
+  const LIMIT = 32 * 1024 * 1024;
+
+  beforeAll(async () => {
+    server = await startServer();
+    ({ token } = await nodeFixtures(server).user());
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** A hierarchy body of exactly `size` bytes: 1,600 children carrying ~20 KiB logs, padded. */
+  function hierarchyOfSize(size: number): string {
+    const log = 'x'.repeat(20_000);
+    const tree = { node: checkoutBody(), child_nodes: Array.from({ length: 1600 }, (_, i) => ({ node: testBody({ name: `case-${i}`, debug: { log } }), child_nodes: [] })) };
+    const text = JSON.stringify(tree);
+    const padding = size - text.length - ',"pad":""'.length;
+    if (padding < 0) throw new Error('tree too large for the requested size');
+    return `${text.slice(0, -1)},"pad":"${'p'.repeat(padding)}"}`;
+  }
+
+  it('accepts a 32 MiB hierarchy within 60 s and refuses one byte more with 413, without Retry-After', async () => {
+    const root = (await server.http('POST', '/latest/node', { body: checkoutBody(), token })).body as Node;
+    const body = hierarchyOfSize(LIMIT);
+    expect(Buffer.byteLength(body)).toBe(LIMIT);
+    const started = Date.now();
+    const ok = await server.http('PUT', `/latest/nodes/${root.id}`, { body, token });
+    expect(ok.status).toBe(200);
+    expect((ok.body as Node[]).length).toBe(1601);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const tooLarge = await server.http('PUT', `/latest/nodes/${root.id}`, { body: hierarchyOfSize(LIMIT + 1), token });
+    expect(tooLarge).toMatchObject({ status: 413, body: { detail: 'Request body too large' } });
+    expect(tooLarge.headers.get('retry-after')).toBe(null);
+  }, 120_000);
+
+  it('reads a POST /node body without Content-Type as JSON (item 5a)', async () => {
+    const res = await server.fetch(`${server.baseUrl}/latest/node`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: new Blob([JSON.stringify(checkoutBody())]),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers an unhandled failure with the 500 body (item 8)', async () => {
+    const node = (await server.http('POST', '/latest/node', { body: checkoutBody(), token })).body as Node;
+    const storage = server.app.get<symbol, { nodes: { findById: (id: string) => Promise<unknown> } }>(STORAGE);
+    const spy = jest.spyOn(storage.nodes, 'findById').mockRejectedValueOnce(new Error('injected'));
+    try {
+      expect(await server.http('GET', `/latest/node/${node.id}`)).toMatchObject({ status: 500, body: { message: 'Internal server error, check container logs' } });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiParam,
+  ApiPayloadTooLargeResponse,
   ApiPreconditionFailedResponse,
   ApiQuery,
   ApiTags,
@@ -76,6 +77,8 @@ const WRITE_422 = {
   schema: { oneOf: [{ $ref: getSchemaPath(ValidationErrorDto) }, { $ref: getSchemaPath(ErrorDto) }] },
 };
 
+const TOO_LARGE = { type: ErrorDto, description: '`Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default)' };
+
 type RawRequest = FastifyRequest & { body: unknown };
 
 function queryString(request: FastifyRequest): string {
@@ -109,6 +112,7 @@ export class NodesController {
   @ApiNotFoundResponse({ type: ErrorDto, description: '`Parent not found with id: <id>`' })
   @ApiConflictResponse({ type: ErrorDto, description: 'A request with this Idempotency-Key is still executing' })
   @ApiUnprocessableEntityResponse(WRITE_422)
+  @ApiPayloadTooLargeResponse(TOO_LARGE)
   async createNode(
     @Body() body: NodeInputDto,
     @CurrentUser() user: UserRecord,
@@ -164,6 +168,7 @@ export class NodesController {
   @ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>`' })
   @ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' })
   @ApiUnprocessableEntityResponse(WRITE_422)
+  @ApiPayloadTooLargeResponse(TOO_LARGE)
   async updateNode(
     @Param('node_id') nodeId: string,
     @Body() body: NodeInputDto,
@@ -198,6 +203,7 @@ export class NodesController {
   @ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>`' })
   @ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' })
   @ApiUnprocessableEntityResponse(WRITE_422)
+  @ApiPayloadTooLargeResponse(TOO_LARGE)
   async patchNode(
     @Param('node_id') nodeId: string,
     @Body() body: NodePatchDto,
@@ -235,6 +241,7 @@ export class NodesController {
   @ApiConflictResponse({ type: ErrorDto, description: 'A request with this Idempotency-Key is still executing' })
   @ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' })
   @ApiUnprocessableEntityResponse(WRITE_422)
+  @ApiPayloadTooLargeResponse(TOO_LARGE)
   async submitHierarchy(
     @Param('node_id') nodeId: string,
     @Body() body: HierarchyNodeDto,
@@ -272,6 +279,7 @@ export class NodesController {
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Malformed id, `Field not supported` or `Value not supported`' })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'No valid token' })
   @ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>` (earlier nodes stay updated)' })
+  @ApiPayloadTooLargeResponse(TOO_LARGE)
   async batchUpdateNodes(@Body() body: BatchNodesetDto, @CurrentUser() user: UserRecord): Promise<number> {
     return this.nodes.batchSetFlag(body.nodes, body.field, body.value, user);
   }
