@@ -26,6 +26,8 @@ interface Frame {
   /** The frame holding this container and its key there, for building a location on failure. */
   parent: Frame | null;
   key: string | number;
+  /** On the root frame: where the checked value sits in the body. */
+  prefix?: (string | number)[];
 }
 
 /** Options of {@link checkJsonFidelity}. */
@@ -36,14 +38,15 @@ export interface JsonFidelityOptions {
   location?: (string | number)[];
 }
 
-/** Where the value being checked sits in the body (set per call; the walk is synchronous). */
-let basePath: (string | number)[] = [];
-
 /** Dotted location of `key` inside `frame`, e.g. `data.results.3.value`; `body` for the body itself. */
 function locationOf(frame: Frame | null, key?: string | number): string {
   const keys: (string | number)[] = key === undefined ? [] : [key];
-  for (let f = frame; f?.parent; f = f.parent) keys.push(f.key);
-  const path = [...basePath, ...keys.reverse()];
+  let root = frame;
+  for (let f = frame; f?.parent; f = f.parent) {
+    keys.push(f.key);
+    root = f.parent;
+  }
+  const path = [...(root?.prefix ?? []), ...keys.reverse()];
   return path.length === 0 ? 'body' : path.join('.');
 }
 
@@ -67,10 +70,10 @@ function checkValue(value: unknown, frame: Frame | null, key?: string | number):
  * integer-valued number here, and non-finite numbers are refused as out of range too.
  */
 export function checkJsonFidelity(body: unknown, options: JsonFidelityOptions = {}): void {
-  basePath = options.location ?? [];
   const maxDepth = options.maxDepth === undefined ? MAX_JSON_DEPTH : options.maxDepth;
+  const root: Frame = { value: body as object, depth: 0, parent: null, key: '', prefix: options.location };
   if (!checkValue(body, null)) return;
-  const stack: Frame[] = [{ value: body, depth: 0, parent: null, key: '' }];
+  const stack: Frame[] = [root];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if (maxDepth !== null && frame.depth > maxDepth) {
