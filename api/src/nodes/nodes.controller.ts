@@ -60,10 +60,13 @@ const FILTERS = {
   required: false,
   style: 'form' as const,
   explode: true,
-  schema: { type: 'object' as const, additionalProperties: { type: 'string' as const } },
+  schema: {
+    type: 'object' as const,
+    additionalProperties: { type: 'string' as const },
+    example: { kind: 'checkout', state__in: 'running,done', 'data.kernel_revision.tree': 'mainline' },
+  },
   description:
     'Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data',
-  example: { kind: 'checkout', state__in: 'running,done', 'data.kernel_revision.tree': 'mainline' },
 };
 const SORT = {
   name: 'sort',
