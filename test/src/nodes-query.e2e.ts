@@ -54,6 +54,10 @@ describe('node queries (e2e)', () => {
     expect(page.items.map((n) => n.name)).toEqual(['root', 'x5s', 'x5i', 'x7i', 'xnull', 'nox']);
     for (const bad of ['limit=0', 'offset=-1', 'limit=x']) expect((await server.http('GET', `/latest/nodes?${bad}`)).status).toBe(422);
     expect((await list('limit=100000')).limit).toBe(100000);
+    // total counts every match whether the page is full, short or past the end
+    for (const q of ['limit=2', 'limit=4&offset=4', 'offset=10', 'kind=test&limit=5&offset=5']) {
+      expect([q, (await list(q)).total]).toEqual([q, q.startsWith('kind') ? 5 : 6]);
+    }
     const seen: string[] = [];
     for (let offset = 0; ; offset += 4) {
       const p = await list(`limit=4&offset=${offset}`);

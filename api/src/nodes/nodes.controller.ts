@@ -313,7 +313,7 @@ export class NodesController {
       ({ sort, after } = decodeCursor(query, cursor, sort));
     }
     const keyset = sort !== undefined;
-    const { items, total } = await this.nodes.list({ filter, sort, after, limit: keyset ? page.limit + 1 : page.limit, offset: page.offset });
+    const { items, total } = await this.nodes.list({ filter, sort, after, limit: keyset ? page.limit + 1 : page.limit, offset: page.offset }, page.limit);
     if (!keyset) return { items: items.map(toNodeResponse), total, limit: page.limit, offset: page.offset };
     const pageItems = items.slice(0, page.limit);
     const more = items.length > page.limit;

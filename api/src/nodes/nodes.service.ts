@@ -319,12 +319,18 @@ export class NodesService {
     return new BadRequestError('Invalid regular expression: the query took too long to evaluate');
   }
 
-  /** `GET /nodes`: one page and the total; `limit + 1` rows are read when a next cursor is wanted. */
-  async list(query: NodeListQuery): Promise<{ items: NodeRecord[]; total: number }> {
+  /**
+   * `GET /nodes`: one page and the total (contract §2.5). A short offset page already tells the
+   * total, so its count is skipped; otherwise the count (the expensive part: it visits every match)
+   * follows the page. `query.limit` may be one more than the page size when a cursor is wanted.
+   */
+  async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
     const timeoutMs = this.regexTimeout(query.filter);
     return this.guarded(async () => {
+      const offset = query.offset ?? 0;
       const items = await this.storage.nodes.list(query, { timeoutMs });
-      const total = await this.storage.nodes.count(query.filter, { timeoutMs });
+      const short = pageSize !== undefined && items.length < pageSize && (items.length > 0 || offset === 0);
+      const total = short && !query.after ? offset + items.length : await this.storage.nodes.count(query.filter, { timeoutMs });
       return { items, total };
     }, NodesService.regexTooSlow);
   }
