@@ -2,10 +2,17 @@
  * Listing and the query language through HTTP (contract §2.5, §7.2–§7.4, §8; Appendix B items
  * 66–78, 10b), on PGlite.
  */
+import { resolve } from 'node:path';
 import { startServer, type TestServer } from './support/api-server';
 import { checkoutBody, nodeFixtures, testBody } from './support/node-fixtures';
 
 type Node = Record<string, unknown> & { id: string };
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { STORAGE, QueryTimeoutError } = require(resolve(__dirname, '../../api/dist/storage/ports.js')) as {
+  STORAGE: symbol;
+  QueryTimeoutError: new () => Error;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 interface Page {
   items: Node[];
   total: number;
@@ -161,6 +168,23 @@ describe('node queries (e2e)', () => {
     for (const pattern of ['\\p{L}', '(?<n>x)\\k<n>', 'a{,3}x{1000000}']) {
       const res = await server.http('GET', `/latest/nodes?name__re=${encodeURIComponent(pattern)}`);
       expect([pattern, res.status < 500]).toEqual([pattern, true]);
+    }
+  });
+
+  it('answers a time-out with 504 on /nodes/fast and 400 for a pattern query elsewhere (§7.3, §8.1)', async () => {
+    // The database side (statement_timeout → QueryTimeoutError) is covered by
+    // node-replicas.server.spec.ts; here the adapter's time-out is injected to check the answers.
+    const nodes = server.app.get<symbol, { nodes: { list: () => Promise<unknown>; count: () => Promise<unknown> } }>(STORAGE).nodes;
+    const list = jest.spyOn(nodes, 'list').mockRejectedValue(new QueryTimeoutError());
+    const count = jest.spyOn(nodes, 'count').mockRejectedValue(new QueryTimeoutError());
+    try {
+      expect(await server.http('GET', '/latest/nodes/fast?kind=test')).toMatchObject({ status: 504, body: { detail: 'Timeout while fetching nodes: ' } });
+      const slow = { status: 400, body: { detail: 'Invalid regular expression: the query took too long to evaluate' } };
+      expect(await server.http('GET', '/latest/nodes?name__re=(a%2B)%2Bb')).toMatchObject(slow);
+      expect(await server.http('GET', '/latest/count?name__re=(a%2B)%2Bb')).toMatchObject(slow);
+    } finally {
+      list.mockRestore();
+      count.mockRestore();
     }
   });
 
