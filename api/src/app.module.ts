@@ -7,8 +7,7 @@ import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
-import { NodesController } from './nodes/nodes.controller';
-import { NodesService } from './nodes/nodes.service';
+import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { SystemController } from './system/system.controller';
@@ -35,11 +34,10 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule],
-      controllers: [SystemController, NodesController],
+      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule],
+      controllers: [SystemController],
       providers: [
         UsersBootstrapService,
-        NodesService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: KernelCiExceptionFilter },

@@ -38,6 +38,11 @@ export function toNodeResponse(node: NodeRecord): NodeDto {
  * extra stored field.
  */
 export function nodeEtag(node: NodeRecord): string {
-  const digest = createHash('sha256').update(JSON.stringify(toNodeResponse(node))).digest('base64url');
+  return etagOfResponse(toNodeResponse(node));
+}
+
+/** The ETag of a node already in its response form (a replayed `POST /node` answer, §7.10). */
+export function etagOfResponse(response: NodeDto): string {
+  const digest = createHash('sha256').update(JSON.stringify(response)).digest('base64url');
   return `"${digest.slice(0, 27)}"`;
 }

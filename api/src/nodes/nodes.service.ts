@@ -1,15 +1,49 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { canEditNode } from '../auth/edit-policy';
 import { parseIsoDatetime } from '../common/datetime';
-import { BadRequestError, NotFoundError } from '../common/errors/domain-errors';
-import { newObjectId } from '../common/object-id';
+import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
+import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NODE_EVENT_PUBLISHER, type NodeEventPublisher } from '../events/node-events.port';
-import { STORAGE, type NodeRecord, type Storage, type UserRecord } from '../storage/ports';
-import type { NodeInputDto } from './dto/node.dto';
-import { coerceKernelVersion, validateNodeKind } from './node-kinds';
+import {
+  InvalidFilterError,
+  QueryTimeoutError,
+  STORAGE,
+  type NodeListQuery,
+  type NodeRecord,
+  type Repositories,
+  type Storage,
+  type UserRecord,
+} from '../storage/ports';
+import type { HierarchyNodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
+import { checkIfMatch, checkTransition } from './node-body';
+import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
 /** Default node lifetime: `timeout` = creation + 6 h (contract §6.1). */
 export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Longest a query with a `__re` condition may run on `/nodes` and `/count` before it is abandoned
+ * with a 400: a pattern must never hang a request (contract §8.1, §13.14).
+ */
+export const REGEX_QUERY_TIMEOUT_MS = 10_000;
+
+export const UNAUTHORIZED_EDIT = 'Unauthorized to complete the operation';
+
+/** PATCH fields (contract §7.7); any other key is ignored. */
+const PATCH_FIELDS = [
+  'state',
+  'result',
+  'artifacts',
+  'data',
+  'debug',
+  'jobfilter',
+  'platform_filter',
+  'timeout',
+  'holdoff',
+  'processed_by_kcidb_bridge',
+] as const;
 
 function toDate(value: Date | string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
@@ -19,17 +53,28 @@ function toDate(value: Date | string | null | undefined): Date | null {
   return parsed;
 }
 
-/** Holds the node rules: defaults, ownership, kinds, parents, groups (contract §6, §7). */
+/** Records the outcome of an `Idempotency-Key` request inside the write's transaction (§7.10). */
+export type WriteRecorder<T> = (tx: Repositories, result: T) => Promise<void>;
+
+export interface WriteOptions {
+  ifMatch?: string;
+  noevent?: boolean;
+}
+
+/** Holds the node rules: defaults, ownership, kinds, parents, groups, states (contract §6, §7). */
 @Injectable()
 export class NodesService {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Builds a node from a validated body, applying the defaults of contract §6.1. */
+  /**
+   * Builds a node from a validated body with the defaults of contract §6.1 (a PUT resets omitted
+   * fields to them too, §7.6). `data` is as sent: callers coerce or normalise it.
+   */
   private fromInput(input: NodeInputDto, now: Date): Omit<NodeRecord, 'id' | 'owner'> {
-    const data = input.data === undefined ? {} : input.data;
     return {
       kind: input.kind ?? 'node',
       name: input.name,
@@ -39,7 +84,7 @@ export class NodesService {
       state: input.state ?? 'running',
       result: input.result ?? null,
       artifacts: input.artifacts === undefined ? {} : input.artifacts,
-      data: data === null ? null : coerceKernelVersion(data),
+      data: input.data === undefined ? {} : input.data,
       debug: input.debug === undefined ? {} : input.debug,
       jobfilter: input.jobfilter ?? null,
       platform_filter: input.platform_filter === undefined ? [] : input.platform_filter,
@@ -55,10 +100,20 @@ export class NodesService {
     };
   }
 
+  private checkEditor(caller: UserRecord, stored: NodeRecord): void {
+    if (!canEditNode(caller, stored)) throw new UnauthorizedError(UNAUTHORIZED_EDIT);
+  }
+
+  /** Kernel-version coercion then kind validation of POST, PUT and PATCH (contract §6.3). */
+  private validateGeneric<T extends { kind: string; data: Record<string, unknown> | null; artifacts: unknown }>(node: T): T {
+    const coerced = { ...node, data: node.data === null ? null : coerceKernelVersion(node.data) };
+    validateNodeKind(coerced, 'generic');
+    return coerced;
+  }
+
   /** `POST /node`, steps 2–8 of contract §7.5 (step 1, the shape, is the DTO's). */
-  async create(input: NodeInputDto, caller: UserRecord): Promise<NodeRecord> {
-    const draft = this.fromInput(input, new Date());
-    validateNodeKind(draft, 'generic');
+  async create(input: NodeInputDto, caller: UserRecord, record?: WriteRecorder<NodeRecord>): Promise<NodeRecord> {
+    const draft = this.validateGeneric(this.fromInput(input, new Date()));
     if (draft.parent && !(await this.storage.nodes.findById(draft.parent))) {
       throw new NotFoundError(`Parent not found with id: ${draft.parent}`);
     }
@@ -67,22 +122,230 @@ export class NodesService {
     }
     if (input.id !== undefined && input.id !== null) throw new BadRequestError(`Object cannot be created with id: ${input.id}`);
     const node: NodeRecord = { ...draft, id: newObjectId(), owner: caller.username };
-    await this.storage.transaction(async (tx) => {
+    return this.storage.transaction(async (tx) => {
       await tx.nodes.insert(node);
-      await this.events.nodeChanged(tx, { op: 'created', node });
+      const stored = (await tx.nodes.findById(node.id)) ?? node;
+      await this.events.nodeChanged(tx, { op: 'created', node: stored });
+      if (record) await record(tx, stored);
+      return stored;
     });
-    return node;
   }
 
   findById(id: string): Promise<NodeRecord | null> {
     return this.storage.nodes.findById(id);
   }
 
-  async list(filter: NodeFilter, page: { limit: number; offset: number }): Promise<{ items: NodeRecord[]; total: number }> {
-    const [items, total] = await Promise.all([
-      this.storage.nodes.list({ filter, limit: page.limit, offset: page.offset }),
-      this.storage.nodes.count(filter),
-    ]);
-    return { items, total };
+  /** The nodes with these ids as currently stored, in the given order (hierarchy replays, §7.10). */
+  async findManyInOrder(ids: string[]): Promise<NodeRecord[]> {
+    const found = new Map((await this.storage.nodes.findByIds(ids)).map((n) => [n.id, n]));
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Steps shared by PUT and PATCH: the locked stored node, its editor and `If-Match` (§7.6 1–2). */
+  private async lockForEdit(tx: Repositories, nodeId: string, caller: UserRecord, ifMatch: string | undefined): Promise<NodeRecord> {
+    const stored = await tx.nodes.findById(nodeId, { forUpdate: true });
+    if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
+    this.checkEditor(caller, stored);
+    checkIfMatch(ifMatch, stored);
+    return stored;
+  }
+
+  /** Stores an update and announces it unless `noevent` (contract §7.6 step 8). */
+  private async writeUpdate(tx: Repositories, stored: NodeRecord, node: NodeRecord, noevent: boolean): Promise<NodeRecord> {
+    const written = (await tx.nodes.update(node)) ?? node;
+    if (!noevent) {
+      await this.events.nodeChanged(tx, { op: 'updated', node: written, previous: { state: stored.state, result: stored.result } });
+    }
+    return written;
+  }
+
+  /** `PUT /node/{id}`: full replacement (contract §7.6). */
+  async replace(id: string, input: NodeInputDto, caller: UserRecord, options: WriteOptions = {}): Promise<NodeRecord> {
+    const nodeId = parseObjectId(id);
+    return this.storage.transaction(async (tx) => {
+      const stored = await this.lockForEdit(tx, nodeId, caller, options.ifMatch);
+      const draft = this.fromInput(input, new Date());
+      checkTransition(stored.state, draft.state);
+      const validated = this.validateGeneric(draft);
+      // §6.6: a state change clears the flag; otherwise only a flip of the stored value survives.
+      const requested = input.processed_by_kcidb_bridge ?? false;
+      const flag = draft.state !== stored.state ? false : requested === stored.processed_by_kcidb_bridge ? false : requested;
+      if (validated.parent === nodeId) throw new BadRequestError('Parent cannot be the same as the object');
+      const node: NodeRecord = {
+        ...validated,
+        id: nodeId,
+        owner: stored.owner,
+        submitter: stored.submitter,
+        user_groups: stored.user_groups,
+        processed_by_kcidb_bridge: flag,
+      };
+      return this.writeUpdate(tx, stored, node, options.noevent ?? false);
+    });
+  }
+
+  /** `PATCH /node/{id}` (contract §7.7); `present` lists the body's own keys. */
+  async patch(id: string, input: NodePatchDto, present: ReadonlySet<string>, caller: UserRecord, options: WriteOptions = {}): Promise<NodeRecord> {
+    const nodeId = parseObjectId(id);
+    return this.storage.transaction(async (tx) => {
+      const stored = await this.lockForEdit(tx, nodeId, caller, options.ifMatch);
+      const fields = PATCH_FIELDS.filter((field) => present.has(field));
+      if (fields.length === 0) throw new BadRequestError('No fields to update');
+      const merged: NodeRecord = { ...stored };
+      for (const field of fields) {
+        const value = input[field];
+        if (field === 'timeout') merged.timeout = toDate(value as string) ?? stored.timeout;
+        else if (field === 'holdoff') merged.holdoff = toDate(value as string | null);
+        else (merged as unknown as Record<string, unknown>)[field] = value ?? null;
+      }
+      const validated = this.validateGeneric(merged);
+      checkTransition(stored.state, validated.state);
+      validated.processed_by_kcidb_bridge =
+        validated.state !== stored.state ? false : present.has('processed_by_kcidb_bridge') ? Boolean(input.processed_by_kcidb_bridge) : false;
+      validated.updated = new Date();
+      return this.writeUpdate(tx, stored, validated, options.noevent ?? false);
+    });
+  }
+
+  /**
+   * `PUT /nodes/{id}`: hierarchy submission (contract §7.8). One transaction: the root is locked,
+   * every node is checked (existence, edit right, kind) before anything is written, then the new
+   * nodes are inserted and the replaced ones updated in bulk statements; one event for the root.
+   * Returns every written node in pre-order, root first.
+   */
+  async submitHierarchy(
+    id: string,
+    body: HierarchyNodeDto,
+    caller: UserRecord,
+    options: WriteOptions = {},
+    record?: WriteRecorder<NodeRecord[]>,
+  ): Promise<NodeRecord[]> {
+    const rootId = parseObjectId(id);
+    const now = new Date();
+    return this.storage.transaction(async (tx) => {
+      const root = await this.lockForEdit(tx, rootId, caller, options.ifMatch);
+      // Pre-order walk with an explicit stack: result trees can be deep.
+      const ordered: { input: NodeInputDto; id: string; parent: string | null; isRoot: boolean }[] = [];
+      const stack: { level: HierarchyNodeDto; parent: string | null; isRoot: boolean }[] = [{ level: body, parent: null, isRoot: true }];
+      while (stack.length > 0) {
+        const { level, parent, isRoot } = stack.pop()!;
+        const givenId = isRoot ? rootId : level.node.id ? level.node.id.toLowerCase() : null;
+        const nodeId = givenId ?? newObjectId();
+        ordered.push({ input: level.node, id: nodeId, parent: isRoot ? (level.node.parent?.toLowerCase() ?? null) : parent, isRoot });
+        for (let i = level.child_nodes.length - 1; i >= 0; i--) stack.push({ level: level.child_nodes[i], parent: nodeId, isRoot: false });
+      }
+      const givenIds = ordered.filter((o, i) => i > 0 && o.input.id).map((o) => o.id);
+      const existing = new Map((await tx.nodes.findByIds(givenIds)).map((n) => [n.id, n]));
+      existing.set(rootId, root);
+      const inserts: NodeRecord[] = [];
+      const updates: NodeRecord[] = [];
+      const nodes: NodeRecord[] = [];
+      for (const item of ordered) {
+        const isUpdate = item.isRoot || Boolean(item.input.id);
+        if (isUpdate) {
+          const stored = existing.get(item.id);
+          if (!stored) throw new BadRequestError(`No object found with id: ${item.id}`);
+          if (!item.isRoot) this.checkEditor(caller, stored);
+          if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
+        }
+        const draft = this.fromInput(item.input, now);
+        // §7.8 step 5: kind-normalised data, no version-string coercion.
+        const data = validateNodeKind(draft, 'normalise');
+        const node: NodeRecord = {
+          ...draft,
+          data: data === null ? null : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
+          id: item.id,
+          parent: item.parent,
+          // §7.8 step 2: a provided owner is kept (as KernelCI does); an empty one becomes the caller.
+          owner: item.input.owner ? item.input.owner : caller.username,
+          submitter: root.submitter,
+          treeid: root.treeid,
+          artifacts: draft.artifacts && Object.fromEntries(Object.entries(draft.artifacts).map(([k, v]) => [k, normaliseArtifactUrl(v)])),
+        };
+        (isUpdate ? updates : inserts).push(node);
+        nodes.push(node);
+      }
+      await tx.nodes.updateMany(updates);
+      await tx.nodes.insertMany(inserts);
+      const reread = new Map((await tx.nodes.findByIds(nodes.map((n) => n.id))).map((n) => [n.id, n]));
+      const written = nodes.map((n) => reread.get(n.id) ?? n);
+      await this.events.nodeChanged(tx, {
+        op: 'updated',
+        node: written[0],
+        previous: { state: root.state, result: root.result },
+        isHierarchy: true,
+      });
+      if (record) await record(tx, written);
+      return written;
+    });
+  }
+
+  /** `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. */
+  async batchSetFlag(ids: string[], field: string, value: string | boolean, caller: UserRecord): Promise<number> {
+    let updated = 0;
+    let flag: boolean | undefined;
+    for (const raw of ids) {
+      const nodeId = parseObjectId(raw);
+      const stored = await this.storage.nodes.findById(nodeId);
+      if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
+      if (!canEditNode(caller, stored)) continue;
+      if (flag === undefined) {
+        if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
+        if (value === true || value === 'true' || value === 'True') flag = true;
+        else if (value === false || value === 'false' || value === 'False') flag = false;
+        else throw new BadRequestError('Value not supported');
+      }
+      await this.storage.nodes.setKcidbFlag(nodeId, flag, new Date());
+      updated++;
+    }
+    return updated;
+  }
+
+  /** Runs a read and turns the adapter's refusals into answers (contract §8.1, §7.3). */
+  private async guarded<T>(work: () => Promise<T>, onTimeout: () => Error): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof InvalidFilterError) throw new BadRequestError(error.message);
+      if (error instanceof QueryTimeoutError) throw onTimeout();
+      throw error;
+    }
+  }
+
+  private regexTimeout(filter: NodeFilter): number | undefined {
+    return filter.conditions.some((c) => c.op === 're') ? REGEX_QUERY_TIMEOUT_MS : undefined;
+  }
+
+  private static regexTooSlow(): Error {
+    return new BadRequestError('Invalid regular expression: the query took too long to evaluate');
+  }
+
+  /**
+   * `GET /nodes`: one page and the total (contract §2.5). A short offset page already tells the
+   * total, so its count is skipped; otherwise the count (the expensive part: it visits every match)
+   * follows the page. `query.limit` may be one more than the page size when a cursor is wanted.
+   */
+  async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
+    const timeoutMs = this.regexTimeout(query.filter);
+    return this.guarded(async () => {
+      const offset = query.offset ?? 0;
+      const items = await this.storage.nodes.list(query, { timeoutMs });
+      const short = pageSize !== undefined && items.length < pageSize && (items.length > 0 || offset === 0);
+      const total = short && !query.after ? offset + items.length : await this.storage.nodes.count(query.filter, { timeoutMs });
+      return { items, total };
+    }, NodesService.regexTooSlow);
+  }
+
+  /** `GET /nodes/fast`: every match, abandoned after NODES_FAST_TIMEOUT_SECONDS (contract §7.3). */
+  listFast(query: NodeListQuery): Promise<NodeRecord[]> {
+    const timeoutMs = this.config.nodesFastTimeoutSeconds * 1000;
+    return this.guarded(
+      () => this.storage.nodes.list(query, { timeoutMs }),
+      () => new GatewayTimeoutError('Timeout while fetching nodes: '),
+    );
+  }
+
+  /** `GET /count` (contract §7.4). */
+  count(filter: NodeFilter): Promise<number> {
+    return this.guarded(() => this.storage.nodes.count(filter, { timeoutMs: this.regexTimeout(filter) }), NodesService.regexTooSlow);
   }
 }

@@ -24,6 +24,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/batch/nodeset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the KCIDB flag of many nodes
+         * @description Sets `processed_by_kcidb_bridge` on every listed node the caller may edit (others are skipped) and answers how many were updated. Publishes no events.
+         */
+        put: operations["batchUpdateNodes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count nodes matching a filter
+         * @description Same filter language as `/nodes`; `limit`, `offset`, `sort` and `cursor` are ignored. Answers a bare integer.
+         */
+        get: operations["countNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -95,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Create a node
-         * @description The owner is always the caller. Answers 200 (not 201) with the stored node, as KernelCI does, and publishes a `created` event on channel `node`.
+         * @description The owner is always the caller. Answers 200 (not 201) with the stored node, as KernelCI does, and publishes a `created` event on channel `node`. Honours `Idempotency-Key`.
          */
         post: operations["createNode"];
         delete?: never;
@@ -116,12 +156,20 @@ export interface paths {
          * @description A well-formed id that names no node answers 200 with `null`, as KernelCI does.
          */
         get: operations["getNode"];
-        put?: never;
+        /**
+         * Replace a node
+         * @description Full replacement: omitted fields take their defaults; `owner`, `submitter` and `user_groups` keep their stored values. Checks the state machine and the KCIDB flag rules, honours `If-Match`, and publishes an `updated` event unless `noevent` is true.
+         */
+        put: operations["updateNode"];
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update some fields of a node
+         * @description Applies exactly the fields present (state, result, artifacts, data, debug, jobfilter, platform_filter, timeout, holdoff, processed_by_kcidb_bridge); `data` is replaced, not merged. Honours `If-Match` and `noevent`.
+         */
+        patch: operations["patchNode"];
         trace?: never;
     };
     "/nodes": {
@@ -133,9 +181,49 @@ export interface paths {
         };
         /**
          * List nodes matching a filter
-         * @description Every query parameter other than `limit` and `offset` is a condition of the query language: `field=value`, `field__op=value` with `op` one of lt, lte, gt, gte, ne, re, in, nin, int, and dotted paths into `data` (see docs/nodes.md). Items come in insertion order.
+         * @description Every query parameter other than `limit`, `offset`, `sort` and `cursor` is a condition of the query language (see docs/nodes.md). Items come in insertion order unless `sort` is given; `sort` or `cursor` add `next_cursor` to the envelope for keyset paging.
          */
         get: operations["listNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nodes/{node_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Submit a hierarchy of nodes
+         * @description Updates the root and creates or replaces every node below it in one transaction, after checking all of them; stores kind-normalised data; publishes one `updated` event for the root. Answers every written node, root first, in pre-order. Honours `If-Match` (on the root) and `Idempotency-Key`.
+         */
+        put: operations["submitHierarchy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nodes/fast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List nodes without pagination
+         * @description A bare array of every match (or `limit` of them after `offset`), in insertion order unless `sort` is given. Abandoned with 504 after NODES_FAST_TIMEOUT_SECONDS.
+         */
+        get: operations["listNodesFast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -724,6 +812,25 @@ export interface components {
             /** @description True once revoked; revoked tokens are listed for 30 days. */
             revoked: boolean;
         };
+        BatchNodesetDto: {
+            /**
+             * @description Field to set; only `processed_by_kcidb_bridge` is supported.
+             * @example processed_by_kcidb_bridge
+             */
+            field: string;
+            /**
+             * @description Ids of the nodes to update, processed in order.
+             * @example [
+             *       "65a3982ee98651d0fe82b010"
+             *     ]
+             */
+            nodes: string[];
+            /**
+             * @description New value: `true`, `True`, `false`, `False` or a JSON boolean.
+             * @example true
+             */
+            value: string | boolean;
+        };
         CloudEventDto: {
             /** @description Sequence id; absent on keep-alives. */
             _sequence_id?: number;
@@ -831,6 +938,12 @@ export interface components {
              * @example 1
              */
             total: number;
+        };
+        HierarchyNodeDto: {
+            /** @description The nodes directly below it; required, may be empty. */
+            child_nodes: components["schemas"]["HierarchyNodeDto"][];
+            /** @description The node at this level; the root's id is taken from the path. */
+            node: components["schemas"]["NodeInputDto"];
         };
         InternalErrorDto: {
             /** @description Always `Internal server error, check container logs`. */
@@ -1133,6 +1246,12 @@ export interface components {
              */
             limit: number;
             /**
+             * @description Present only when the request used `sort` or `cursor`: pass it as `cursor` to get the next
+             *     page, or null on the last page (contract §7.2).
+             * @example eyJzIjoiaWQiLCJmIjoi…
+             */
+            next_cursor?: string | null;
+            /**
              * @description The effective offset.
              * @example 0
              */
@@ -1142,6 +1261,34 @@ export interface components {
              * @example 1
              */
             total: number;
+        };
+        NodePatchDto: {
+            /** @description Replaces the whole artifact map; URLs are checked with the node's kind (400). */
+            artifacts?: {
+                [key: string]: string;
+            } | null;
+            /** @description Replaces the whole `data` (no deep merge). */
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Replaces the whole `debug`. */
+            debug?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description New earliest time an available node may move on, or null. */
+            holdoff?: string | null;
+            /** @description Replaces the job filter. */
+            jobfilter?: string[] | null;
+            /** @description Replaces the platform filter. */
+            platform_filter?: string[] | null;
+            /** @description Sets the KCIDB export flag; when absent the flag is cleared. */
+            processed_by_kcidb_bridge?: boolean;
+            /** @description New result, or null to clear it. */
+            result?: components["schemas"]["NodeResult"] | null;
+            /** @description New lifecycle state; must follow the state machine. */
+            state?: components["schemas"]["NodeState"];
+            /** @description New time by which the node must be done. */
+            timeout?: string;
         };
         /**
          * @description Result of the work the node stands for.
@@ -1399,7 +1546,7 @@ export interface components {
             detail: components["schemas"]["ValidationIssueDto"][];
         };
         ValidationIssueDto: {
-            /** @description The offending value (any JSON type) */
+            /** @description The offending value */
             input?: (string | number | boolean | Record<string, never> | unknown[]) | null;
             /**
              * @description Where: `body`, `query`, `path` or `header`, then the field path.
@@ -1438,6 +1585,140 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RootDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    batchUpdateNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchNodesetDto"];
+            };
+        };
+        responses: {
+            /** @description Number of nodes updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": number;
+                };
+            };
+            /** @description Malformed id, `Field not supported` or `Value not supported` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description No valid token
+             *
+             *     Missing, invalid or expired token, or inactive user
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Node not found with id: <id>` (earlier nodes stay updated) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    countNodes: {
+        parameters: {
+            query?: {
+                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
+                filters?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Number of matching nodes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": number;
+                };
+            };
+            /** @description A filter value that cannot be converted or an invalid regular expression */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Request validation failed */
@@ -1618,7 +1899,10 @@ export interface operations {
     createNode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters; a retry with the same key and body replays the first answer (contract §7.10) */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1632,13 +1916,15 @@ export interface operations {
                 headers: {
                     /** @description Version of the node, for If-Match */
                     ETag?: string;
+                    /** @description `true` on a replayed answer */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NodeDto"];
                 };
             };
-            /** @description Unsupported kind, kind validation report, unknown group, or an `id` in the body */
+            /** @description Unsupported kind, kind validation report, unknown group, an `id` in the body, or a malformed Idempotency-Key */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,7 +1933,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired token, or inactive user */
+            /**
+             * @description No valid token
+             *
+             *     Missing, invalid or expired token, or inactive user
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1665,13 +1955,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description A request with this Idempotency-Key is still executing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1690,6 +1998,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Node id (24 hexadecimal characters) */
                 node_id: string;
             };
             cookie?: never;
@@ -1699,6 +2008,8 @@ export interface operations {
             /** @description The node, or null when no node has that id */
             200: {
                 headers: {
+                    /** @description Version of the node, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,15 +2045,223 @@ export interface operations {
             };
         };
     };
+    updateNode: {
+        parameters: {
+            query?: {
+                /** @description true/false, 1/0, yes/no, on/off: when true, no `updated` event is published */
+                noevent?: string;
+            };
+            header?: {
+                /** @description Write only if the node still has one of these ETags (or `*`); 412 otherwise (contract §7.11) */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Node id (24 hexadecimal characters) */
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description Version of the node, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeDto"];
+                };
+            };
+            /** @description Malformed id, forbidden transition, kind validation, or parent equal to the node */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description `Unauthorized` without a valid token; `Unauthorized to complete the operation` when the caller may not edit the node
+             *
+             *     Missing, invalid or expired token, or inactive user
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Node not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Precondition failed: node has been modified` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    patchNode: {
+        parameters: {
+            query?: {
+                /** @description true/false, 1/0, yes/no, on/off: when true, no `updated` event is published */
+                noevent?: string;
+            };
+            header?: {
+                /** @description Write only if the node still has one of these ETags (or `*`); 412 otherwise (contract §7.11) */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Node id (24 hexadecimal characters) */
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodePatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description Version of the node, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeDto"];
+                };
+            };
+            /** @description Malformed id, `No fields to update`, forbidden transition or kind validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description `Unauthorized` or `Unauthorized to complete the operation`
+             *
+             *     Missing, invalid or expired token, or inactive user
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Node not found with id: <id>` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Precondition failed: node has been modified` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
     listNodes: {
         parameters: {
             query?: {
-                /** @description Query-language conditions, e.g. `kind=checkout&state__in=running,done&data.kernel_revision.tree=mainline` */
+                /** @description The `next_cursor` of the previous page, with the same filter and sort */
+                cursor?: string;
+                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
                 filters?: {
                     [key: string]: string;
                 };
+                /** @description Page size, at least 1 */
                 limit?: number;
+                /** @description Matches to skip; must be absent or 0 with `cursor` */
                 offset?: number;
+                /** @description Order: `id`, `created` or `updated`, `-` prefix for descending; ties broken by id */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -1758,7 +2277,7 @@ export interface operations {
                     "application/json": components["schemas"]["NodeListDto"];
                 };
             };
-            /** @description A filter value that cannot be converted */
+            /** @description A filter value that cannot be converted, an invalid regular expression, sort field or cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1783,6 +2302,183 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    submitHierarchy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters; a retry with the same key and body replays the first answer (contract §7.10) */
+                "Idempotency-Key"?: string;
+                /** @description Write only if the node still has one of these ETags (or `*`); 412 otherwise (contract §7.11) */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Node id (24 hexadecimal characters) */
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HierarchyNodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description Version of the node, for If-Match */
+                    ETag?: string;
+                    /** @description `true` on a replayed answer */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeDto"][];
+                };
+            };
+            /** @description Malformed id, `No object found with id: <id>`, parent equal to a node, kind validation, or a malformed Idempotency-Key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description `Unauthorized` or `Unauthorized to complete the operation`
+             *
+             *     Missing, invalid or expired token, or inactive user
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Node not found with id: <id>` (the root) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still executing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Precondition failed: node has been modified` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    listNodesFast: {
+        parameters: {
+            query?: {
+                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
+                filters?: {
+                    [key: string]: string;
+                };
+                /** @description Maximum number of nodes; 0 or absent for all */
+                limit?: number;
+                /** @description Matches to skip */
+                offset?: number;
+                /** @description Order: `id`, `created` or `updated`, `-` prefix for descending; ties broken by id */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeDto"][];
+                };
+            };
+            /** @description A non-integer limit or offset, a filter value that cannot be converted, or an invalid regular expression */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+            /** @description `Timeout while fetching nodes: ` */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };

@@ -29,7 +29,7 @@ export interface TestServer {
    */
   logs(): string[];
   close(): Promise<void>;
-  /** The Nest application, for fixtures that need a provider (e.g. the storage port). */
+  /** The Nest application, for fixtures that need providers (e.g. the storage port). */
   app: INestApplication;
 }
 

@@ -20,8 +20,8 @@ export class ValidationIssueDto {
   @ApiProperty({
     required: false,
     nullable: true,
-    description: 'The offending value (any JSON type)',
-    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+    description: 'The offending value',
+    anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
   })
   input?: unknown;
 }

@@ -12,7 +12,10 @@ export const INTERNAL_ERROR_BODY = { message: 'Internal server error, check cont
  */
 function fromFrameworkError(error: unknown): { status: number; detail: unknown } | null {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'Request body too large' };
+  // Fastify's own error, or the same error after Nest wrapped it ("Request body is too large").
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (error instanceof HttpException && error.getStatus() === 413)) {
+    return { status: 413, detail: 'Request body too large' };
+  }
   if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return { status: 400, detail: 'Invalid Content-Length' };
   if (typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return { status: 400, detail: 'Malformed request body' };
   if (error instanceof HttpException && error.getStatus() < 500) {

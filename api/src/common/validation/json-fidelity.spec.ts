@@ -65,3 +65,18 @@ describe('checkJsonFidelity (contract §13.12)', () => {
     expect(Date.now() - start).toBeLessThan(2000);
   });
 });
+
+describe('checkJsonFidelity options (node bodies, contract §13.12)', () => {
+  it('prefixes locations with where the checked value sits in the body', () => {
+    expect(() => checkJsonFidelity({ data: { n: 2 ** 60 } }, { location: ['child_nodes', 0, 'node'] })).toThrow(
+      'Integer out of range in child_nodes.0.node.data.n',
+    );
+  });
+
+  it('accepts any depth with maxDepth null and still checks NUL and integers', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 500; i++) deep = { child_nodes: [deep] };
+    expect(() => checkJsonFidelity(deep, { maxDepth: null })).not.toThrow();
+    expect(() => checkJsonFidelity({ a: [{ b: 'x\u0000' }] }, { maxDepth: null })).toThrow(NUL_MESSAGE);
+  });
+});

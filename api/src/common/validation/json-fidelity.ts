@@ -26,13 +26,28 @@ interface Frame {
   /** The frame holding this container and its key there, for building a location on failure. */
   parent: Frame | null;
   key: string | number;
+  /** On the root frame: where the checked value sits in the body. */
+  prefix?: (string | number)[];
+}
+
+/** Options of {@link checkJsonFidelity}. */
+export interface JsonFidelityOptions {
+  /** Deepest accepted nesting below the checked value; null for no limit. */
+  maxDepth?: number | null;
+  /** Location of the checked value inside the body, prefixed to reported locations. */
+  location?: (string | number)[];
 }
 
 /** Dotted location of `key` inside `frame`, e.g. `data.results.3.value`; `body` for the body itself. */
 function locationOf(frame: Frame | null, key?: string | number): string {
   const keys: (string | number)[] = key === undefined ? [] : [key];
-  for (let f = frame; f?.parent; f = f.parent) keys.push(f.key);
-  return keys.length === 0 ? 'body' : keys.reverse().join('.');
+  let root = frame;
+  for (let f = frame; f?.parent; f = f.parent) {
+    keys.push(f.key);
+    root = f.parent;
+  }
+  const path = [...(root?.prefix ?? []), ...keys.reverse()];
+  return path.length === 0 ? 'body' : path.join('.');
 }
 
 /** Checks a scalar; a container is returned for visiting. */
@@ -54,13 +69,15 @@ function checkValue(value: unknown, frame: Frame | null, key?: string | number):
  * JSON.parse has already turned `1e999` into Infinity and `1.0` into 1, so "integer" means an
  * integer-valued number here, and non-finite numbers are refused as out of range too.
  */
-export function checkJsonFidelity(body: unknown): void {
+export function checkJsonFidelity(body: unknown, options: JsonFidelityOptions = {}): void {
+  const maxDepth = options.maxDepth === undefined ? MAX_JSON_DEPTH : options.maxDepth;
+  const root: Frame = { value: body as object, depth: 0, parent: null, key: '', prefix: options.location };
   if (!checkValue(body, null)) return;
-  const stack: Frame[] = [{ value: body, depth: 0, parent: null, key: '' }];
+  const stack: Frame[] = [root];
   while (stack.length > 0) {
     const frame = stack.pop()!;
-    if (frame.depth > MAX_JSON_DEPTH) {
-      throw new UnprocessableError(`Nesting too deep in ${locationOf(frame)} (max ${MAX_JSON_DEPTH} levels)`);
+    if (maxDepth !== null && frame.depth > maxDepth) {
+      throw new UnprocessableError(`Nesting too deep in ${locationOf(frame)} (max ${maxDepth} levels)`);
     }
     const containers: Frame[] = [];
     if (Array.isArray(frame.value)) {

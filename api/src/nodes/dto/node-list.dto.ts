@@ -18,4 +18,11 @@ export class NodeListDto {
   /** The effective offset. */
   @ApiProperty({ type: 'integer', example: 0 })
   offset!: number;
+
+  /**
+   * Present only when the request used `sort` or `cursor`: pass it as `cursor` to get the next
+   * page, or null on the last page (contract §7.2).
+   */
+  @ApiProperty({ type: 'string', nullable: true, required: false, example: 'eyJzIjoiaWQiLCJmIjoi…' })
+  next_cursor?: string | null;
 }

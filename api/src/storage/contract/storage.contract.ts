@@ -8,6 +8,7 @@ import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type NodeRecord, type Storage, type UserRecord } from '../ports';
 import { describeAuthStorageContract } from './auth.contract';
 import { describeEventsContract } from './events.contract';
+import { describeNodeRepositoryContract } from './nodes.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -192,6 +193,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeEventsContract(() => storage);
+    describeNodeRepositoryContract(() => storage);
 
     describe('unit of work', () => {
       it('commits every write of a transaction together', async () => {

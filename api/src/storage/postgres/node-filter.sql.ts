@@ -165,6 +165,24 @@ function sameType(type: Exclude<ColumnType, 'jsonb'>, value: Exclude<FilterValue
   }
 }
 
+/** Deepest path that gets an index-friendly containment pre-filter (2^(depth+1) alternatives). */
+const MAX_CONTAINMENT_DEPTH = 3;
+
+/**
+ * Equality on a jsonb path as containment documents, one per way lax mode can reach the value:
+ * every step may be an object or an array of objects, and the leaf the value or an array holding
+ * it. Their OR is implied by the exact jsonpath test (kept beside it), and each `@>` can use the
+ * GIN `jsonb_path_ops` indexes, so `data.runtime=x` is an index lookup rather than a scan.
+ */
+function containmentAlternatives(keys: string[], value: string | number | boolean): unknown[] {
+  let docs: unknown[] = [value, [value]];
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i];
+    docs = docs.flatMap((doc) => (i === 0 ? [{ [key]: doc }] : [{ [key]: doc }, [{ [key]: doc }]]));
+  }
+  return docs;
+}
+
 /**
  * A jsonb column or a path inside one. The filter `@.type() != "array"` keeps lax mode from
  * unwrapping a second array level, which MongoDB does not do (`{x: [[5]]}` does not match `x=5`).
@@ -177,7 +195,10 @@ function jsonTarget(column: string, keys: string[], params: unknown[]): Target {
     compare(op, value) {
       if (value instanceof Date) return null; // JSON holds no dates
       const operator = op === 'eq' ? '==' : SQL_OPERATORS[op];
-      return exists(`${path} ? (@.type() != "array" && @ ${operator} ${JSON.stringify(value)})`);
+      const exact = exists(`${path} ? (@.type() != "array" && @ ${operator} ${JSON.stringify(value)})`);
+      if (op !== 'eq' || keys.length > MAX_CONTAINMENT_DEPTH) return exact;
+      const alternatives = containmentAlternatives(keys, value).map((doc) => `${ref} @> ${bind(params, JSON.stringify(doc))}::jsonb`);
+      return `(${alternatives.join(' OR ')}) AND ${exact}`;
     },
     isNull: () => `${ref} IS NULL OR NOT ${exists(path)} OR ${exists(`${path} ? (@.type() == "null")`)}`,
     regex: (pattern) =>

@@ -1,6 +1,7 @@
 import type { Repositories, Storage } from '../ports';
 import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postgres-auth.repository';
 import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
+import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
@@ -11,6 +12,7 @@ import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => void, inTransaction = false): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
+    idempotency: new PostgresIdempotencyRepository(sql),
     users: new PostgresUserRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
@@ -30,6 +32,7 @@ const runNow = (callback: () => void): void => callback();
 export class PostgresStorage implements Storage {
   readonly adapter = 'postgres' as const;
   readonly nodes;
+  readonly idempotency;
   readonly users;
   readonly groups;
   readonly leases;
@@ -43,6 +46,7 @@ export class PostgresStorage implements Storage {
   private constructor(readonly sql: SqlClient) {
     ({
       nodes: this.nodes,
+      idempotency: this.idempotency,
       users: this.users,
       groups: this.groups,
       leases: this.leases,

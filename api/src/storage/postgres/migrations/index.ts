@@ -9,6 +9,7 @@ import { m0002Users } from './0002-users';
 import { m0003Leases } from './0003-leases';
 import { m0004Auth } from './0004-auth';
 import { m0006Events } from './0006-events';
+import { m0005NodeExtensions } from './0005-node-extensions';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0006Events];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events];

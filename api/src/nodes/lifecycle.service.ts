@@ -1,0 +1,76 @@
+/**
+ * The lifecycle rules of contract §9.1 (§13.10), applied by the API every
+ * LIFECYCLE_INTERVAL_SECONDS unless LIFECYCLE_ENABLED is false: timeout, then holdoff, then closing.
+ *
+ * Each rule is one set-based statement per bounded batch (selection through the `state`+`timeout`,
+ * `state`+`holdoff` and `parent`+`state` indexes, descendants through a recursive CTE), run in a
+ * transaction with the `updated` events of the nodes it changed. Rows are locked with
+ * `FOR UPDATE SKIP LOCKED` and written only if state and `updated` are as selected, so several
+ * replicas can run the worker at once and every transition happens, and is announced, once.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { NODE_EVENT_PUBLISHER, type NodeEventPublisher } from '../events/node-events.port';
+import { STORAGE, type NodeTransition, type Repositories, type Storage } from '../storage/ports';
+
+/** Nodes per statement: bounds transaction size and lock time. */
+export const LIFECYCLE_BATCH = 500;
+
+type Rule = (tx: Repositories, now: Date) => Promise<NodeTransition[]>;
+
+@Injectable()
+export class LifecycleService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Lifecycle');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.lifecycleEnabled) return;
+    this.timer = setInterval(() => {
+      if (this.running) return; // a slow pass is never overlapped by the next one
+      this.running = this.runOnce()
+        .catch((error: Error) => this.logger.error(`lifecycle pass failed: ${error.message}`))
+        .finally(() => (this.running = undefined));
+    }, this.config.lifecycleIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass of the three rules, in the contract's order; returns how many nodes changed. */
+  async runOnce(now = new Date()): Promise<number> {
+    const rules: Rule[] = [
+      (tx, at) => tx.nodes.applyTimeouts(at, LIFECYCLE_BATCH),
+      (tx, at) => tx.nodes.applyHoldoffs(at, LIFECYCLE_BATCH),
+      (tx, at) => tx.nodes.closeFinished(at, LIFECYCLE_BATCH),
+    ];
+    let changed = 0;
+    for (const rule of rules) changed += await this.drain(rule, now);
+    return changed;
+  }
+
+  /** Applies one rule batch after batch until a batch comes back short. */
+  private async drain(rule: Rule, now: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.storage.transaction(async (tx) => {
+        const transitions = await rule(tx, now);
+        for (const { node, previous } of transitions) {
+          await this.events.nodeChanged(tx, { op: 'updated', node, previous });
+        }
+        return transitions.length;
+      });
+      total += count;
+      if (count < LIFECYCLE_BATCH) return total;
+    }
+  }
+}
