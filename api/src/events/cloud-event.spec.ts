@@ -1,5 +1,5 @@
 import type { EventRecord } from '../storage/ports';
-import { buildCloudEvent, derivedEventId, InvalidCloudEventError, keepAliveCloudEvent, pythonJsonDumps, toCloudEvent } from './cloud-event';
+import { buildCloudEvent, derivedEventId, InvalidCloudEventError, keepAliveCloudEvent, orderedPayload, pythonJsonDumps, toCloudEvent } from './cloud-event';
 import { nodeEventPayload } from './event-log.service';
 import type { NodeChange } from './node-events.port';
 
@@ -62,3 +62,19 @@ describe('node event payloads (contract §10.2)', () => {
     expect(payload).toMatchObject({ op: 'updated', is_hierarchy: true, previous_state: 'running', previous_result: null, state: 'done', result: 'pass' });
   });
 });
+
+describe('orderedPayload', () => {
+  it('restores the contract key order of a node payload read back from jsonb, keeping extra keys', () => {
+    const fromJsonb = { id: 'n', op: 'updated', data: {}, kind: 'test', name: 'x', path: [], group: null, owner: 'o', state: 'done', result: null, extra: 1, is_hierarchy: false, previous_state: 'running', previous_result: null };
+    expect(Object.keys(orderedPayload(fromJsonb) as object)).toEqual([
+      'op', 'id', 'kind', 'name', 'path', 'group', 'state', 'result', 'owner', 'data', 'is_hierarchy', 'previous_state', 'previous_result', 'extra',
+    ]);
+  });
+
+  it('leaves other payloads alone', () => {
+    expect(orderedPayload({ message: 'x' })).toEqual({ message: 'x' });
+    expect(orderedPayload('BEEP')).toBe('BEEP');
+    expect(orderedPayload(null)).toBeNull();
+  });
+});
+

@@ -78,6 +78,23 @@ export function derivedEventId(documentId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Key order of node event payloads (contract §10.2). */
+const NODE_PAYLOAD_KEYS = ['op', 'id', 'kind', 'name', 'path', 'group', 'state', 'result', 'owner', 'data', 'is_hierarchy', 'previous_state', 'previous_result'];
+
+/**
+ * A stored payload in the order it was published. PostgreSQL's jsonb does not keep key order, so
+ * node event payloads get the contract's order back here (other keys follow as stored); anything
+ * else is returned unchanged.
+ */
+export function orderedPayload(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !('op' in data) || !('id' in data)) return data;
+  const payload = data as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const key of NODE_PAYLOAD_KEYS) if (key in payload) ordered[key] = payload[key];
+  for (const [key, value] of Object.entries(payload)) if (!(key in ordered)) ordered[key] = value;
+  return ordered;
+}
+
 /** The stored event as the CloudEvent subscribers receive, with its original attributes. */
 export function toCloudEvent(event: EventRecord, defaultSource: string): CloudEventJson {
   const ce = event.ce ?? {
@@ -94,7 +111,7 @@ export function toCloudEvent(event: EventRecord, defaultSource: string): CloudEv
     source: ce.source,
     type: ce.type,
     time: ce.time,
-    data: event.data,
+    data: orderedPayload(event.data),
     ...ce.extensions,
     _sequence_id: event.sequenceId,
   };

@@ -1,5 +1,6 @@
 import { formatWireDatetime } from '../common/datetime';
 import type { EventRecord, SubscriptionRecord } from '../storage/ports';
+import { orderedPayload } from './cloud-event';
 import type { EventDto, SubscriptionDto, SubscriptionStatsDto } from './dto/events.dto';
 
 /** `/events` item: exactly `timestamp, sequence_id, channel, owner, data, id` (contract §10.9). */
@@ -9,7 +10,7 @@ export function toEventResponse(event: EventRecord): EventDto {
     sequence_id: event.sequenceId,
     channel: event.channel,
     owner: event.owner,
-    data: event.data,
+    data: orderedPayload(event.data),
     id: event.id,
   };
 }
