@@ -7,4 +7,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
   testTimeout: 30_000,
+  // Suites are I/O-bound (servers, long polls): two workers halve the wall time on a 2-core machine.
+  maxWorkers: 2,
 };
