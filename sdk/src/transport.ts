@@ -132,6 +132,13 @@ async function isInProgressConflict(response: Response): Promise<boolean> {
   }
 }
 
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 /** A signal that aborts when any of `signals` does; listeners are removed by `release()`. */
 function anySignal(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -200,7 +207,11 @@ export class Transport {
       let response: Response | undefined;
       let failure: unknown;
       try {
-        const res = await o.fetch(new Request(template.url, { method: template.method, headers, body, signal: combined.signal }));
+        // Race the abort too: a custom fetch that ignores its signal must not outlive the deadline.
+        const res = await Promise.race([
+          o.fetch(new Request(template.url, { method: template.method, headers, body, signal: combined.signal })),
+          rejectOnAbort(combined.signal),
+        ]);
         // Read the body under the same deadline, so a stalled body cannot hang the call.
         const buffer = res.status === 204 || res.status === 304 ? null : await res.arrayBuffer();
         response = new Response(buffer, { status: res.status, statusText: res.statusText, headers: res.headers });

@@ -130,7 +130,11 @@ export class SocketHub {
   detach(listener: SocketListener): void {
     this.#listeners.delete(listener);
     for (const [id, l] of this.#bySubscription) if (l === listener) this.#bySubscription.delete(id);
-    if (this.#listeners.size === 0) this.#socket.disconnect();
+    if (this.#listeners.size === 0) {
+      // A later attach starts a fresh connection, not a reconnection of this one.
+      this.#everConnected = false;
+      this.#socket.disconnect();
+    }
   }
 
   /** Resolves once connected. */

@@ -262,7 +262,7 @@ export class Subscription implements AsyncIterable<Delivery> {
         }
       },
       onReconnected: () => {
-        if (this.#closing) return;
+        if (this.#closing || this.#state.type === 'connecting') return;
         this.#stats.reconnects++;
         void this.#socketSubscribe(true).catch((error) => this.#fail(error));
       },

@@ -27,6 +27,8 @@ export class FakePubsub {
   readonly #http: HttpServer;
   readonly #io: Server;
   baseUrl = '';
+  /** Events below this sequence are treated as expired by the socket (history may still hold them). */
+  retainedFrom = 0;
 
   constructor(
     readonly api: FakeApi,
@@ -85,7 +87,7 @@ export class FakePubsub {
 
   #deliverUpTo(sub: SocketSub, last: number): void {
     for (const e of this.api.events) {
-      if (e.sequence_id <= sub.position || e.sequence_id > last) continue;
+      if (e.sequence_id <= sub.position || e.sequence_id > last || e.sequence_id < this.retainedFrom) continue;
       sub.position = e.sequence_id;
       if (!this.#matches(sub, e)) continue;
       sub.socket.emit('event', { subscription: sub.id, channel: sub.channel, sequence_id: e.sequence_id, event: { ...e.ce, _sequence_id: e.sequence_id } });
@@ -129,7 +131,7 @@ export class FakePubsub {
         promiscuous: sub.promisc,
         subscriber_id: subscriberId,
         cursor,
-        oldest_sequence_id: this.api.events[0]?.sequence_id ?? null,
+        oldest_sequence_id: this.api.events.find((e) => e.sequence_id >= this.retainedFrom)?.sequence_id ?? null,
       });
       this.#deliverUpTo(sub, this.api.sequence);
     });
