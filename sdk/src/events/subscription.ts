@@ -131,7 +131,6 @@ export class Subscription implements AsyncIterable<Delivery> {
   #replayCount = 0;
 
   #closing = false;
-  #closed = false;
   readonly #abort = new AbortController();
   #resolveDone!: () => void;
   #rejectDone!: (error: unknown) => void;
@@ -853,7 +852,6 @@ export class Subscription implements AsyncIterable<Delivery> {
       this.#httpSubscription = null;
       await send(this.#ctx, 'POST /unsubscribe/{sub_id}', { path: { sub_id: id } }, { op: 'never' }).catch(() => undefined);
     }
-    this.#closed = true;
     this.#untrack();
     this.#setState({ type: 'closed', reason, ...(error !== undefined ? { error } : {}) });
     this.#readyReject(error ?? new ProtocolError(`subscription ${reason} before it was confirmed`));

@@ -49,12 +49,14 @@ function naive(d = new Date()): string {
 
 type Answer = [number, unknown, Record<string, string>];
 
+
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /** Hook that may answer a request instead of the fake (fault injection); return undefined to continue. */
-export type Interceptor = (call: Call, next: () => Promise<Response>) => Promise<Response> | Response | undefined;
+export type Interceptor = (call: Call, next: () => Promise<Response>) => Promise<Response | undefined> | Response | undefined;
 
 export class FakeApi {
   readonly nodes = new Map<string, Json>();
@@ -146,6 +148,10 @@ export class FakeApi {
     }, (node.owner as string | null) ?? null);
   }
 
+  #etagHeader(node: Json): Record<string, string> {
+    return this.mode === 'maestro' ? { ETag: this.etag(node) } : {};
+  }
+
   #withEtag(status: number, node: Json): Response {
     return json(status, node, this.mode === 'maestro' ? { ETag: this.etag(node) } : {});
   }
@@ -215,7 +221,7 @@ export class FakeApi {
         const { id: _ignored, ...rest } = body;
         const node = this.insert({ ...rest, owner: this.user });
         this.nodeEvent('created', node);
-        return [200, node, this.mode === 'maestro' ? { ETag: this.etag(node) } : {}];
+        return [200, node, this.#etagHeader(node)];
       });
     }
     if ((method === 'PATCH' || method === 'PUT') && (r = m(/^\/node\/([^/]+)$/))) {
@@ -253,7 +259,7 @@ export class FakeApi {
         };
         walk(call.body as never, null, true);
         this.nodeEvent('updated', written[0]!, previous, true);
-        return [200, written, this.mode === 'maestro' ? { ETag: this.etag(written[0]!) } : {}];
+        return [200, written, this.#etagHeader(written[0]!)];
       });
     }
     if (method === 'GET' && (path === '/nodes' || path === '/count')) {
