@@ -103,6 +103,11 @@ export interface NodesApi {
   count(filter?: FilterInput, opts?: CallOptions): Promise<number>;
   /** Every matching node, walked by keyset (Maestro) or offset with de-duplication (KernelCI). */
   find(filter?: FilterInput, opts?: FindOptions): NodeQuery<Node>;
+  /**
+   * One page of `GET /nodes` with raw query-language conditions (`field` or `field__op` → value),
+   * unchecked; prefer {@link NodesApi.find}, which compiles and checks filters and walks every page.
+   */
+  list(conditions?: Record<string, string>, page?: { limit?: number; offset?: number }, opts?: CallOptions): Promise<NodePage>;
   /** The children of a node. */
   children(id: string, filter?: FilterInput, opts?: FindOptions): NodeQuery<Node>;
   /** Creates a node with an idempotency key recorded in `debug.idempotency_key` (A7.1). */
@@ -607,6 +612,12 @@ export function createNodes(ctx: ClientContext, client: () => MaestroClient): No
     tryGet,
     count,
     find,
+    list: async (conditions = {}, page = {}, opts = {}) => {
+      const query: Record<string, string> = { ...conditions };
+      if (page.limit !== undefined) query.limit = String(page.limit);
+      if (page.offset !== undefined) query.offset = String(page.offset);
+      return (await send<NodePage>(ctx, 'GET /nodes', { query }, { op: 'read', ...callOf(opts) })).data;
+    },
     children: (id, filter, opts) => find(withFilter(filter).eq('parent', id), opts),
     create: async (node, opts = {}) => (await createInternal(node, opts)).node,
     ensure,

@@ -88,7 +88,8 @@ export type Node = CheckoutNode | KbuildNode | JobNode | TestNode | ProcessNode 
 
 /** The body of a node creation; timestamps accept `Date | string` (A1.4). */
 export type NodeInput = Omit<WireNodeInput, 'created' | 'updated' | 'timeout' | 'holdoff' | 'kind'> & {
-  kind?: NodeKind;
+  /** A {@link NodeKind}; other strings are accepted because the server validates kinds itself. */
+  kind?: NodeKind | (string & {});
   created?: TimestampInput;
   updated?: TimestampInput;
   timeout?: TimestampInput;
