@@ -264,6 +264,35 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     await again.close();
   });
 
+  it('a non-durable subscription whose buffer fills unsubscribes and resumes from its mark (backpressure)', async () => {
+    const sub = maestro.events.subscribe({ maxBuffered: 4 });
+    await sub.whenSubscribed();
+    for (let i = 0; i < 10; i++) nodeEvent(`n${i}`);
+    await eventually(() => pubsub.subs.size === 0);
+    expect(sub.stats().queueDepth).toBeGreaterThanOrEqual(4);
+    const got: number[] = [];
+    for await (const d of sub) {
+      got.push(d.sequence!);
+      if (got.length === 10) break;
+    }
+    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(pubsub.subscribes.filter((p) => typeof p.from_sequence === 'number').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a handler past handlerTimeoutMs has its signal aborted and counts as failed', async () => {
+    const signals: AbortSignal[] = [];
+    const dead: unknown[] = [];
+    const sub = maestro.events.consume({ handlerTimeoutMs: 30, onHandlerError: { retries: 0 }, onDeadLetter: (_d, e) => void dead.push(e) }, (_d, ctx) => {
+      signals.push(ctx.signal);
+      return new Promise(() => undefined);
+    });
+    await sub.whenSubscribed();
+    nodeEvent('slow');
+    await eventually(() => dead.length === 1);
+    expect(signals[0]!.aborted).toBe(true);
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1);
+  });
+
   it('waitFor re-reads on a matching event', async () => {
     const n = api.insert({ state: 'running', owner: 'alice' });
     const waiting = maestro.nodes.waitFor(n.id as string, { state: 'done', result: 'pass' }, { timeoutMs: 5000, pollIntervalMs: 60_000 });
@@ -336,6 +365,38 @@ describe('long-poll subscriber (SDK A11.8)', () => {
     expect(sub.stats().duplicatesDropped).toBe(1);
     await maestro.close();
   }, 15_000);
+
+  it('reports a possible gap when a KernelCI catch-up yields exactly 1000 events, and when a non-durable subscription is recreated', async () => {
+    const { api, maestro } = lp('kernelci', { listenTimeoutMs: 2000 });
+    api.keepAliveMs = 20;
+    api.cursors.set('catchup:node', { user: 'bob', channel: 'node', last: 0 });
+    for (let i = 0; i < 1000; i++) api.publish('node', { op: 'created', id: `n${i}`, kind: 'job', state: 'running' });
+    const gaps: SubscriptionState[] = [];
+    let handled = 0;
+    const sub = maestro.events.consume({ subscriberId: 'catchup:node' }, () => {
+      handled++;
+    });
+    sub.on('state', (s) => s.type === 'gap' && gaps.push(s));
+    await eventually(() => gaps.length === 1, 20_000);
+    expect(handled).toBe(1000);
+    expect(gaps[0]).toEqual({ type: 'gap', from: 0, to: 0, certain: false });
+    await maestro.close();
+
+    const other = lp('kernelci', { listenTimeoutMs: 2000 });
+    other.api.keepAliveMs = 20;
+    let failOnce = true;
+    other.api.interceptors.push((call) => {
+      if (call.path.startsWith('/listen/') && failOnce) {
+        failOnce = false;
+        return new Response(JSON.stringify({ detail: "Subscription id not found: 'Subscription 800 not found'" }), { status: 404 });
+      }
+      return undefined;
+    });
+    const transient = other.maestro.events.consume({}, () => undefined);
+    const seen = states(transient);
+    await eventually(() => seen.includes('gap'), 5000);
+    await other.maestro.close();
+  }, 30_000);
 
   it('a server answering 404 to every listen gets at most 12 subscribes in 60 s', async () => {
     // Only timers are faked: the fetch machinery needs real ticks and microtasks.
