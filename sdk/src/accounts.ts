@@ -8,7 +8,7 @@ import { send } from './routes.js';
 import { toWireTimestamp, type TimestampInput } from './states.js';
 import type { CallOptions } from './transport.js';
 
-/** A user as the server sends it (contract §4.1). */
+/** A user as the server sends it (contract §4.1: "UserRead"). */
 export interface User {
   id: string;
   email: string;
@@ -72,9 +72,13 @@ export interface UsersApi {
 
 /** The `groups` namespace (`/user-groups`, admin). */
 export interface GroupsApi {
+  /** Every group matching exact-match `filter`s (e.g. `{ name }`), page by page. */
   list(filter?: Record<string, string>, opts?: CallOptions & { pageSize?: number }): AsyncIterable<UserGroup>;
+  /** A group by id; `NotFoundError` when unknown. */
   get(id: string, opts?: CallOptions): Promise<UserGroup>;
+  /** Creates a group; an existing name is a `BadRequestError`. Never retried. */
   create(name: string, opts?: CallOptions): Promise<UserGroup>;
+  /** Deletes a group; `ConflictError` while users still carry it. */
   delete(id: string, opts?: CallOptions): Promise<void>;
 }
 
