@@ -168,7 +168,8 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     nodeEvent('d');
     pubsub.retainedFrom = 4; // 2 and 3 expired for the socket; the history still holds them
     const gaps: SubscriptionState[] = [];
-    const second = maestro.events.consume({ subscriberId: 'gap:node', from: 1 }, (d) => {
+    // A restarted process: no mark and no start, so it resumes from the stored cursor (1).
+    const second = maestro.events.consume({ subscriberId: 'gap:node' }, (d) => {
       got.push([d.sequence!, d.replayed]);
     });
     second.on('state', (s) => s.type === 'gap' && gaps.push(s));
@@ -290,6 +291,7 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     nodeEvent('slow');
     await eventually(() => dead.length === 1);
     expect(signals[0]!.aborted).toBe(true);
+    expect(dead[0]).toMatchObject({ name: 'TimeoutError', phase: 'handler', timeoutMs: 30 });
     await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1);
   });
 

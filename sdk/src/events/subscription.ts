@@ -17,6 +17,7 @@ import {
   isUnauthorizedError,
   ProtocolError,
   SubscriptionReplacedError,
+  TimeoutError,
   UnauthorizedError,
   UnsupportedFeatureError,
   type MaestroError,
@@ -333,7 +334,10 @@ export class Subscription implements AsyncIterable<Delivery> {
       return;
     }
     this.#subscription = ack.subscription;
-    const gap = from !== undefined && ack.oldest_sequence_id !== null && ack.oldest_sequence_id > ack.cursor + 1;
+    // A resume (from a mark, a start sequence or a durable cursor) that starts before the oldest retained
+    // event may have missed the expired ones (A11.6).
+    const resumed = from !== undefined || this.#opts.subscriberId !== undefined;
+    const gap = resumed && ack.oldest_sequence_id !== null && ack.oldest_sequence_id > ack.cursor + 1;
     if (gap) this.#held = [];
     hub.bind(ack.subscription, this.#listener!);
     if (resuming) {
@@ -710,7 +714,7 @@ export class Subscription implements AsyncIterable<Delivery> {
             const ms = this.#opts.handlerTimeoutMs;
             const timeout = new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
-                const error = new ProtocolError(`handler did not finish within ${ms} ms`);
+                const error = new TimeoutError(`event handler did not finish within ${ms} ms`, { phase: 'handler', timeoutMs: ms });
                 attemptAbort.abort(error);
                 reject(error);
               }, ms);
