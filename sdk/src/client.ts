@@ -152,7 +152,8 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
   });
   const raw = createFetchClient<paths>({
     baseUrl: root,
-    fetch: transport.fetchFor({ op: 'read' }),
+    // `client.raw` calls: only reads are retried; the SDK cannot know whether a raw write is idempotent.
+    fetch: (request: Request) => transport.fetchFor({ op: request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'never' })(request),
     // One key, one value: the server keeps only the last of repeated keys (A6.2).
     querySerializer: (query) => {
       const params = new URLSearchParams();

@@ -90,6 +90,15 @@ describe('transport: retries by operation (SDK A3.2)', () => {
     expect(noTag.seen).toHaveLength(1);
   });
 
+  it('client.raw retries reads only', async () => {
+    const s = scripted([status(503), ok(node), status(503)]);
+    const maestro = createClient({ baseUrl: 'http://h', fetch: s.fetch, retry: fast, compat: 'kernelci' });
+    expect((await maestro.raw.GET('/node/{node_id}', { params: { path: { node_id: NODE_ID } } })).data).toMatchObject({ id: NODE_ID });
+    const write = await maestro.raw.POST('/node', { body: { name: 'c', path: ['c'] } });
+    expect(write.response.status).toBe(503);
+    expect(s.seen.map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
+  });
+
   it('never retries /publish', async () => {
     const s = scripted([status(503)]);
     const maestro = createClient({ baseUrl: 'http://h', fetch: s.fetch, retry: fast, compat: 'maestro' });
