@@ -73,6 +73,19 @@ describe('client construction (SDK A2.4)', () => {
     await expect(strict.mode()).rejects.toBeInstanceOf(errors.IncompatibleServerError);
   });
 
+  it('discovery without an answer is not cached', async () => {
+    const api = new FakeApi('maestro');
+    let down = true;
+    api.interceptors.push(() => {
+      if (down) throw new TypeError('connect ECONNREFUSED');
+      return undefined;
+    });
+    const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, retry: false });
+    await expect(maestro.mode()).rejects.toBeInstanceOf(errors.NetworkError);
+    down = false;
+    expect(await maestro.mode()).toBe('maestro');
+  });
+
   it('tokens.inspect reads a JWT locally; API tokens are opaque', () => {
     const maestro = createClient({ baseUrl: 'http://h', compat: 'kernelci' });
     const payload = Buffer.from(JSON.stringify({ sub: 'bob', exp: 1_900_000_000 })).toString('base64url');

@@ -7,7 +7,7 @@
 import createFetchClient, { type Client } from 'openapi-fetch';
 import { createAccounts, type GroupsApi, type TokensApi, type UsersApi } from './accounts.js';
 import type { ClientContext, Closable, ResolvedOptions, ServerMode } from './context.js';
-import { IncompatibleServerError } from './errors.js';
+import { IncompatibleServerError, isHttpError } from './errors.js';
 import { createEventsApi, type EventsApi } from './events/api.js';
 import type { paths } from './generated/schema.js';
 import { API_VERSION } from './generated/version.js';
@@ -177,7 +177,14 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
     hasToken: options.token !== undefined && options.token !== '',
     token,
     mode: () => {
-      shared.discovery ??= discover();
+      if (!shared.discovery) {
+        const attempt = discover();
+        shared.discovery = attempt;
+        // Without any answer nothing is known yet: the next call asks again instead of caching a guess.
+        attempt.catch(() => {
+          if (shared.discovery === attempt) shared.discovery = undefined;
+        });
+      }
       return shared.discovery;
     },
     track(item) {
@@ -197,7 +204,9 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
     try {
       // The document is outside the typed paths by nature: it describes them.
       ({ data: doc } = await send<typeof doc>(ctx, 'GET /openapi.json' as never, {}, { op: 'read' }));
-    } catch {
+    } catch (error) {
+      // An error answer (KernelCI's 404) selects KernelCI mode; no answer at all is not a decision.
+      if (!isHttpError(error)) throw error;
       doc = undefined;
     }
     const routes = Object.keys(doc?.paths ?? {});
