@@ -308,6 +308,34 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
   });
 });
 
+describe('a Maestro server without a realtime endpoint', () => {
+  it('degrades to long-poll for the rest of the subscription (A11.4)', async () => {
+    const { createServer } = await import('node:http');
+    const http = createServer((_req, res) => {
+      res.statusCode = 404;
+      res.end('{"detail":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as { port: number }).port;
+    const api = new FakeApi('maestro');
+    api.keepAliveMs = 20;
+    const maestro = createClient({ baseUrl: `http://127.0.0.1:${port}`, fetch: api.fetch, token: TOKEN, compat: 'maestro' });
+    try {
+      const sub = maestro.events.subscribe({ filter: { kind: 'job' } });
+      const seen = states(sub);
+      await eventually(() => seen.includes('degraded') && seen.includes('subscribed'), 10_000);
+      expect(sub.transport).toBe('long-poll');
+      api.publish('node', { op: 'created', id: 'n1', kind: 'job', state: 'running' });
+      const first = await sub[Symbol.asyncIterator]().next();
+      expect(first.value).toMatchObject({ payload: { id: 'n1' }, sequence: 1 });
+    } finally {
+      await maestro.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  }, 20_000);
+});
+
 describe('long-poll subscriber (SDK A11.8)', () => {
   function lp(mode: Mode, extra: Partial<Parameters<typeof createClient>[0]> = {}) {
     const api = new FakeApi(mode);
