@@ -429,11 +429,16 @@ export class Subscription implements AsyncIterable<Delivery> {
     }
     const promisc = this.#opts.promiscuous === true || this.#opts.filter?.owner !== undefined;
     let failures = 0;
-    let healthySince = Date.now();
+    let lastFailureAt = 0;
+    // The backoff resets after 60 s of healthy delivery (A11.8).
+    const failed = (): void => {
+      const now = Date.now();
+      failures = now - lastFailureAt >= HEALTHY_RESET_MS ? 1 : failures + 1;
+      lastFailureAt = now;
+    };
     let subscribedOnce = false;
     while (!this.#closing) {
       if (failures > 0) {
-        if (Date.now() - healthySince >= HEALTHY_RESET_MS) failures = 1;
         const delayMs = backoffDelay(failures, RESUBSCRIBE_BACKOFF);
         this.#setState({ type: 'reconnecting', attempt: failures, delayMs });
         try {
@@ -461,7 +466,7 @@ export class Subscription implements AsyncIterable<Delivery> {
           await this.#closeWith(error as MaestroError);
           return;
         }
-        failures++;
+        failed();
         continue;
       }
       this.#httpSubscription = subId;
@@ -479,8 +484,7 @@ export class Subscription implements AsyncIterable<Delivery> {
       const ok = await this.#listenLoop(subId);
       if (this.#closing) return;
       if (!ok) {
-        failures++;
-        healthySince = Date.now();
+        failed();
         // Never listen on an abandoned id again: unsubscribe it (best effort) and subscribe anew (A11.8).
         void send(this.#ctx, 'POST /unsubscribe/{sub_id}', { path: { sub_id: subId } }, { op: 'never' }).catch(() => undefined);
         this.#httpSubscription = null;
