@@ -1,103 +1,239 @@
 /**
- * The client: one typed transport (openapi-fetch over the committed OpenAPI document) and the
- * hand-written namespaces on top of it. Hand-written methods throw typed errors (errors.ts);
- * `client.raw` keeps openapi-fetch's `{ data } | { error }` results for routes without a wrapper.
+ * The client (SDK A2): one typed transport (openapi-fetch over the committed OpenAPI document, with
+ * the SDK's own fetch wrapper, A3) and the hand-written namespaces on top of it. Hand-written methods
+ * throw typed errors (A4); `client.raw` keeps openapi-fetch's `{ data } | { error }` results for routes
+ * without a wrapper (A1.5).
  */
 import createFetchClient, { type Client } from 'openapi-fetch';
-import { errorFromResponse, NotFoundError } from './errors.js';
-import type { components, paths } from './generated/schema.js';
+import { createAccounts, type GroupsApi, type TokensApi, type UsersApi } from './accounts.js';
+import type { ClientContext, Closable, ResolvedOptions, ServerMode } from './context.js';
+import { IncompatibleServerError, isHttpError } from './errors.js';
+import { createEventsApi, type EventsApi } from './events/api.js';
+import type { paths } from './generated/schema.js';
+import { API_VERSION } from './generated/version.js';
+import { createNodes, type NodesApi } from './nodes.js';
+import { redactText } from './redact.js';
+import { send } from './routes.js';
+import { DEFAULT_RETRY, Transport, type Logger, type RetryOptions } from './transport.js';
 import { apiRoot } from './url.js';
+import { SDK_VERSION } from './version.js';
 
-/** A node as the server sends it (the 23 keys of the wire contract). */
-export type Node = components['schemas']['NodeDto'];
-/** The body of a node creation. */
-export type NodeInput = components['schemas']['NodeInputDto'];
-/** A page of `GET /nodes`. */
-export type NodePage = components['schemas']['NodeListDto'];
-
+/** Options of {@link createClient} (A2.1). */
 export interface ClientOptions {
   /** API origin with an optional path prefix, e.g. `http://127.0.0.1:8001`. */
   baseUrl: string;
-  /** Prefix of every API path; not repeated when `baseUrl` already ends in `/latest` or `/v0`. */
+  /** Prefix of every API path (default `/latest`); not repeated when `baseUrl` already ends in `/latest` or `/v0`. */
   apiPrefix?: string;
-  /** Bearer token (access JWT or `mst_` API token), or a function returning one before each request. */
+  /** Bearer token (access JWT or `mst_` API token), or a function called before each request and socket (re)connect. */
   token?: string | (() => string | Promise<string>);
-  /** The fetch implementation; defaults to `globalThis.fetch`. */
+  /** The fetch implementation for every HTTP request, long-polls included; default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
+  /** Deadline of each attempt of an ordinary request; default 30 000 ms. */
+  timeoutMs?: number;
+  /** Deadline of one `/listen`; default 100 000 ms (at least twice the server's 45 s keep-alive). */
+  listenTimeoutMs?: number;
+  /** Retry settings (A3), or `false` to never retry. */
+  retry?: RetryOptions | false;
+  /** Prefixed to the SDK's own user agent, never substituted. */
+  userAgent?: string;
+  /** Extra static headers. */
+  headers?: Record<string, string>;
+  /** Receives redacted log lines; silent by default. */
+  logger?: Partial<Logger>;
+  /** Server mode (A0.1): `"auto"` (default) discovers it with one `GET /latest/openapi.json`. */
+  compat?: 'auto' | ServerMode;
+  /** Throw {@link IncompatibleServerError} instead of warning when the server's major version differs (A2.4). */
+  strictVersion?: boolean;
+  /** socket.io-client options (transports, WebSocket implementation); path and namespace are set by the SDK. */
+  socket?: Record<string, unknown>;
 }
 
+/** A Maestro (or KernelCI) API client. */
 export interface MaestroClient {
-  /** The openapi-fetch client, for endpoints without a hand-written wrapper. */
+  /** The openapi-fetch client, for endpoints without a hand-written wrapper (A1.5). */
   readonly raw: Client<paths>;
-  readonly nodes: {
-    /** The node with this id; throws NotFoundError when there is none. */
-    get(id: string): Promise<Node>;
-    /** The node with this id, or null. */
-    tryGet(id: string): Promise<Node | null>;
-    /** Creates a node owned by the caller. */
-    create(node: NodeInput): Promise<Node>;
-    /** One page of nodes matching query-language conditions (`field` or `field__op` → value). */
-    list(conditions?: Record<string, string>, page?: { limit?: number; offset?: number }): Promise<NodePage>;
-  };
-  readonly tokens: {
-    /** Logs in with a username and password (form-encoded `POST /user/login`). */
-    login(credentials: { username: string; password: string }): Promise<{ access_token: string; token_type: string }>;
-  };
+  /** Nodes: reads, writes, result trees, navigation and waiting (A6–A10). */
+  readonly nodes: NodesApi;
+  /** Users (A5.1). */
+  readonly users: UsersApi;
+  /** User groups (A5.1). */
+  readonly groups: GroupsApi;
+  /** Logins and API tokens (A5.1). */
+  readonly tokens: TokensApi;
+  /** Events: subscriptions, publishing and history (A11). */
+  readonly events: EventsApi;
+  /** The server mode, discovered once for `compat: "auto"` (A0.1). */
+  mode(): Promise<ServerMode>;
+  /** A client with another token, sharing the connection pool, discovery result and logger (A2.4). */
+  withToken(token: ClientOptions['token']): MaestroClient;
+  /** Closes every subscription and waiter this client opened; later calls fail. */
+  close(): Promise<void>;
 }
 
-async function tokenOf(option: ClientOptions['token']): Promise<string | undefined> {
-  return typeof option === 'function' ? option() : option;
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function runtimeName(): string {
+  const g = globalThis as { process?: { versions?: { node?: string } }; navigator?: { userAgent?: string }; Deno?: unknown; Bun?: unknown };
+  if (g.Bun) return 'bun';
+  if (g.Deno) return 'deno';
+  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
+  return 'browser';
+}
+
+/** The user agent the SDK sends (A2.1): the caller's value, then `@maestro-ci/sdk/<version> (<runtime>)`. */
+export function userAgentOf(prefix?: string): string {
+  const own = `@maestro-ci/sdk/${SDK_VERSION} (${runtimeName()})`;
+  return prefix ? `${prefix} ${own}` : own;
+}
+
+function majorOf(version: string): string {
+  return version.split('.')[0] ?? version;
+}
+
+interface Shared {
+  discovery?: Promise<ServerMode>;
+  logger: Logger;
+  fetch: typeof globalThis.fetch;
+  warned: Set<string>;
+  /** Tokens seen by this client family, redacted from log lines (A4.4). */
+  secrets: Set<string>;
 }
 
 /** Creates a client. It holds no global state: several clients can live side by side. */
 export function createClient(options: ClientOptions): MaestroClient {
-  const raw = createFetchClient<paths>({ baseUrl: apiRoot(options.baseUrl, options.apiPrefix), fetch: options.fetch });
-  raw.use({
-    async onRequest({ request }) {
-      const token = await tokenOf(options.token);
-      if (token) request.headers.set('Authorization', `Bearer ${token}`);
-      return request;
+  const fetchImpl = options.fetch ?? ((input: Request) => globalThis.fetch(input));
+  const secrets = new Set<string>();
+  return build(options, {
+    fetch: fetchImpl as typeof globalThis.fetch,
+    logger: redactingLogger(options.logger, secrets),
+    warned: new Set(),
+    secrets,
+  });
+}
+
+function redactingLogger(logger: Partial<Logger> | undefined, known: Set<string>): Logger {
+  if (!logger) return SILENT;
+  const wrap =
+    (level: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const secrets = [...known];
+      const clean = fields === undefined ? undefined : (JSON.parse(redactText(JSON.stringify(fields), secrets)) as Record<string, unknown>);
+      logger[level]?.(redactText(message, secrets), clean);
+    };
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+}
+
+function build(options: ClientOptions, shared: Shared): MaestroClient {
+  const root = apiRoot(options.baseUrl, options.apiPrefix);
+  const resolved: ResolvedOptions = {
+    baseUrl: options.baseUrl,
+    root,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    listenTimeoutMs: options.listenTimeoutMs ?? 100_000,
+    retry: options.retry === false ? false : { ...DEFAULT_RETRY, ...(options.retry ?? {}) },
+    userAgent: userAgentOf(options.userAgent),
+    socket: options.socket ?? {},
+  };
+  const closer = new AbortController();
+  const token = async (): Promise<string | undefined> => {
+    const value = typeof options.token === 'function' ? await options.token() : options.token;
+    if (value) shared.secrets.add(value);
+    return value || undefined;
+  };
+  const transport = new Transport({
+    fetch: shared.fetch as (input: Request) => Promise<Response>,
+    token,
+    userAgent: resolved.userAgent,
+    headers: options.headers ?? {},
+    timeoutMs: resolved.timeoutMs,
+    retry: resolved.retry,
+    logger: shared.logger,
+    closed: closer.signal,
+  });
+  const raw = createFetchClient<paths>({
+    baseUrl: root,
+    // `client.raw` calls: only reads are retried; the SDK cannot know whether a raw write is idempotent.
+    fetch: (request: Request) => transport.fetchFor({ op: request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'never' })(request),
+    // One key, one value: the server keeps only the last of repeated keys (A6.2).
+    querySerializer: (query) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query ?? {})) {
+        if (v === undefined) continue;
+        params.set(k, Array.isArray(v) ? v.join(',') : String(v));
+      }
+      return params.toString();
     },
   });
+  const open = new Set<Closable>();
 
-  async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, method: string): Promise<T> {
-    const { data, error, response } = await call;
-    if (error !== undefined || !response.ok) {
-      const token = await tokenOf(options.token);
-      throw errorFromResponse({ method, url: response.url, status: response.status, body: error, headers: response.headers, secrets: token ? [token] : [] });
+  const ctx: ClientContext = {
+    raw,
+    transport,
+    root,
+    options: resolved,
+    logger: shared.logger,
+    closed: closer.signal,
+    slots: new Map(),
+    hasToken: options.token !== undefined && options.token !== '',
+    token,
+    mode: () => {
+      if (!shared.discovery) {
+        const attempt = discover();
+        shared.discovery = attempt;
+        // Without any answer nothing is known yet: the next call asks again instead of caching a guess.
+        attempt.catch(() => {
+          if (shared.discovery === attempt) shared.discovery = undefined;
+        });
+      }
+      return shared.discovery;
+    },
+    track(item) {
+      open.add(item);
+      return () => open.delete(item);
+    },
+    warnOnce(key, message) {
+      if (shared.warned.has(key)) return;
+      shared.warned.add(key);
+      shared.logger.warn(message);
+    },
+  };
+
+  async function discover(): Promise<ServerMode> {
+    if (options.compat === 'maestro' || options.compat === 'kernelci') return options.compat;
+    let doc: { info?: { version?: string }; paths?: Record<string, unknown> } | undefined;
+    try {
+      // The document is outside the typed paths by nature: it describes them.
+      ({ data: doc } = await send<typeof doc>(ctx, 'GET /openapi.json' as never, {}, { op: 'read' }));
+    } catch (error) {
+      // An error answer (KernelCI's 404) selects KernelCI mode; no answer at all is not a decision.
+      if (!isHttpError(error)) throw error;
+      doc = undefined;
     }
-    return data as T;
+    const routes = Object.keys(doc?.paths ?? {});
+    if (!routes.some((p) => p === '/user/me/tokens' || p === '/latest/user/me/tokens')) return 'kernelci';
+    const version = doc?.info?.version;
+    if (version && majorOf(version) !== majorOf(API_VERSION)) {
+      const message = `server API version ${version} differs in major version from the SDK's ${API_VERSION}`;
+      if (options.strictVersion) throw new IncompatibleServerError(message, { serverVersion: version, sdkApiVersion: API_VERSION });
+      shared.logger.warn(message);
+    }
+    return 'maestro';
   }
 
-  const nodes: MaestroClient['nodes'] = {
-    async tryGet(id) {
-      return unwrap(raw.GET('/node/{node_id}', { params: { path: { node_id: id } } }), 'GET') as Promise<Node | null>;
-    },
-    async get(id) {
-      const node = await nodes.tryGet(id);
-      if (node === null) throw new NotFoundError({ status: 404, detail: `Node not found with id: ${id}`, method: 'GET', url: `/node/${id}` });
-      return node;
-    },
-    create(node) {
-      return unwrap(raw.POST('/node', { body: node }), 'POST');
-    },
-    list(conditions = {}, page = {}) {
-      return unwrap(raw.GET('/nodes', { params: { query: { ...conditions, ...page } as never } }), 'GET');
+  const client: MaestroClient = {
+    raw,
+    nodes: undefined as never,
+    ...createAccounts(ctx),
+    events: undefined as never,
+    mode: () => ctx.mode(),
+    withToken: (next) => build({ ...options, token: next }, shared),
+    async close() {
+      const items = [...open];
+      open.clear();
+      await Promise.allSettled(items.map((item) => item.close()));
+      closer.abort(new Error('client closed'));
     },
   };
-
-  const tokens: MaestroClient['tokens'] = {
-    login({ username, password }) {
-      return unwrap(
-        raw.POST('/user/login', {
-          body: { username, password },
-          bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        }),
-        'POST',
-      );
-    },
-  };
-
-  return { raw, nodes, tokens };
+  Object.assign(client, { nodes: createNodes(ctx, () => client), events: createEventsApi(ctx, () => client) });
+  return Object.freeze(client);
 }

@@ -405,7 +405,7 @@ export class NetworkError extends MaestroError {
 }
 
 /** Which deadline expired. */
-export type TimeoutPhase = 'request' | 'listen' | 'wait';
+export type TimeoutPhase = 'request' | 'listen' | 'wait' | 'handler';
 
 /** Options of {@link TimeoutError}. */
 export interface TimeoutErrorInit extends NetworkErrorInit {
@@ -415,7 +415,7 @@ export interface TimeoutErrorInit extends NetworkErrorInit {
   timeoutMs?: number;
 }
 
-/** A deadline expired: one request attempt, one `/listen`, or a wait (A3.1, A10). */
+/** A deadline expired: one request attempt, one `/listen`, a wait, or an event handler (A3.1, A10, A11.5). */
 export class TimeoutError extends MaestroError {
   static override readonly errorName: string = 'TimeoutError';
   /** Which deadline expired. */

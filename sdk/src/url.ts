@@ -30,6 +30,8 @@ export function apiRoot(baseUrl: string, apiPrefix: string = DEFAULT_API_PREFIX)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidBase(baseUrl, 'the scheme must be http or https');
   if (parsed.search || parsed.hash || /[?#]/.test(baseUrl)) throw invalidBase(baseUrl, 'a query or fragment is not allowed');
+  // fetch refuses URLs with credentials; pass them as `token` instead.
+  if (parsed.username || parsed.password) throw invalidBase(baseUrl, 'credentials in the URL are not allowed; use the token option');
   const base = baseUrl.trim().replace(/\/+$/, '');
   const prefix = apiPrefix.trim().replace(/^\/*/, '/').replace(/\/+$/, '');
   if (prefix === '' || VERSIONED_BASE_RE.test(base) || base.endsWith(prefix)) return base;

@@ -1,0 +1,481 @@
+import { createClient, type MaestroClient } from '../client';
+import { EventGapError, ForbiddenError, ProtocolError, SubscriptionReplacedError, UnauthorizedError, ValidationError } from '../errors';
+import { FakeApi, type Mode } from '../testing/fake-api.fixture';
+import { FakePubsub } from '../testing/fake-pubsub.fixture';
+import { passesTransition } from './filter';
+import type { Subscription } from './subscription';
+import type { Delivery, EventFilter, NodeEventPayload, SubscriptionState } from './types';
+
+const TOKEN = 'the-secret-token-1';
+
+async function eventually(check: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function states(sub: Subscription): SubscriptionState['type'][] {
+  const list: SubscriptionState['type'][] = [];
+  sub.on('state', (s) => list.push(s.type));
+  return list;
+}
+
+describe('transitionsOnly truth table (SDK A11.7)', () => {
+  const drop = { onMissingPrevious: 'drop' as const };
+  const cases: [string, NodeEventPayload, EventFilter | undefined, boolean][] = [
+    ['created passes', { op: 'created', state: 'running' }, { state: 'running' }, true],
+    ['edge into the filtered state passes', { op: 'updated', state: 'available', previous_state: 'running' }, { state: 'available' }, true],
+    ['level repeat of the filtered state is dropped', { op: 'updated', state: 'available', previous_state: 'available', result: null, previous_result: null }, { state: 'available' }, false],
+    ['result edge passes', { op: 'updated', state: 'done', previous_state: 'done', result: 'fail', previous_result: null }, { result: 'fail' }, true],
+    ['any-of: moving inside the set is not an edge', { op: 'updated', state: 'closing', previous_state: 'available' }, { state: ['available', 'closing'] }, false],
+    ['unconstrained: state change passes', { op: 'updated', state: 'done', previous_state: 'running', result: null, previous_result: null }, { kind: 'job' }, true],
+    ['unconstrained: result change passes', { op: 'updated', state: 'done', previous_state: 'done', result: 'pass', previous_result: null }, undefined, true],
+    ['unconstrained: nothing changed is dropped', { op: 'updated', state: 'done', previous_state: 'done', result: 'pass', previous_result: 'pass' }, undefined, false],
+    ['updated without previous_state is dropped by default', { op: 'updated', state: 'available' }, { state: 'available' }, false],
+  ];
+  it.each(cases)('%s', (_name, payload, filter, expected) => {
+    expect(passesTransition(payload, filter, drop)).toBe(expected);
+  });
+  it('"deliver" lets an update without previous_state through', () => {
+    expect(passesTransition({ op: 'updated', state: 'available' }, { state: 'available' }, { onMissingPrevious: 'deliver' })).toBe(true);
+  });
+});
+
+describe('socket.io subscriber against a contract §10.10 peer', () => {
+  let api: FakeApi;
+  let pubsub: FakePubsub;
+  let maestro: MaestroClient;
+
+  beforeEach(async () => {
+    api = new FakeApi('maestro');
+    pubsub = await new FakePubsub(api, TOKEN).start();
+    maestro = createClient({ baseUrl: pubsub.baseUrl, fetch: api.fetch, token: TOKEN, compat: 'maestro', socket: { transports: ['websocket'] } });
+  });
+  afterEach(async () => {
+    await maestro.close();
+    await pubsub.close();
+  });
+
+  const nodeEvent = (id: string, state = 'available'): void =>
+    void api.publish('node', { op: 'updated', id, kind: 'kbuild', name: id, path: [id], state, previous_state: 'running', result: null, previous_result: null });
+
+  it('delivers filtered events in order and acknowledges after the handler (iterator form)', async () => {
+    const sub = maestro.events.subscribe({ filter: { kind: 'kbuild', state: 'available' } });
+    await sub.whenSubscribed();
+    expect(pubsub.subscribes[0]).toEqual({ channel: 'node', filter: { kind: 'kbuild', state: 'available' } });
+    nodeEvent('a');
+    api.publish('node', { op: 'updated', id: 'x', kind: 'job', state: 'available' });
+    nodeEvent('b');
+    const got: Delivery[] = [];
+    for await (const d of sub) {
+      got.push(d);
+      if (got.length === 2) break;
+    }
+    expect(got.map((d) => [d.payload.id, d.sequence])).toEqual([['a', 1], ['b', 3]]);
+    expect(got[0]!.event.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(got[0]!.event).not.toHaveProperty('_sequence_id');
+    // The server filter kept event 2 away; 'a' was acknowledged when the loop asked for the next one, and
+    // leaving the loop left 'b' unacknowledged.
+    expect(pubsub.acks.map((a) => a.sequence_id)).toEqual([1]);
+  });
+
+  it('acknowledges the low-water mark at concurrency 4 and runs one node at a time', async () => {
+    const release = new Map<string, () => void>();
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const sub = maestro.events.consume({ subscriberId: 'test:node', concurrency: 4 }, async (d) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      order.push(`start ${d.payload.id}#${d.sequence}`);
+      await new Promise<void>((r) => release.set(`${d.payload.id}#${d.sequence}`, r));
+      running--;
+    });
+    await sub.whenSubscribed();
+    for (const id of ['a', 'b', 'c', 'd', 'a']) nodeEvent(id);
+    await eventually(() => release.size === 4);
+    expect(maxRunning).toBe(4);
+    expect(order).not.toContain('start a#5');
+    release.get('d#4')!();
+    release.get('b#2')!();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pubsub.acks).toEqual([]);
+    release.get('a#1')!();
+    await eventually(() => pubsub.acks.length > 0);
+    expect(pubsub.acks.at(-1)!.sequence_id).toBe(2);
+    await eventually(() => release.has('a#5'));
+    release.get('c#3')!();
+    release.get('a#5')!();
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 5);
+    expect(api.cursors.get('test:node')!.last).toBe(5);
+    await sub.close();
+    expect(sub.stats()).toMatchObject({ delivered: 5, acked: 5, duplicatesDropped: 0 });
+  });
+
+  it('de-duplicates after a reconnect: every event is handled once, in order', async () => {
+    const handled: number[] = [];
+    const sub = maestro.events.consume({ subscriberId: 'dedup:node' }, (d) => {
+      handled.push(d.sequence!);
+    });
+    const seen = states(sub);
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    nodeEvent('b');
+    await eventually(() => handled.length === 2);
+    pubsub.dropConnections();
+    await eventually(() => seen.includes('reconnecting'));
+    nodeEvent('c');
+    nodeEvent('d');
+    await eventually(() => handled.length >= 4);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handled).toEqual([1, 2, 3, 4]);
+    expect(seen).toContain('resumed');
+    const resubscribe = pubsub.subscribes.at(-1)!;
+    expect(resubscribe).toMatchObject({ subscriber_id: 'dedup:node', from_sequence: 2 });
+    expect(sub.stats().reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('drops redeliveries at or below the mark', async () => {
+    const handled: number[] = [];
+    const sub = maestro.events.consume({}, (d) => {
+      handled.push(d.sequence!);
+    });
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => handled.length === 1);
+    // The peer redelivers event 1 (as after a lost ack).
+    const live = [...pubsub.subs.values()][0]!;
+    live.socket.emit('event', { subscription: live.id, channel: 'node', sequence_id: 1, event: { ...api.events[0]!.ce, _sequence_id: 1 } });
+    nodeEvent('b');
+    await eventually(() => handled.length === 2);
+    expect(handled).toEqual([1, 2]);
+    expect(sub.stats().duplicatesDropped).toBe(1);
+  });
+
+  it('backfills a gap from the history, replayed, before live delivery (A11.6)', async () => {
+    const got: [number, boolean][] = [];
+    const first = maestro.events.consume({ subscriberId: 'gap:node' }, (d) => {
+      got.push([d.sequence!, d.replayed]);
+    });
+    await first.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => got.length === 1);
+    await first.close();
+    nodeEvent('b');
+    nodeEvent('c');
+    nodeEvent('d');
+    pubsub.retainedFrom = 4; // 2 and 3 expired for the socket; the history still holds them
+    const gaps: SubscriptionState[] = [];
+    // A restarted process: no mark and no start, so it resumes from the stored cursor (1).
+    const second = maestro.events.consume({ subscriberId: 'gap:node' }, (d) => {
+      got.push([d.sequence!, d.replayed]);
+    });
+    second.on('state', (s) => s.type === 'gap' && gaps.push(s));
+    await eventually(() => got.length === 4);
+    expect(got).toEqual([[1, false], [2, true], [3, true], [4, false]]);
+    expect(gaps).toEqual([{ type: 'gap', from: 2, to: 3, certain: false }]);
+  });
+
+  it('onGap "error" closes with EventGapError', async () => {
+    nodeEvent('a');
+    nodeEvent('b');
+    pubsub.retainedFrom = 3;
+    nodeEvent('c');
+    const sub = maestro.events.consume({ from: 0, onGap: 'error' }, () => undefined);
+    await expect(sub.done).rejects.toBeInstanceOf(EventGapError);
+  });
+
+  it('closes with SubscriptionReplacedError when another consumer takes the durable id', async () => {
+    const one = maestro.events.consume({ subscriberId: 'svc:node' }, () => undefined);
+    await one.whenSubscribed();
+    const other = createClient({ baseUrl: pubsub.baseUrl, fetch: api.fetch, token: TOKEN, compat: 'maestro', socket: { transports: ['websocket'] } });
+    const two = other.events.consume({ subscriberId: 'svc:node' }, () => undefined);
+    await two.whenSubscribed();
+    await expect(one.done).rejects.toBeInstanceOf(SubscriptionReplacedError);
+    await other.close();
+  });
+
+  it('a refused subscribe (403) and a refused handshake are terminal', async () => {
+    api.cursors.set('theirs:node', { user: 'alice', channel: 'node', last: 0 });
+    const taken = maestro.events.consume({ subscriberId: 'theirs:node' }, () => undefined);
+    await expect(taken.done).rejects.toBeInstanceOf(ForbiddenError);
+    const bad = createClient({ baseUrl: pubsub.baseUrl, fetch: api.fetch, token: 'wrong-token-value', compat: 'maestro', socket: { transports: ['websocket'] } });
+    const sub = bad.events.consume({}, () => undefined);
+    const error = await sub.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(JSON.stringify(error)).not.toContain('wrong-token-value');
+    await bad.close();
+  });
+
+  it('skips invalid CloudEvents through onProtocolError and acknowledges them', async () => {
+    const errors: ProtocolError[] = [];
+    const handled: number[] = [];
+    const sub = maestro.events.consume({ onProtocolError: (e) => errors.push(e) }, (d) => {
+      handled.push(d.sequence!);
+    });
+    await sub.whenSubscribed();
+    api.publish('node', { op: 'created', id: 'bad' }, null, { source: '' });
+    nodeEvent('good');
+    await eventually(() => handled.length === 1);
+    expect(handled).toEqual([2]);
+    expect(errors).toHaveLength(1);
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 2);
+  });
+
+  it('retries a failing handler, then dead-letters and acknowledges', async () => {
+    let attempts = 0;
+    const dead: unknown[] = [];
+    const sub = maestro.events.consume(
+      { onHandlerError: { retries: 2 }, onDeadLetter: (_d, e) => void dead.push(e) },
+      () => {
+        attempts++;
+        throw new Error('boom');
+      },
+    );
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => dead.length === 1, 10_000);
+    expect(attempts).toBe(3);
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1);
+  }, 15_000);
+
+  it('a clean close flushes acks, unsubscribes, and leaves no handles behind (A11.11, A2.4)', async () => {
+    const baseline = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    const sub = maestro.events.consume({ subscriberId: 'close:node' }, () => undefined);
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => sub.stats().acked === 1);
+    await maestro.close();
+    expect(sub.state).toMatchObject({ type: 'closed', reason: 'closed' });
+    expect(api.cursors.get('close:node')!.last).toBe(1);
+    expect(pubsub.subs.size).toBe(0);
+    await eventually(() => {
+      const now = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+      return now.length <= baseline.length;
+    });
+    // A restart redelivers nothing.
+    const again = createClient({ baseUrl: pubsub.baseUrl, fetch: api.fetch, token: TOKEN, compat: 'maestro', socket: { transports: ['websocket'] } });
+    const handled: unknown[] = [];
+    const sub2 = again.events.consume({ subscriberId: 'close:node' }, (d) => void handled.push(d));
+    await sub2.whenSubscribed();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handled).toEqual([]);
+    await again.close();
+  });
+
+  it('a non-durable subscription whose buffer fills unsubscribes and resumes from its mark (backpressure)', async () => {
+    const sub = maestro.events.subscribe({ maxBuffered: 4 });
+    await sub.whenSubscribed();
+    for (let i = 0; i < 10; i++) nodeEvent(`n${i}`);
+    await eventually(() => pubsub.subs.size === 0);
+    expect(sub.stats().queueDepth).toBeGreaterThanOrEqual(4);
+    const got: number[] = [];
+    for await (const d of sub) {
+      got.push(d.sequence!);
+      if (got.length === 10) break;
+    }
+    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(pubsub.subscribes.filter((p) => typeof p.from_sequence === 'number').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a handler past handlerTimeoutMs has its signal aborted and counts as failed', async () => {
+    const signals: AbortSignal[] = [];
+    const dead: unknown[] = [];
+    const sub = maestro.events.consume({ handlerTimeoutMs: 30, onHandlerError: { retries: 0 }, onDeadLetter: (_d, e) => void dead.push(e) }, (_d, ctx) => {
+      signals.push(ctx.signal);
+      return new Promise(() => undefined);
+    });
+    await sub.whenSubscribed();
+    nodeEvent('slow');
+    await eventually(() => dead.length === 1);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(dead[0]).toMatchObject({ name: 'TimeoutError', phase: 'handler', timeoutMs: 30 });
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1);
+  });
+
+  it('waitFor re-reads on a matching event', async () => {
+    const n = api.insert({ state: 'running', owner: 'alice' });
+    const waiting = maestro.nodes.waitFor(n.id as string, { state: 'done', result: 'pass' }, { timeoutMs: 5000, pollIntervalMs: 60_000 });
+    await eventually(() => pubsub.subs.size === 1);
+    expect([...pubsub.subs.values()][0]).toMatchObject({ promisc: true, filter: { id: n.id } });
+    const done = { ...api.nodes.get(n.id as string)!, state: 'done', result: 'pass' };
+    api.nodes.set(n.id as string, done);
+    api.nodeEvent('updated', done, { state: 'running', result: null });
+    await expect(waiting).resolves.toMatchObject({ state: 'done', result: 'pass' });
+    await eventually(() => pubsub.subs.size === 0);
+  });
+});
+
+describe('a Maestro server without a realtime endpoint', () => {
+  it('degrades to long-poll for the rest of the subscription (A11.4)', async () => {
+    const { createServer } = await import('node:http');
+    const http = createServer((_req, res) => {
+      res.statusCode = 404;
+      res.end('{"detail":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as { port: number }).port;
+    const api = new FakeApi('maestro');
+    api.keepAliveMs = 20;
+    const maestro = createClient({ baseUrl: `http://127.0.0.1:${port}`, fetch: api.fetch, token: TOKEN, compat: 'maestro' });
+    try {
+      const sub = maestro.events.subscribe({ filter: { kind: 'job' } });
+      const seen = states(sub);
+      await eventually(() => seen.includes('degraded') && seen.includes('subscribed'), 10_000);
+      expect(sub.transport).toBe('long-poll');
+      api.publish('node', { op: 'created', id: 'n1', kind: 'job', state: 'running' });
+      const first = await sub[Symbol.asyncIterator]().next();
+      expect(first.value).toMatchObject({ payload: { id: 'n1' }, sequence: 1 });
+    } finally {
+      await maestro.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  }, 20_000);
+});
+
+describe('long-poll subscriber (SDK A11.8)', () => {
+  function lp(mode: Mode, extra: Partial<Parameters<typeof createClient>[0]> = {}) {
+    const api = new FakeApi(mode);
+    const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, token: TOKEN, compat: mode, ...extra });
+    return { api, maestro };
+  }
+
+  it('never yields BEEP, parses the string envelope and acknowledges by the next listen', async () => {
+    const { api, maestro } = lp('kernelci');
+    api.keepAliveMs = 20;
+    const beats: Date[] = [];
+    const sub = maestro.events.subscribe({ subscriberId: 'lp:node' });
+    sub.on('heartbeat', (at) => beats.push(at));
+    await sub.whenSubscribed();
+    await eventually(() => beats.length >= 1);
+    api.publish('node', { op: 'created', id: 'n1', kind: 'checkout', state: 'running' });
+    const it = sub[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.value).toMatchObject({ payload: { id: 'n1' }, sequence: null });
+    expect(api.cursors.get('lp:node')!.last).toBe(0);
+    api.publish('node', { op: 'created', id: 'n2', kind: 'checkout', state: 'running' });
+    const second = await it.next();
+    expect(second.value).toMatchObject({ payload: { id: 'n2' } });
+    expect(api.cursors.get('lp:node')!.last).toBe(1);
+    await maestro.close();
+  });
+
+  it('the abandon rule: after a listen deadline, unsubscribe and subscribe again; replays are dropped by fingerprint', async () => {
+    const { api, maestro } = lp('kernelci', { listenTimeoutMs: 40 });
+    api.keepAliveMs = 10_000;
+    let stallNext = false;
+    api.interceptors.push((call) => {
+      if (call.path.startsWith('/listen/') && stallNext) {
+        stallNext = false;
+        return new Promise<Response>(() => undefined); // the answer never comes
+      }
+      return undefined;
+    });
+    const handled: string[] = [];
+    const sub = maestro.events.consume({ subscriberId: 'abandon:node' }, (d) => {
+      handled.push(d.payload.id as string);
+      stallNext = true;
+    });
+    await sub.whenSubscribed();
+    api.publish('node', { op: 'created', id: 'n1', kind: 'checkout', state: 'running' });
+    await eventually(() => api.calls.filter((c) => c.path === '/subscribe/node').length === 2, 5000);
+    await eventually(() => api.calls.filter((c) => c.path.startsWith('/listen/')).length >= 4, 5000);
+    const subscribeIds = api.calls.filter((c) => c.path === '/subscribe/node').map((c) => c.query.get('subscriber_id'));
+    expect(subscribeIds).toEqual(['abandon:node', 'abandon:node']);
+    const firstId = [...api.calls].find((c) => c.path.startsWith('/listen/'))!.path.split('/')[2];
+    const listensOnFirst = api.calls.filter((c) => c.path === `/listen/${firstId}`).length;
+    expect(api.calls.some((c) => c.method === 'POST' && c.path === `/unsubscribe/${firstId}`)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    // Never listened on the abandoned id again, and the replay of n1 (new id, no sequence) was dropped.
+    expect(api.calls.filter((c) => c.path === `/listen/${firstId}`).length).toBe(listensOnFirst);
+    expect(handled).toEqual(['n1']);
+    expect(sub.stats().duplicatesDropped).toBe(1);
+    await maestro.close();
+  }, 15_000);
+
+  it('reports a possible gap when a KernelCI catch-up yields exactly 1000 events, and when a non-durable subscription is recreated', async () => {
+    const { api, maestro } = lp('kernelci', { listenTimeoutMs: 2000 });
+    api.keepAliveMs = 20;
+    api.cursors.set('catchup:node', { user: 'bob', channel: 'node', last: 0 });
+    for (let i = 0; i < 1000; i++) api.publish('node', { op: 'created', id: `n${i}`, kind: 'job', state: 'running' });
+    const gaps: SubscriptionState[] = [];
+    let handled = 0;
+    const sub = maestro.events.consume({ subscriberId: 'catchup:node' }, () => {
+      handled++;
+    });
+    sub.on('state', (s) => s.type === 'gap' && gaps.push(s));
+    await eventually(() => gaps.length === 1, 20_000);
+    expect(handled).toBe(1000);
+    expect(gaps[0]).toEqual({ type: 'gap', from: 0, to: 0, certain: false });
+    await maestro.close();
+
+    const other = lp('kernelci', { listenTimeoutMs: 2000 });
+    other.api.keepAliveMs = 20;
+    let failOnce = true;
+    other.api.interceptors.push((call) => {
+      if (call.path.startsWith('/listen/') && failOnce) {
+        failOnce = false;
+        return new Response(JSON.stringify({ detail: "Subscription id not found: 'Subscription 800 not found'" }), { status: 404 });
+      }
+      return undefined;
+    });
+    const transient = other.maestro.events.consume({}, () => undefined);
+    const seen = states(transient);
+    await eventually(() => seen.includes('gap'), 5000);
+    await other.maestro.close();
+  }, 30_000);
+
+  it('a server answering 404 to every listen gets at most 12 subscribes in 60 s', async () => {
+    // Only timers are faked: the fetch machinery needs real ticks and microtasks.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const { api, maestro } = lp('kernelci');
+      api.interceptors.push((call) =>
+        call.path.startsWith('/listen/') ? new Response(JSON.stringify({ detail: "Subscription id not found: 'Subscription 1 not found'" }), { status: 404 }) : undefined,
+      );
+      const sub = maestro.events.consume({ subscriberId: 'reaped:node' }, () => undefined);
+      for (let t = 0; t < 60_000; t += 100) await jest.advanceTimersByTimeAsync(100);
+      const subscribes = api.calls.filter((c) => c.path === '/subscribe/node').length;
+      expect(subscribes).toBeGreaterThan(3);
+      expect(subscribes).toBeLessThanOrEqual(12);
+      const closing = sub.close();
+      for (let t = 0; t < 1000; t += 100) await jest.advanceTimersByTimeAsync(100);
+      await closing;
+      await maestro.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('lowers concurrency to 1 and refuses a start sequence', async () => {
+    const { maestro } = lp('kernelci');
+    const sub = maestro.events.consume({ from: 5 }, () => undefined);
+    await expect(sub.done).rejects.toMatchObject({ name: 'UnsupportedFeatureError' });
+    await maestro.close();
+  });
+});
+
+describe('events.publish and events.history (SDK A11.10)', () => {
+  it('rejects empty data and invalid attributes; sends the idempotency key as the CloudEvent id', async () => {
+    const api = new FakeApi('maestro');
+    const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, token: TOKEN, compat: 'maestro' });
+    for (const empty of [null, '', 0, false, {}, []]) await expect(maestro.events.publish('t', empty)).rejects.toBeInstanceOf(ValidationError);
+    await expect(maestro.events.publish('t', { a: 1 }, { attributes: { Bad_Name: 1 } })).rejects.toBeInstanceOf(ValidationError);
+    await maestro.events.publish('t', { a: 1 }, { idempotencyKey: 'evt-1', attributes: { lab: 'x' } });
+    expect(api.events[0]!.ce).toMatchObject({ id: 'evt-1', lab: 'x', data: { a: 1 } });
+  });
+
+  it('history always sends limit and pages across equal timestamps without repeats', async () => {
+    const api = new FakeApi('maestro');
+    const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, compat: 'maestro' });
+    for (let i = 0; i < 7; i++) api.publish('node', { op: 'created', id: `n${i}`, kind: 'job' });
+    for (const e of api.events.slice(0, 5)) e.timestamp = '2025-01-01T00:00:00.000000';
+    const seqs: number[] = [];
+    for await (const e of maestro.events.history({ kind: 'job', pageSize: 2 })) seqs.push(e.sequence_id);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(api.calls.every((c) => c.query.get('limit') === '2')).toBe(true);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Every route the hand-written layer calls, and the one helper that sends them (SDK A1.1, A5.2).
+ * A route is a `"METHOD /path"` string that must name an operation of the generated `paths`, so a
+ * wrapper for a route the committed `openapi/openapi.json` does not define does not compile.
+ */
+import type { Client } from 'openapi-fetch';
+import { errorFromResponse } from './errors.js';
+import type { paths } from './generated/schema.js';
+import type { CallPolicy, Transport } from './transport.js';
+
+/** HTTP methods the SDK uses. */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+type TypedRoute = {
+  [P in keyof paths & string]: {
+    [M in Method]: Lowercase<M> extends keyof paths[P] ? (paths[P][Lowercase<M>] extends undefined ? never : `${M} ${P}`) : never;
+  }[Method];
+}[keyof paths & string];
+
+/** A route the SDK may call: an operation of the committed document. */
+export type Route = TypedRoute;
+
+/** Every route used by the hand-written layer (checked against the document by routes.spec.ts). */
+export const SDK_ROUTES: readonly Route[] = [
+  'GET /node/{node_id}',
+  'POST /node',
+  'GET /nodes',
+  'POST /user/login',
+  'GET /count', // contract §7.4
+  'PUT /node/{node_id}', // §7.6
+  'PATCH /node/{node_id}', // §7.7
+  'PUT /nodes/{node_id}', // §7.8
+  'GET /whoami', // §4.3
+  'GET /users', // §4.3
+  'GET /user/{user_id}', // §4.3
+  'PATCH /user/me', // §4.3
+  'GET /user-groups', // §5
+  'GET /user-groups/{group_id}', // §5
+  'POST /user-groups', // §5
+  'DELETE /user-groups/{group_id}', // §5
+  'POST /user/me/tokens', // §4.4
+  'GET /user/me/tokens', // §4.4
+  'DELETE /user/me/tokens/{token_id}', // §4.4
+  'GET /user/{user_id}/tokens', // §4.4
+  'DELETE /user/{user_id}/tokens/{token_id}', // §4.4
+  'POST /subscribe/{channel}', // §10.4
+  'GET /listen/{sub_id}', // §10.4
+  'POST /unsubscribe/{sub_id}', // §10.4
+  'POST /publish/{channel}', // §10.4
+  'GET /events', // §10.9
+];
+
+/** Inputs of one request. */
+export interface SendInit {
+  path?: Record<string, string | number>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Body serializer (form-encoded logins). */
+  bodySerializer?: (body: never) => string;
+}
+
+/** Where requests go: the typed client, the transport and the API root URL. */
+export interface SendTarget {
+  raw: Client<paths>;
+  transport: Transport;
+  root: string;
+}
+
+/** A response whose status was 2xx. */
+export interface Sent<T> {
+  data: T;
+  response: Response;
+}
+
+/**
+ * Sends one request through openapi-fetch and the transport policy; a non-2xx answer throws the
+ * typed error of A4.2, with the current token passed as a secret to redact.
+ */
+export async function send<T>(
+  target: SendTarget,
+  route: Route,
+  init: SendInit,
+  policy: CallPolicy,
+): Promise<Sent<T>> {
+  const space = route.indexOf(' ');
+  const method = route.slice(0, space) as Method;
+  const path = route.slice(space + 1);
+  const { raw, transport } = target;
+  const request = raw.request as unknown as (
+    method: string,
+    url: string,
+    init: Record<string, unknown>,
+  ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  const result = await request(method.toLowerCase(), path, {
+    params: { path: init.path ?? {}, query: init.query ?? {} },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+    ...(init.bodySerializer ? { bodySerializer: init.bodySerializer } : {}),
+    headers: init.headers,
+    fetch: transport.fetchFor(policy),
+  });
+  const { response } = result;
+  if (!response.ok) {
+    throw errorFromResponse({
+      method,
+      url: `${target.root}${requestPath(path, init)}`,
+      status: response.status,
+      body: result.error,
+      headers: response.headers,
+      secrets: await transport.secrets(),
+    });
+  }
+  return { data: result.data as T, response };
+}
+
+// The URL for error messages: the response of a buffered Request has no url, so rebuild it.
+function requestPath(path: string, init: SendInit): string {
+  let p = path;
+  for (const [k, v] of Object.entries(init.path ?? {})) p = p.replace(`{${k}}`, encodeURIComponent(String(v)));
+  const q = new URLSearchParams(init.query ?? {}).toString();
+  return `${p}${q ? `?${q}` : ''}`;
+}

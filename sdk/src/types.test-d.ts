@@ -1,0 +1,56 @@
+/**
+ * Type tests (SDK A14.2), checked by `tsc -b sdk/tsconfig.spec.json` (part of `npm run typecheck`):
+ * filter field and value typing, `Node` narrowing on `kind`, and assignability of the refined
+ * types to the generated wire types (A1.2). A line marked `@ts-expect-error` fails the check when it
+ * stops being an error.
+ */
+import type { components } from './generated/schema';
+import { field, nodeFilter, type NodeFilter } from './filters';
+import type { EventFilter } from './events/types';
+import type { CheckoutNode, JobNode, KbuildData, Node, NodeInput, NodePage, WireNode, WireNodeInput } from './types';
+
+type Assert<T extends true> = T;
+type IsAssignable<A, B> = [A] extends [B] ? true : false;
+
+// Refinements are assignable to the generated wire types (A1.2).
+export type RefinedNodeIsWire = Assert<IsAssignable<Node, WireNode>>;
+export type CheckoutIsWire = Assert<IsAssignable<CheckoutNode, components['schemas']['NodeDto']>>;
+export type PageIsWire = Assert<IsAssignable<NodePage, Omit<components['schemas']['NodeListDto'], 'items'> & { items: WireNode[] }>>;
+export type InputWithoutDatesIsWire = Assert<IsAssignable<Omit<NodeInput, 'created' | 'updated' | 'timeout' | 'holdoff'>, Omit<WireNodeInput, 'created' | 'updated' | 'timeout' | 'holdoff'>>>;
+
+// Node narrows on kind.
+export function narrow(node: Node): string | null | undefined {
+  if (node.kind === 'kbuild') {
+    const data: KbuildData | null = node.data;
+    return data?.arch;
+  }
+  if (node.kind === 'job') {
+    const job: JobNode = node;
+    return job.data?.platform;
+  }
+  // @ts-expect-error a checkout's data does not type `platform`: it is unknown, not a number
+  const n: number = node.kind === 'checkout' ? node.data?.platform : 0;
+  return String(n);
+}
+
+// Filter fields and values are typed.
+export const ok: NodeFilter[] = [
+  { kind: 'job', state: { in: ['running', 'available'] }, created: { gte: new Date() } },
+  { 'data.kernel_revision.tree': 'mainline', result: null, parent: null },
+  { retry_counter: { lt: 3 }, 'artifacts.log': { re: '^https://' } },
+];
+// @ts-expect-error unknown kind
+export const badKind: NodeFilter = { kind: 'kbuilds' };
+// @ts-expect-error states are an enum
+export const badState: NodeFilter = { state: { in: ['runing'] } };
+// @ts-expect-error timestamps take Date | string, not numbers
+export const badTime: NodeFilter = { created: { gte: 1700000000 } };
+// @ts-expect-error unknown top-level field: use field() with the builder
+export const badField: NodeFilter = { colour: 'red' };
+
+export const built = nodeFilter().eq('kind', 'kbuild').in('state', ['available']).gte('created', '2024-01-01T00:00:00').eq(field('data.custom.path'), 'x');
+// @ts-expect-error value typed by field
+export const badBuilt = nodeFilter().eq('state', 'sleeping');
+
+// Event filters take any-of lists of the same enums.
+export const events: EventFilter = { kind: ['kbuild', 'job'], state: 'available', node_id: 'abc' };
