@@ -2,6 +2,7 @@
  * report (B7): a markdown summary of each checkout once it is `done`. The server holds a checkout
  * in `closing` while anything below it is pending, so the tree is complete when the event comes.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Delivery, MaestroNode, NodeTree } from '../maestro';
@@ -52,7 +53,9 @@ export class Report {
     if (!this.ctx.quiet) this.print(text);
     const url = `${config.storage.url}/reports/${node.id}.md`;
     await maestro.nodes.patch(node.id, { artifacts: { report: url } }, { noEvent: true });
-    log.info('report written', { action: 'report.written', node: node.id, file, url, sequence });
+    // sha256 lets the fault-injection test prove a rewritten report is identical (B9.1).
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    log.info('report written', { action: 'report.written', node: node.id, file, url, sha256, sequence });
     crash('report:after-write-before-ack');
   }
 }
