@@ -108,3 +108,11 @@ describe('config (B2)', () => {
     expect(passesAllowDeny(undefined, undefined)).toBe(true);
   });
 });
+
+describe('shipped configuration (B1.4)', () => {
+  it('pipeline/config/example.yaml is valid and offline', () => {
+    const config = loadConfig(join(__dirname, '../config/example.yaml'));
+    expect(config.offline).toBe(true);
+    expect(config.trees.toy!.fetchUrl).toBe(`file://${join(__dirname, '../var/toy')}`);
+  });
+});
