@@ -77,6 +77,21 @@ describe('main: lifecycle of a service process (B1.2, B1.3)', () => {
     expect(lines.join('')).not.toContain(TOKEN);
   });
 
+  it('logs subscription.resumed when a restarted instance subscribes again (B9.1)', async () => {
+    const file = configFile();
+    const actions: string[][] = [];
+    for (let life = 0; life < 2; life++) {
+      const signals = new Map<string, () => void>();
+      const lines: string[] = [];
+      const running = main({ argv: ['tarball', '--config', file], env: {}, connect: () => new FakeMaestro(), write: (l) => lines.push(l), onSignal: (s, fn) => signals.set(s, fn) });
+      await new Promise((r) => setTimeout(r, 50));
+      signals.get('SIGTERM')!();
+      expect(await running).toBe(0);
+      actions.push(lines.map((l) => JSON.parse(l).action as string).filter((a) => a.startsWith('subscription.')));
+    }
+    expect(actions).toEqual([['subscription.subscribed'], ['subscription.resumed']]);
+  });
+
   it('uses --instance for the durable subscriber id', async () => {
     const fake = new FakeMaestro();
     const signals = new Map<string, () => void>();

@@ -164,7 +164,10 @@ export interface Maestro {
     find(filter: NodeFilter, options: { sort?: string; max: number }): Promise<MaestroNode[]>;
     /** A7.2 `nodes.ensure(node, { key })`. */
     ensure(node: NodeInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
-    /** A7.2 `nodes.createChild(parent, child, { key })`, which behaves like `ensure` with a key. */
+    /**
+     * A7.2 `nodes.createChild(parent, child, { key })`, which behaves like `ensure` with a key.
+     * `created` says whether this call created the node (for `job.skipped-duplicate`, B5.2).
+     */
     createChild(parent: MaestroNode, child: ChildInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
     /** A7.4 `nodes.patch(id, changes, { expect, noEvent })` with the default deep merge. */
     patch(
@@ -192,8 +195,8 @@ export interface Maestro {
       tree: ResultEntry,
       options: { state: NodeState; result?: NodeResult; holdoff?: number | Date; data?: Record<string, unknown>; artifacts?: Record<string, string> },
     ): Promise<{ root: MaestroNode; nodes: MaestroNode[] }>;
-    /** A9.2 `nodes.tree(treeid)`. */
-    tree(treeid: string): Promise<NodeTree>;
+    /** A9.2 `nodes.tree(root)`: the root's whole `treeid` in one paginated query, as `{ node, children }`. */
+    tree(root: MaestroNode): Promise<NodeTree>;
     /** A9.2 `nodes.findArtifact(nodeOrId, name)`. */
     findArtifact(node: MaestroNode | string, name: string): Promise<{ url: string; node: MaestroNode } | null>;
   };
@@ -221,9 +224,10 @@ interface PartAClient {
   nodes: {
     get(id: string): Promise<MaestroNode>;
     count(filter: NodeFilter): Promise<number>;
-    find(filter: NodeFilter, options?: { sort?: string }): { toArray(options: { max: number }): Promise<MaestroNode[]> };
+    find(filter: NodeFilter, options?: { sort?: string; pageSize?: number }): { toArray(options: { max: number }): Promise<MaestroNode[]>; first(): Promise<MaestroNode | null> };
     ensure(node: NodeInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
-    createChild(parent: MaestroNode | string, child: ChildInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
+    // The SDK returns the node only; `connectMaestro` finds out whether it existed (see there).
+    createChild(parent: MaestroNode | string, child: ChildInput, options: { key: string }): Promise<MaestroNode>;
     patch: Maestro['nodes']['patch'];
     setState: Maestro['nodes']['setState'];
     submitResults(
@@ -231,7 +235,7 @@ interface PartAClient {
       tree: PartAResultTree,
       options: { state: NodeState; result?: NodeResult; holdoff?: number | Date; data?: Record<string, unknown>; artifacts?: Record<string, string> },
     ): Promise<{ root: MaestroNode; nodes: MaestroNode[] }>;
-    tree(treeid: string): Promise<NodeTree>;
+    tree(root: MaestroNode | string): Promise<NodeTree>;
     findArtifact: Maestro['nodes']['findArtifact'];
   };
   events: { consume: Maestro['events']['consume'] };
@@ -294,7 +298,14 @@ export function connectMaestro(options: { baseUrl: string; token: string | undef
       count: (filter) => client.nodes.count(filter),
       find: (filter, { sort, max }) => client.nodes.find(filter, sort ? { sort } : {}).toArray({ max }),
       ensure: (node, opts) => client.nodes.ensure(node, opts),
-      createChild: (parent, child, opts) => client.nodes.createChild(parent, child, opts),
+      createChild: async (parent, child, opts) => {
+        // The SDK's createChild returns only the node. The same lookup `ensure` makes first (name,
+        // parent and `debug.idempotency_key`, A7.1) tells a duplicate apart; the key still makes the
+        // creation itself exactly-once if another process races this lookup.
+        const before = await client.nodes.find({ name: child.name, parent: parent.id, 'debug.idempotency_key': opts.key }, { pageSize: 2 }).first();
+        if (before) return { node: before, created: false };
+        return { node: await client.nodes.createChild(parent, child, opts), created: true };
+      },
       patch: (id, changes, opts) => client.nodes.patch(id, changes, opts),
       setState: (id, state, opts) => client.nodes.setState(id, state, opts),
       submitResults: (rootId, tree, opts) => {
@@ -302,7 +313,7 @@ export function connectMaestro(options: { baseUrl: string; token: string | undef
         buildLevel(builder, tree);
         return client.nodes.submitResults(rootId, builder, opts);
       },
-      tree: (treeid) => client.nodes.tree(treeid),
+      tree: (root) => client.nodes.tree(root),
       findArtifact: (node, name) => client.nodes.findArtifact(node, name),
     },
     events: { consume: (opts, handler) => client.events.consume(opts, handler) },

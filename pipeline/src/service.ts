@@ -3,6 +3,8 @@
  * subscription named `<instance>:<channel>`, transitions only, acknowledged by the SDK after the
  * handler resolves, closed with a drain on shutdown.
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PipelineConfig } from './config';
 import type { CrashFn } from './crash';
 import type { Logger } from './log';
@@ -33,6 +35,11 @@ export const DRAIN_TIMEOUT_MS = 20_000;
  * Subscribes durably and logs the subscription's life: `subscription.resumed` when the server
  * resumed an existing cursor (B9.1 looks for it after each restart), `subscription.reconnecting`
  * and `subscription.gap` as they happen.
+ *
+ * A restarted process has no acknowledged mark yet, so it subscribes without `from_sequence` and
+ * the server resumes from the durable cursor it stored (A11.4); the SDK then reports a plain
+ * `subscribed`. A marker file in the instance's work directory, written at the first successful
+ * subscription, is how the service knows that this subscription resumes an earlier one.
  */
 export function consumeEvents(
   ctx: ServiceContext,
@@ -41,6 +48,8 @@ export function consumeEvents(
 ): RunningService {
   const channel = options.channel ?? 'node';
   const subscriberId = `${ctx.instance}:${channel}`;
+  const marker = join(ctx.config.workDir, ctx.instance, `subscribed-${channel}`);
+  let resuming = existsSync(marker);
   const sub: Subscription = ctx.maestro.events.consume(
     { ...options, channel, subscriberId, transitionsOnly: true, onHandlerError: options.onHandlerError ?? { retries: 5, then: 'dead-letter' } },
     async (delivery) => {
@@ -56,11 +65,14 @@ export function consumeEvents(
   sub.on('state', (state) => {
     switch (state.type) {
       case 'subscribed':
-        if (state.resumedFrom !== undefined && state.resumedFrom !== null) {
-          ctx.log.info('subscription resumed', { action: 'subscription.resumed', subscriber: subscriberId, sequence: state.resumedFrom });
+        if (resuming || (state.resumedFrom !== undefined && state.resumedFrom !== null)) {
+          ctx.log.info('subscription resumed', { action: 'subscription.resumed', subscriber: subscriberId, sequence: state.resumedFrom ?? null });
         } else {
           ctx.log.info('subscribed', { action: 'subscription.subscribed', subscriber: subscriberId });
+          mkdirSync(join(ctx.config.workDir, ctx.instance), { recursive: true });
+          writeFileSync(marker, `${subscriberId}\n`);
         }
+        resuming = true;
         break;
       case 'resumed':
         ctx.log.info('subscription resumed', { action: 'subscription.resumed', subscriber: subscriberId, replayed: state.replayed });

@@ -33,7 +33,7 @@ export class Report {
       },
       { sort: '-created', max: 1 },
     );
-    return prev?.treeid ? this.ctx.maestro.nodes.tree(prev.treeid) : null;
+    return prev ? this.ctx.maestro.nodes.tree(prev) : null;
   }
 
   async report(node: MaestroNode, sequence: number | null = null): Promise<void> {
@@ -43,7 +43,7 @@ export class Report {
       log.info('report already recorded', { action: 'report.exists', node: node.id, sequence });
       return;
     }
-    const tree = node.treeid ? await maestro.nodes.tree(node.treeid) : { node, children: [] };
+    const tree = await maestro.nodes.tree(node);
     const text = renderReport({ tree, previous: await this.previousCheckout(node) });
     const dir = join(config.storage.root, 'reports');
     await mkdir(dir, { recursive: true });

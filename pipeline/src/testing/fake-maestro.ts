@@ -347,8 +347,8 @@ export class FakeMaestro implements Maestro {
       });
       return { root: updated, nodes: [updated, ...structuredClone(created)] };
     },
-    tree: async (treeid) => {
-      const all = [...this.store.values()].filter((n) => n.treeid === treeid);
+    tree: async (rootNode) => {
+      const all = [...this.store.values()].filter((n) => (rootNode.treeid ? n.treeid === rootNode.treeid : n.id === rootNode.id));
       const build = (node: MaestroNode): NodeTree => ({
         node: structuredClone(node),
         children: all
@@ -356,8 +356,8 @@ export class FakeMaestro implements Maestro {
           .sort((a, b) => ((a.path ?? []).join('/') < (b.path ?? []).join('/') ? -1 : 1))
           .map(build),
       });
-      const root = all.find((n) => !n.parent || !all.some((p) => p.id === n.parent));
-      if (!root) throw new FakeError(404, `no nodes with treeid ${treeid}`);
+      const root = all.find((n) => n.id === rootNode.id);
+      if (!root) throw new FakeError(404, `Node not found with id: ${rootNode.id}`);
       return build(root);
     },
     findArtifact: async (nodeOrId, name) => {
