@@ -42,10 +42,12 @@ export type NodeState = 'running' | 'available' | 'closing' | 'done';
 export type NodeResult = 'pass' | 'fail' | 'skip' | 'incomplete';
 
 /** A node creation body (A7.1): timestamps as `Date` or ISO strings (A1.4). */
+export type NodeKind = 'checkout' | 'kbuild' | 'job' | 'test' | 'process' | 'regression';
+
 export interface NodeInput {
-  kind: string;
+  kind: NodeKind;
   name: string;
-  path?: string[];
+  path: string[];
   group?: string | null;
   parent?: string | null;
   data?: Record<string, unknown>;
@@ -60,7 +62,7 @@ export interface NodeInput {
 
 /** A child for `nodes.createChild` (A7.2): `timeout` is required so the 6-hour default never applies. */
 export interface ChildInput {
-  kind: string;
+  kind: NodeKind;
   name: string;
   group?: string;
   data?: Record<string, unknown>;
@@ -93,21 +95,25 @@ export interface ResultEntry {
 // Events (A11).
 // ---------------------------------------------------------------------------------------------
 
-/** The node-event payload under wire names (A11.2). */
+/**
+ * The node-event payload under wire names (A11.2). Every field is optional, as in the SDK: a
+ * payload is whatever the server (or a KernelCI server) published, and filters treat a missing
+ * key as "does not match".
+ */
 export interface EventPayload {
-  op: 'created' | 'updated' | string;
-  id: string;
-  kind: string;
-  name: string;
-  path?: string[] | null;
+  op?: 'created' | 'updated' | string;
+  id?: string;
+  kind?: string;
+  name?: string;
+  path?: string[];
   group?: string | null;
-  state: NodeState;
-  result: NodeResult | null;
+  state?: NodeState | string;
+  result?: NodeResult | string | null;
   owner?: string | null;
   data?: Record<string, unknown> | null;
   is_hierarchy?: boolean;
-  previous_state?: NodeState | null;
-  previous_result?: NodeResult | null;
+  previous_state?: NodeState | string | null;
+  previous_result?: NodeResult | string | null;
 }
 
 export interface Delivery {
@@ -181,7 +187,8 @@ export interface Maestro {
       state: NodeState,
       options: {
         result?: NodeResult;
-        errorCode?: string;
+        /** Values of the SDK's `ErrorCode` (contract §6.2); a checkout's codes go in `data.error_code`. */
+        errorCode?: 'kbuild_internal_error' | 'job_generation_error' | 'node_timeout';
         errorMsg?: string;
         holdoff?: number | Date;
         artifacts?: Record<string, string>;
@@ -276,8 +283,11 @@ const REQUIRED = ['users.whoami', 'nodes.get', 'nodes.count', 'nodes.find', 'nod
  * `MAESTRO_TOKEN`, B1.2) and is handed to the SDK, which redacts it everywhere (A4.4).
  *
  * Wiring note: the SDK on this branch predates Part A, so its module is viewed through
- * `PartAModule`; after the SDK lands, replace the cast below with a plain `sdk` and let `tsc`
- * check the signatures above against the real ones.
+ * `PartAModule`. After the SDK lands, three lines change, and `tsc` then checks every signature
+ * above against the real ones (verified against the sdk branch at a880519, where it compiles):
+ *   `const lib = sdk as unknown as PartAModule;` → `const lib = sdk;`
+ *   `const client = lib.createClient(…)`         → `const client: PartAClient = lib.createClient(…)`
+ *   `export type NodeFilter = Readonly<Record<string, FilterValue>>;` → `export type NodeFilter = sdk.NodeFilter;`
  */
 export function connectMaestro(options: { baseUrl: string; token: string | undefined }): Maestro {
   const lib = sdk as unknown as PartAModule;

@@ -95,7 +95,7 @@ export class RuntimeShell {
   /** Payload check before any read (A11.2): shell runtime and a configured job name. */
   wants(delivery: Delivery): boolean {
     const p = delivery.payload;
-    return p.data?.runtime === 'shell' && Object.prototype.hasOwnProperty.call(this.ctx.config.jobs, p.name);
+    return p.data?.runtime === 'shell' && p.name !== undefined && Object.prototype.hasOwnProperty.call(this.ctx.config.jobs, p.name);
   }
 
   async handle(delivery: Delivery): Promise<void> {

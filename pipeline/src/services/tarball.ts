@@ -63,8 +63,8 @@ export class Tarball {
       log.warn('cannot archive the commit; checkout failed', { action: 'checkout.failed', node: node.id, error: err });
       await maestro.nodes.setState(node.id, 'done', {
         result: 'fail',
-        errorCode: 'git_checkout_failure',
-        errorMsg: (err as Error).message.slice(0, 500),
+        // Checkout error codes (contract §6.2, CheckoutErrorCode) are not node ErrorCodes, so they go in `data`.
+        data: { error_code: 'git_checkout_failure', error_msg: (err as Error).message.slice(0, 500) },
         expect: { state: 'running' },
       });
       return;

@@ -49,7 +49,7 @@ export class Trigger {
       log.warn('branch not found', { action: 'trigger.no-branch', tree: bc.tree, branch: bc.branch });
       return;
     }
-    const base = { kind: 'checkout', 'data.kernel_revision.tree': bc.tree, 'data.kernel_revision.branch': bc.branch, ...(this.#owner ? { owner: this.#owner } : {}) };
+    const base = { kind: 'checkout' as const, 'data.kernel_revision.tree': bc.tree, 'data.kernel_revision.branch': bc.branch, ...(this.#owner ? { owner: this.#owner } : {}) };
     // The first time a branch is seen (no checkout of it at all), only `initial_backfill` commits count.
     const seenBefore = (await maestro.nodes.count(base)) > 0;
     const history = await firstParentHistory(mirror, head, seenBefore ? MAX_WALK : bc.initialBackfill);

@@ -130,7 +130,7 @@ export class FakeMaestro implements Maestro {
       id: node.id,
       kind: node.kind,
       name: node.name,
-      path: node.path,
+      path: node.path ?? undefined,
       group: node.group,
       state: node.state,
       result: node.result,
@@ -155,7 +155,7 @@ export class FakeMaestro implements Maestro {
       while (c.queue.length && !c.closed) {
         const payload = c.queue.shift()!;
         let cached: Promise<MaestroNode> | undefined;
-        const delivery: Delivery = { payload, sequence: this.history.indexOf(payload) + 1, node: () => (cached ??= this.nodes.get(payload.id)) };
+        const delivery: Delivery = { payload, sequence: this.history.indexOf(payload) + 1, node: () => (cached ??= this.nodes.get(payload.id!)) };
         try {
           await c.handler(delivery, { signal: new AbortController().signal, attempt: 1 });
         } catch (err) {
@@ -181,7 +181,7 @@ export class FakeMaestro implements Maestro {
   }
 
   /** Stores a node directly, as another client would, and emits its `created` event. */
-  insert(input: NodeInput & { owner?: string }, key?: string): MaestroNode {
+  insert(input: Omit<NodeInput, 'path'> & { path?: string[]; owner?: string }, key?: string): MaestroNode {
     const now = naiveNow();
     const node: MaestroNode = {
       id: this.#id(),
