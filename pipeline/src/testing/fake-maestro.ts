@@ -68,7 +68,9 @@ function fieldValue(node: MaestroNode, field: string): unknown {
 }
 
 function matchesFilter(node: MaestroNode, filter: NodeFilter): boolean {
-  return Object.entries(filter).every(([field, want]: [string, FilterValue]) => {
+  // Read as plain entries so the fake accepts both this module's filter type and the SDK's.
+  return Object.entries(filter as Readonly<Record<string, unknown>>).every(([field, raw]) => {
+    const want = raw as FilterValue;
     const have = fieldValue(node, field);
     if (want !== null && typeof want === 'object') {
       if ('in' in want) return want.in.includes(String(have));
