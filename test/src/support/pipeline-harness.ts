@@ -55,6 +55,7 @@ export interface PartAClient {
     find(filter: Record<string, unknown>, options?: { sort?: string }): { toArray(o: { max: number }): Promise<E2ENode[]> };
     patch(id: string, changes: { data?: Record<string, unknown> }, options?: { expect?: { state?: string } }): Promise<E2ENode>;
   };
+  events: { history(filter: { channel?: string }): AsyncIterable<StoredEvent> };
   raw: { POST(path: string, init: { body: unknown }): Promise<{ data?: unknown; error?: unknown }> };
   close(): Promise<void>;
 }
@@ -66,7 +67,7 @@ export function connect(baseUrl: string, token?: string): PartAClient {
 /** Names of the Part A members the e2e needs that the built SDK does not have. */
 export function partAMissing(): string[] {
   const probe = connect('http://127.0.0.1:9') as unknown as Record<string, Record<string, unknown> | undefined>;
-  const wanted = ['tokens.create', 'nodes.find', 'nodes.patch', 'nodes.ensure', 'nodes.createChild', 'nodes.submitResults', 'nodes.tree', 'nodes.findArtifact', 'events.consume', 'users.whoami'];
+  const wanted = ['tokens.create', 'nodes.find', 'nodes.patch', 'nodes.ensure', 'nodes.createChild', 'nodes.submitResults', 'nodes.tree', 'nodes.findArtifact', 'events.consume', 'events.history', 'users.whoami'];
   const missing = wanted.filter((name) => {
     const [ns, fn] = name.split('.') as [string, string];
     return typeof probe[ns]?.[fn] !== 'function';
@@ -259,9 +260,9 @@ export interface StoredEvent {
   data: { op: string; id: string; kind: string; name: string; state: string; previous_state?: string | null; [k: string]: unknown };
 }
 
-/** The node channel's whole history (contract §10.9 sends everything matching when `limit` is large). */
-export async function eventHistory(server: TestServer): Promise<StoredEvent[]> {
-  const res = await server.http('GET', '/latest/events?channel=node&limit=100000');
-  if (res.status !== 200) throw new Error(`GET /events: ${res.status} ${res.text}`);
-  return res.body as StoredEvent[];
+/** The node channel's whole history, through the SDK's `events.history` (A11.10, contract §10.9). */
+export async function eventHistory(maestro: PartAClient): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const e of maestro.events.history({ channel: 'node' })) events.push(e);
+  return events;
 }

@@ -95,7 +95,7 @@ export async function assertScenario(run: PipelineRun, { checkouts, commitB, tra
     expect(listed).toEqual(tracked);
   }
 
-  const history = await eventHistory(run.server);
+  const history = await eventHistory(run.maestro);
   const doneAt = new Map<string, number>();
   for (const e of history) if (e.data.state === 'done' && !doneAt.has(e.data.id)) doneAt.set(e.data.id, e.sequence_id);
 
