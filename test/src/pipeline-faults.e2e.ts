@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { partAMissing, startPipeline, type PipelineRun } from './support/pipeline-harness';
+import { partAMissing, serviceLogTails, startPipeline, type PipelineRun } from './support/pipeline-harness';
 import { assertScenario, runScenario } from './support/pipeline-scenario';
 
 const missing = partAMissing();
@@ -54,6 +54,7 @@ if (missing.length > 0) {
     it(
       'survives SIGKILLs at every crash point with one job per entry and no lost result',
       async () => {
+        try {
         const random = seeded(seed);
         let killedScheduler = false;
         const result = await runScenario(run, BUDGET_MS, {
@@ -80,6 +81,11 @@ if (missing.length > 0) {
         }
         const stopped = await run.stop();
         for (const [name, { code, ms }] of stopped) expect([name, code, ms < 10_000]).toEqual([name, 0, true]);
+        } catch (err) {
+          // The services' own words are the quickest diagnosis of a stuck or failing run.
+          (err as Error).message += `\n${serviceLogTails(run)}`;
+          throw err;
+        }
       },
       BUDGET_MS + 60_000,
     );

@@ -51,6 +51,21 @@ describe('report (B7.1)', () => {
     expect(readFileSync(join(h.config.storage.root, 'reports', `${b.id}.md`), 'utf8')).toContain('Compared with v0.1 (aaaaaaaaaaaa).');
   });
 
+  it('falls back to picking the newest itself when the server cannot sort (KernelCI mode)', async () => {
+    doneCheckout('a'.repeat(40), 'v0.1', 't1');
+    doneCheckout('1'.repeat(40), 'v0.0', 't0');
+    const b = doneCheckout('b'.repeat(40), 'v0.1-1-gbbbbbbb', 't2');
+    // Reverse creation order for the unsorted read, so picking the first would be wrong.
+    h.maestro.update(h.maestro.store.get([...h.maestro.store.keys()][1]!)!.id, { created: '2026-01-01T00:00:00.0005' } as never, { noEvent: true });
+    const find = h.maestro.nodes.find;
+    h.maestro.nodes.find = async (filter, options) => {
+      if (options.sort) throw Object.assign(new Error('sort needs a Maestro server'), { name: 'UnsupportedFeatureError' });
+      return (await find(filter, options)).reverse();
+    };
+    await new Report(h.ctx('report')).handle(delivery(b));
+    expect(readFileSync(join(h.config.storage.root, 'reports', `${b.id}.md`), 'utf8')).toContain('Compared with v0.1 (aaaaaaaaaaaa).');
+  });
+
   it('rewrites identical text after a crash between writing and acknowledging (B1.5)', async () => {
     const crashy = createHarness({ crashAt: ['report:after-write-before-ack'] });
     try {

@@ -9,6 +9,9 @@ import type { Delivery, MaestroNode, NodeTree } from '../maestro';
 import { renderReport } from '../report-render';
 import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
+/** Checkouts read at most when the server cannot sort (KernelCI mode). */
+const MAX_PREVIOUS_SCAN = 10_000;
+
 export class Report {
   constructor(
     private readonly ctx: ServiceContext,
@@ -20,19 +23,28 @@ export class Report {
     await this.report(node, delivery.sequence);
   }
 
-  /** The previous `done` checkout of the same tree and branch, newest first (B7.2). */
+  /**
+   * The previous `done` checkout of the same tree and branch (B7.2): newest first with
+   * `sort: "-created"` where the server allows it (keyset pagination, A6.4). In KernelCI mode the SDK
+   * refuses `sort`, so the candidates are read unsorted and the newest is picked here.
+   */
   async previousCheckout(node: MaestroNode): Promise<NodeTree | null> {
     const kr = kernelRevision(node.data);
-    const [prev] = await this.ctx.maestro.nodes.find(
-      {
-        kind: 'checkout',
-        state: 'done',
-        'data.kernel_revision.tree': String(kr.tree ?? ''),
-        'data.kernel_revision.branch': String(kr.branch ?? ''),
-        created: { lt: node.created },
-      },
-      { sort: '-created', max: 1 },
-    );
+    const filter = {
+      kind: 'checkout',
+      state: 'done',
+      'data.kernel_revision.tree': String(kr.tree ?? ''),
+      'data.kernel_revision.branch': String(kr.branch ?? ''),
+      created: { lt: node.created },
+    } as const;
+    let prev: MaestroNode | undefined;
+    try {
+      [prev] = await this.ctx.maestro.nodes.find(filter, { sort: '-created', max: 1 });
+    } catch (err) {
+      if ((err as Error)?.name !== 'UnsupportedFeatureError') throw err;
+      const all = await this.ctx.maestro.nodes.find(filter, { max: MAX_PREVIOUS_SCAN });
+      prev = all.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0))[0];
+    }
     return prev ? this.ctx.maestro.nodes.tree(prev) : null;
   }
 

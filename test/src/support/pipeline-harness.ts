@@ -241,6 +241,11 @@ export async function startPipeline(options: RunOptions = {}): Promise<PipelineR
   };
 }
 
+/** The last lines of every service, for a failing test's message. */
+export function serviceLogTails(run: PipelineRun, lines = 25): string {
+  return [...run.services.values()].map((p) => `--- ${p.name} (${p.starts} start(s)) ---\n${p.lines.slice(-lines).join('\n')}`).join('\n');
+}
+
 /** Polls `check` until it returns a value, or throws with `what` after `timeoutMs`. */
 export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | null | false>, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
