@@ -55,4 +55,19 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'The SDK core runs in browsers too.' }],
     },
   },
+  {
+    // SDK B1.1: the pipeline reaches the API only through @maestro-ci/sdk, imported by package name.
+    files: ['pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The pipeline talks to the API only through @maestro-ci/sdk.' },
+            { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*'], message: 'Import the SDK by its package name only; never the API.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -6,5 +6,6 @@ module.exports = {
   projects: [
     { ...base, displayName: 'api', rootDir: '<rootDir>/api', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...base, displayName: 'sdk', rootDir: '<rootDir>/sdk', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...base, displayName: 'pipeline', rootDir: '<rootDir>/pipeline', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
   ],
 };

@@ -1,0 +1,333 @@
+/**
+ * The pipeline's only door to the API. Every service talks to Maestro through the `Maestro`
+ * interface below, whose members are named after, and typed against, the SDK calls of
+ * `sdk-and-pipeline.md` Part A that they make (A5–A11). `connectMaestro` binds it to
+ * `@maestro-ci/sdk`; unit tests bind it to an in-memory fake (`testing/fake-maestro.ts`).
+ *
+ * Keeping the surface this narrow is deliberate: it is the list of SDK features the reference
+ * pipeline proves sufficient (B1.1), and a lab replacing one service can read here exactly what it
+ * needs from the SDK.
+ */
+import * as sdk from '@maestro-ci/sdk';
+
+// ---------------------------------------------------------------------------------------------
+// Wire shapes the pipeline reads. Field names are the server's (SDK principle 6).
+// ---------------------------------------------------------------------------------------------
+
+/** A node as the SDK returns it (contract §6.1); only the fields the pipeline reads are listed. */
+export interface MaestroNode {
+  id: string;
+  kind: string;
+  name: string;
+  path: string[] | null;
+  group: string | null;
+  parent: string | null;
+  state: NodeState;
+  result: NodeResult | null;
+  data: Record<string, unknown> | null;
+  artifacts: Record<string, string> | null;
+  debug?: Record<string, unknown> | null;
+  treeid: string | null;
+  owner: string | null;
+  jobfilter: string[] | null;
+  platform_filter?: string[] | null;
+  retry_counter: number;
+  created: string;
+  updated: string;
+  timeout: string;
+  holdoff: string | null;
+}
+
+export type NodeState = 'running' | 'available' | 'closing' | 'done';
+export type NodeResult = 'pass' | 'fail' | 'skip' | 'incomplete';
+
+/** A node creation body (A7.1): timestamps as `Date` or ISO strings (A1.4). */
+export type NodeKind = 'checkout' | 'kbuild' | 'job' | 'test' | 'process' | 'regression';
+
+export interface NodeInput {
+  kind: NodeKind;
+  name: string;
+  path: string[];
+  group?: string | null;
+  parent?: string | null;
+  data?: Record<string, unknown>;
+  artifacts?: Record<string, string>;
+  treeid?: string | null;
+  submitter?: string | null;
+  timeout?: Date | string;
+  holdoff?: Date | string | null;
+  state?: NodeState;
+  result?: NodeResult | null;
+}
+
+/** A child for `nodes.createChild` (A7.2): `timeout` is required so the 6-hour default never applies. */
+export interface ChildInput {
+  kind: NodeKind;
+  name: string;
+  group?: string;
+  data?: Record<string, unknown>;
+  timeout: Date | string;
+}
+
+/** Filter values of A6.2's object form, restricted to what the pipeline uses. */
+export type FilterValue = string | number | boolean | null | { in: readonly string[] } | { lt: Date | string } | { gt: Date | string };
+export type NodeFilter = Readonly<Record<string, FilterValue>>;
+
+/** `nodes.tree` (A9.2): `{ node, children }` ordered by `path`. */
+export interface NodeTree {
+  node: MaestroNode;
+  children: NodeTree[];
+}
+
+/** A result-tree level in plain form; the adapter turns it into SDK `resultTree()` calls (A8.1). */
+export interface ResultEntry {
+  name: string;
+  /** Set for cases; suites evaluate theirs unless given (A8.1). */
+  result?: NodeResult;
+  artifacts?: Record<string, string>;
+  data?: Record<string, unknown>;
+  /** Present (possibly empty) for suites, absent for cases. */
+  suites?: ResultEntry[];
+  cases?: ResultEntry[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events (A11).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The node-event payload under wire names (A11.2). Every field is optional, as in the SDK: a
+ * payload is whatever the server (or a KernelCI server) published, and filters treat a missing
+ * key as "does not match".
+ */
+export interface EventPayload {
+  op?: 'created' | 'updated' | string;
+  id?: string;
+  kind?: string;
+  name?: string;
+  path?: string[];
+  group?: string | null;
+  state?: NodeState | string;
+  result?: NodeResult | string | null;
+  owner?: string | null;
+  data?: Record<string, unknown> | null;
+  is_hierarchy?: boolean;
+  previous_state?: NodeState | string | null;
+  previous_result?: NodeResult | string | null;
+}
+
+export interface Delivery {
+  payload: EventPayload;
+  sequence: number | null;
+  /** A lazy, cached `nodes.get` of the event's node. */
+  node(): Promise<MaestroNode>;
+}
+
+/** `events.consume` options (A11.1, A11.5, A11.7, A11.9). */
+export interface ConsumeOptions {
+  channel?: string;
+  subscriberId: string;
+  filter: Readonly<Record<string, string | readonly string[]>>;
+  transitionsOnly: boolean;
+  concurrency?: number;
+  onHandlerError?: { retries: number; then: 'dead-letter' | 'stop' };
+}
+
+/** The subscription states of A11.9 the pipeline logs. */
+export type SubscriptionState =
+  | { type: 'connecting' }
+  | { type: 'subscribed'; resumedFrom?: number | null }
+  | { type: 'reconnecting'; attempt?: number; delayMs?: number; cause?: unknown }
+  | { type: 'resumed'; replayed?: number }
+  | { type: 'gap'; from?: number; to?: number; certain?: boolean }
+  | { type: 'degraded'; transport?: string }
+  | { type: 'closing' }
+  | { type: 'closed'; reason?: string; error?: unknown };
+
+export interface Subscription {
+  /** Settles when the subscription closes; rejects on a terminal error (A11.4). */
+  readonly done: Promise<void>;
+  close(options?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
+  on(event: 'state', listener: (state: SubscriptionState) => void): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The port.
+// ---------------------------------------------------------------------------------------------
+
+/** Every SDK call the pipeline makes, with the Part A names and signatures. */
+export interface Maestro {
+  users: {
+    /** A5.1 `users.whoami()`. */
+    whoami(): Promise<{ id: string; username: string }>;
+  };
+  nodes: {
+    /** A6.1 `nodes.get(id)`; throws NotFoundError. */
+    get(id: string): Promise<MaestroNode>;
+    /** A6.1 `nodes.count(filter)`. */
+    count(filter: NodeFilter): Promise<number>;
+    /** A6.3/A6.4 `nodes.find(filter, { sort }).toArray({ max })`. */
+    find(filter: NodeFilter, options: { sort?: string; max: number }): Promise<MaestroNode[]>;
+    /** A7.2 `nodes.ensure(node, { key })`. */
+    ensure(node: NodeInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
+    /**
+     * A7.2 `nodes.createChild(parent, child, { key })`, which behaves like `ensure` with a key.
+     * `created` says whether this call created the node (for `job.skipped-duplicate`, B5.2).
+     */
+    createChild(parent: MaestroNode, child: ChildInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
+    /** A7.4 `nodes.patch(id, changes, { expect, noEvent })` with the default deep merge. */
+    patch(
+      id: string,
+      changes: { data?: Record<string, unknown>; artifacts?: Record<string, string> },
+      options?: { expect?: { state?: NodeState | NodeState[] }; noEvent?: boolean },
+    ): Promise<MaestroNode>;
+    /** A7.5 `nodes.setState(id, state, …)`. */
+    setState(
+      id: string,
+      state: NodeState,
+      options: {
+        result?: NodeResult;
+        /** Values of the SDK's `ErrorCode` (contract §6.2); a checkout's codes go in `data.error_code`. */
+        errorCode?: 'kbuild_internal_error' | 'job_generation_error' | 'node_timeout';
+        errorMsg?: string;
+        holdoff?: number | Date;
+        artifacts?: Record<string, string>;
+        data?: Record<string, unknown>;
+        expect?: { state?: NodeState | NodeState[] };
+      },
+    ): Promise<MaestroNode>;
+    /** A8.2 `nodes.submitResults(rootId, resultTree(...), opts)` with the default key (A8.3). */
+    submitResults(
+      rootId: string,
+      tree: ResultEntry,
+      options: { state: NodeState; result?: NodeResult; holdoff?: number | Date; data?: Record<string, unknown>; artifacts?: Record<string, string> },
+    ): Promise<{ root: MaestroNode; nodes: MaestroNode[] }>;
+    /** A9.2 `nodes.tree(root)`: the root's whole `treeid` in one paginated query, as `{ node, children }`. */
+    tree(root: MaestroNode): Promise<NodeTree>;
+    /** A9.2 `nodes.findArtifact(nodeOrId, name)`. */
+    findArtifact(node: MaestroNode | string, name: string): Promise<{ url: string; node: MaestroNode } | null>;
+  };
+  events: {
+    /** A11.9 `events.consume(opts, handler)`. */
+    consume(options: ConsumeOptions, handler: (delivery: Delivery, ctx: { signal: AbortSignal; attempt: number }) => Promise<void>): Subscription;
+  };
+  /** A3.4 `deriveKey(namespace, ...parts)`. */
+  deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
+  /** A2.4 `client.close()`. */
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binding to @maestro-ci/sdk.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The Part A client as the pipeline calls it. It restates the SDK signatures the pipeline relies
+ * on so that `connectMaestro` type-checks against them; once the SDK exports these members, this
+ * declaration is checked against the real `MaestroClient` by the assignment in `connectMaestro`.
+ */
+interface PartAClient {
+  users: { whoami(): Promise<{ id: string; username: string }> };
+  nodes: {
+    get(id: string): Promise<MaestroNode>;
+    count(filter: NodeFilter): Promise<number>;
+    find(filter: NodeFilter, options?: { sort?: string; pageSize?: number }): { toArray(options: { max: number }): Promise<MaestroNode[]>; first(): Promise<MaestroNode | null> };
+    ensure(node: NodeInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
+    // The SDK returns the node only; `connectMaestro` finds out whether it existed (see there).
+    createChild(parent: MaestroNode | string, child: ChildInput, options: { key: string }): Promise<MaestroNode>;
+    patch: Maestro['nodes']['patch'];
+    setState: Maestro['nodes']['setState'];
+    submitResults(
+      rootOrId: string,
+      tree: PartAResultTree,
+      options: { state: NodeState; result?: NodeResult; holdoff?: number | Date; data?: Record<string, unknown>; artifacts?: Record<string, string> },
+    ): Promise<{ root: MaestroNode; nodes: MaestroNode[] }>;
+    tree(root: MaestroNode | string): Promise<NodeTree>;
+    findArtifact: Maestro['nodes']['findArtifact'];
+  };
+  events: { consume: Maestro['events']['consume'] };
+  close(): Promise<void>;
+}
+
+/** The `resultTree()` builder of A8.1, as far as the pipeline uses it. */
+interface PartAResultTree {
+  suite(name: string, build: (suite: PartAResultTree) => unknown, options?: { result?: NodeResult; data?: Record<string, unknown>; artifacts?: Record<string, string> }): PartAResultTree;
+  case(name: string, result: NodeResult, options?: { data?: Record<string, unknown>; artifacts?: Record<string, string> }): PartAResultTree;
+}
+
+interface PartAModule {
+  createClient(options: { baseUrl: string; token?: string; userAgent?: string }): PartAClient;
+  deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
+  resultTree(): PartAResultTree;
+}
+
+/** Adds the entries of one plain level to an SDK builder, suites first, then cases. */
+function buildLevel(builder: PartAResultTree, level: ResultEntry): void {
+  for (const suite of level.suites ?? []) {
+    builder.suite(suite.name, (s) => buildLevel(s, suite), {
+      ...(suite.result ? { result: suite.result } : {}),
+      ...(suite.data ? { data: suite.data } : {}),
+      ...(suite.artifacts ? { artifacts: suite.artifacts } : {}),
+    });
+  }
+  for (const c of level.cases ?? []) {
+    builder.case(c.name, c.result ?? 'incomplete', { ...(c.data ? { data: c.data } : {}), ...(c.artifacts ? { artifacts: c.artifacts } : {}) });
+  }
+}
+
+/** Part A members `connectMaestro` calls; checked at start-up so a too-old SDK fails loudly, once. */
+const REQUIRED = ['users.whoami', 'nodes.get', 'nodes.count', 'nodes.find', 'nodes.ensure', 'nodes.createChild', 'nodes.patch', 'nodes.setState', 'nodes.submitResults', 'nodes.tree', 'nodes.findArtifact', 'events.consume'];
+
+/**
+ * Creates the SDK client the services use. The token comes only from the caller (the CLI reads
+ * `MAESTRO_TOKEN`, B1.2) and is handed to the SDK, which redacts it everywhere (A4.4).
+ *
+ * Wiring note: the SDK on this branch predates Part A, so its module is viewed through
+ * `PartAModule`. After the SDK lands, three lines change, and `tsc` then checks every signature
+ * above against the real ones (verified against the sdk branch at a880519, where it compiles):
+ *   `const lib = sdk as unknown as PartAModule;` → `const lib = sdk;`
+ *   `const client = lib.createClient(…)`         → `const client: PartAClient = lib.createClient(…)`
+ *   `export type NodeFilter = Readonly<Record<string, FilterValue>>;` → `export type NodeFilter = sdk.NodeFilter;`
+ */
+export function connectMaestro(options: { baseUrl: string; token: string | undefined }): Maestro {
+  const lib = sdk as unknown as PartAModule;
+  if (typeof lib.deriveKey !== 'function' || typeof lib.resultTree !== 'function') {
+    throw new Error('@maestro-ci/sdk does not export deriveKey/resultTree (SDK Part A): rebuild the pipeline against an SDK that implements Part A');
+  }
+  const client = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
+  const missing = REQUIRED.filter((name) => {
+    const [ns, fn] = name.split('.') as [keyof PartAClient, string];
+    return typeof (client[ns] as unknown as Record<string, unknown> | undefined)?.[fn] !== 'function';
+  });
+  if (missing.length) throw new Error(`@maestro-ci/sdk lacks ${missing.join(', ')} (SDK Part A)`);
+
+  return {
+    users: { whoami: () => client.users.whoami() },
+    nodes: {
+      get: (id) => client.nodes.get(id),
+      count: (filter) => client.nodes.count(filter),
+      find: (filter, { sort, max }) => client.nodes.find(filter, sort ? { sort } : {}).toArray({ max }),
+      ensure: (node, opts) => client.nodes.ensure(node, opts),
+      createChild: async (parent, child, opts) => {
+        // The SDK's createChild returns only the node. The same lookup `ensure` makes first (name,
+        // parent and `debug.idempotency_key`, A7.1) tells a duplicate apart; the key still makes the
+        // creation itself exactly-once if another process races this lookup.
+        const before = await client.nodes.find({ name: child.name, parent: parent.id, 'debug.idempotency_key': opts.key }, { pageSize: 2 }).first();
+        if (before) return { node: before, created: false };
+        return { node: await client.nodes.createChild(parent, child, opts), created: true };
+      },
+      patch: (id, changes, opts) => client.nodes.patch(id, changes, opts),
+      setState: (id, state, opts) => client.nodes.setState(id, state, opts),
+      submitResults: (rootId, tree, opts) => {
+        const builder = lib.resultTree();
+        buildLevel(builder, tree);
+        return client.nodes.submitResults(rootId, builder, opts);
+      },
+      tree: (root) => client.nodes.tree(root),
+      findArtifact: (node, name) => client.nodes.findArtifact(node, name),
+    },
+    events: { consume: (opts, handler) => client.events.consume(opts, handler) },
+    deriveKey: (namespace, ...parts) => lib.deriveKey(namespace, ...parts),
+    close: () => client.close(),
+  };
+}

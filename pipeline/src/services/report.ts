@@ -1,0 +1,78 @@
+/**
+ * report (B7): a markdown summary of each checkout once it is `done`. The server holds a checkout
+ * in `closing` while anything below it is pending, so the tree is complete when the event comes.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Delivery, MaestroNode, NodeTree } from '../maestro';
+import { renderReport } from '../report-render';
+import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
+
+/** Checkouts read at most when the server cannot sort (KernelCI mode). */
+const MAX_PREVIOUS_SCAN = 10_000;
+
+export class Report {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly print: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
+  ) {}
+
+  async handle(delivery: Delivery): Promise<void> {
+    const node = await delivery.node();
+    await this.report(node, delivery.sequence);
+  }
+
+  /**
+   * The previous `done` checkout of the same tree and branch (B7.2): newest first with
+   * `sort: "-created"` where the server allows it (keyset pagination, A6.4). In KernelCI mode the SDK
+   * refuses `sort`, so the candidates are read unsorted and the newest is picked here.
+   */
+  async previousCheckout(node: MaestroNode): Promise<NodeTree | null> {
+    const kr = kernelRevision(node.data);
+    const filter = {
+      kind: 'checkout',
+      state: 'done',
+      'data.kernel_revision.tree': String(kr.tree ?? ''),
+      'data.kernel_revision.branch': String(kr.branch ?? ''),
+      created: { lt: node.created },
+    } as const;
+    let prev: MaestroNode | undefined;
+    try {
+      [prev] = await this.ctx.maestro.nodes.find(filter, { sort: '-created', max: 1 });
+    } catch (err) {
+      if ((err as Error)?.name !== 'UnsupportedFeatureError') throw err;
+      const all = await this.ctx.maestro.nodes.find(filter, { max: MAX_PREVIOUS_SCAN });
+      prev = all.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0))[0];
+    }
+    return prev ? this.ctx.maestro.nodes.tree(prev) : null;
+  }
+
+  async report(node: MaestroNode, sequence: number | null = null): Promise<void> {
+    const { config, maestro, log, crash } = this.ctx;
+    if (node.kind !== 'checkout' || node.state !== 'done') return;
+    if (node.artifacts?.report) {
+      log.info('report already recorded', { action: 'report.exists', node: node.id, sequence });
+      return;
+    }
+    const tree = await maestro.nodes.tree(node);
+    const text = renderReport({ tree, previous: await this.previousCheckout(node) });
+    const dir = join(config.storage.root, 'reports');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${node.id}.md`);
+    await writeFile(`${file}.tmp-${process.pid}`, text);
+    await rename(`${file}.tmp-${process.pid}`, file);
+    if (!this.ctx.quiet) this.print(text);
+    const url = `${config.storage.url}/reports/${node.id}.md`;
+    await maestro.nodes.patch(node.id, { artifacts: { report: url } }, { noEvent: true });
+    // sha256 lets the fault-injection test prove a rewritten report is identical (B9.1).
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    log.info('report written', { action: 'report.written', node: node.id, file, url, sha256, sequence });
+    crash('report:after-write-before-ack');
+  }
+}
+
+export async function startReport(ctx: ServiceContext): Promise<RunningService> {
+  const report = new Report(ctx);
+  return consumeEvents(ctx, { filter: { kind: 'checkout', state: 'done' } }, (d) => report.handle(d));
+}

@@ -1,0 +1,122 @@
+/**
+ * scheduler (B5): creates `kbuild` and `job` nodes when a node makes a configured **transition**.
+ * It only creates nodes, so slow jobs never stall event intake (B5.1, decision D4). Duplicates are
+ * prevented three ways (B5.3): the SDK drops non-transitions (A11.7), each entry re-checks the
+ * transition on the payload, and each creation is `createChild` under a key derived from
+ * (parent, job, runtime, platform, retry_counter), which `ensure` looks up before creating.
+ */
+import type { JobConfig, SchedulerEntry } from '../config';
+import { passesAllowDeny } from '../config';
+import type { Delivery, EventPayload, MaestroNode } from '../maestro';
+import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
+
+/** Fields a job copies from its parent's `data` (B5.2 step 4). */
+export const INHERITED_DATA = ['kernel_type', 'arch', 'defconfig', 'config_full', 'compiler'] as const;
+
+function fieldOf(payload: EventPayload, key: string, previous: boolean): unknown {
+  if (previous && key === 'state') return payload.previous_state;
+  if (previous && key === 'result') return payload.previous_result;
+  return (payload as unknown as Record<string, unknown>)[key];
+}
+
+function matchesCondition(match: Record<string, string>, payload: EventPayload, previous: boolean): boolean {
+  return Object.entries(match).every(([k, v]) => fieldOf(payload, k, previous) === v);
+}
+
+/**
+ * True when the delivery is a transition into the entry's condition (B5.1): the payload matches
+ * every `event` key, and either the node was just created or its previous state/result did not
+ * match. An update without `previous_state` (a fabricated event) never matches, and neither does
+ * an update that leaves state and result unchanged (the level-trigger trap, B8.3).
+ */
+export function entryMatches(entry: SchedulerEntry, payload: EventPayload): boolean {
+  if (!matchesCondition(entry.match, payload, false)) return false;
+  if (payload.op === 'created') return true;
+  if (payload.op !== 'updated' || payload.previous_state === undefined || payload.previous_state === null) return false;
+  if (payload.previous_state === payload.state && (payload.previous_result ?? null) === (payload.result ?? null)) return false;
+  const constrainsStateOrResult = 'state' in entry.match || 'result' in entry.match;
+  return constrainsStateOrResult ? !matchesCondition(entry.match, payload, true) : true;
+}
+
+/** The parent's `jobfilter` (B5.2 step 2): listed jobs pass, and `X+` passes `X` and everything below it. */
+export function passesJobfilter(jobfilter: string[] | null | undefined, job: string, parentPath: string[] | null | undefined): boolean {
+  if (!jobfilter || jobfilter.length === 0) return true;
+  if (jobfilter.includes(job)) return true;
+  const names = new Set([job, ...(parentPath ?? [])]);
+  return jobfilter.some((f) => f.endsWith('+') && names.has(f.slice(0, -1)));
+}
+
+/** The job's `rules` (B5.2 step 3) against the parent's kernel revision. */
+export function passesRules(job: JobConfig, parent: MaestroNode): boolean {
+  const kr = kernelRevision(parent.data);
+  return passesAllowDeny(job.rules.tree, kr.tree as string | undefined) && passesAllowDeny(job.rules.branch, kr.branch as string | undefined);
+}
+
+/** The server-side filter: the union of kinds and states the entries name (B5.1). */
+export function unionFilter(entries: readonly SchedulerEntry[]): Record<string, string[]> {
+  const filter: Record<string, string[]> = {};
+  const kinds = [...new Set(entries.map((e) => e.match.kind).filter((k): k is string => !!k))].sort();
+  if (kinds.length) filter.kind = kinds;
+  // A state constraint is only safe to send when every entry has one; otherwise it would hide events.
+  if (entries.every((e) => e.match.state)) filter.state = [...new Set(entries.map((e) => e.match.state!))].sort();
+  return filter;
+}
+
+export class Scheduler {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async handle(delivery: Delivery): Promise<void> {
+    const { config, log, crash } = this.ctx;
+    const entries = config.scheduler.filter((e) => entryMatches(e, delivery.payload));
+    if (entries.length === 0) return;
+    const parent = await delivery.node(); // once per delivery, not per job (B5.2 step 1)
+    if (parent.state === 'done') {
+      // A child of a done node would never run: the server already closed the tree.
+      log.warn('parent already done; no jobs created', { action: 'job.skipped-parent-done', node: parent.id, sequence: delivery.sequence });
+      return;
+    }
+    for (const entry of entries) {
+      const job = config.jobs[entry.job]!;
+      if (!passesJobfilter(parent.jobfilter, job.name, parent.path)) {
+        log.info('job filtered out by jobfilter', { action: 'job.filtered', node: parent.id, job: job.name });
+        continue;
+      }
+      if (!passesRules(job, parent)) {
+        log.info('job filtered out by its rules', { action: 'job.filtered', node: parent.id, job: job.name });
+        continue;
+      }
+      crash('scheduler:before-create');
+      await this.createJob(parent, job, delivery.sequence);
+    }
+    crash('scheduler:after-create-before-ack');
+  }
+
+  async createJob(parent: MaestroNode, job: JobConfig, sequence: number | null): Promise<void> {
+    const { maestro, log } = this.ctx;
+    const retryCounter = 0;
+    const key = await maestro.deriveKey('job', parent.id, job.name, 'shell', 'shell', retryCounter);
+    const data: Record<string, unknown> = { runtime: 'shell', platform: 'shell' };
+    if (job.kind === 'kbuild') {
+      for (const k of ['arch', 'defconfig', 'compiler'] as const) if (job.params[k] !== undefined) data[k] = job.params[k];
+    } else {
+      for (const k of INHERITED_DATA) if (parent.data?.[k] !== undefined && parent.data[k] !== null) data[k] = parent.data[k];
+    }
+    const { node, created } = await maestro.nodes.createChild(
+      parent,
+      { kind: job.kind, name: job.name, group: job.name, data, timeout: new Date(Date.now() + job.timeoutMs) },
+      { key },
+    );
+    log.info(created ? 'job created' : 'job already existed', {
+      action: created ? 'job.created' : 'job.skipped-duplicate',
+      node: node.id,
+      parent: parent.id,
+      job: job.name,
+      sequence,
+    });
+  }
+}
+
+export async function startScheduler(ctx: ServiceContext): Promise<RunningService> {
+  const scheduler = new Scheduler(ctx);
+  return consumeEvents(ctx, { filter: unionFilter(ctx.config.scheduler) }, (d) => scheduler.handle(d));
+}
