@@ -87,7 +87,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     expect(fields('usergroup')).toEqual(sorted('_id, name'));
     expect(fields('eventhistory')).toEqual(sorted('_id, timestamp, sequence_id, channel, owner, data, ce'));
     expect(fields('subscriber_state')).toEqual(sorted('_id, subscriber_id, channel, user, promiscuous, last_event_id, created_at, last_poll, filter'));
-    expect(fields('maestro_counter')).toEqual(sorted('_id, value'));
+    expect(fields('maestro_counter')).toEqual(sorted('_id, value, holder, held_until'));
     expect(fields('maestro_subscription')).toEqual(sorted('_id, channel, user, promiscuous, subscriber_id, transport, filter, created, last_poll, position, delivered'));
     expect(fields('maestro_apitoken')).toEqual(sorted('_id, user_id, name, prefix, token_hash, created, expires_at, last_used, revoked_at'));
     expect(fields('maestro_idempotency')).toEqual(sorted('_id, user_id, method, path, key, fingerprint, state, status, body, node_ids, created'));
@@ -125,7 +125,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     const valid: [MongoCollectionName, Record<string, unknown>][] = [
       ['usergroup', { _id: oid, name: 'team-a' }],
       ['eventhistory', { _id: oid, timestamp: now, sequence_id: 42, channel: 'node', owner: null, data: { id: oid.toHexString(), op: 'created' },
-        ce: { id: 'e1', time: now, type: 'api.kernelci.org', source: 'https://api.kernelci.org/', specversion: '1.0', extensions: {} } }],
+        ce: { id: 'e1', time: '2025-01-12T08:30:00.250000+00:00', type: 'api.kernelci.org', source: 'https://api.kernelci.org/', specversion: '1.0', extensions: {} } }],
       ['eventhistory', { _id: oid, timestamp: now, sequence_id: 43, channel: 'node', owner: 'alice', data: {} }],
       ['subscriber_state', { _id: oid, subscriber_id: 'bot', channel: 'node', user: 'alice', promiscuous: false, last_event_id: 42, created_at: now, last_poll: null }],
       ['maestro_counter', { _id: 'event_sequence', value: 42n }],
