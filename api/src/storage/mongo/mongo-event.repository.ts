@@ -134,7 +134,8 @@ export function takeSequencePipeline(holder: string, leaseMs: number): Document[
   return [
     {
       $set: {
-        value: { $cond: [free, { $add: [{ $ifNull: ['$value', Long.fromNumber(0)] }, Long.fromNumber(1)] }, '$value'] },
+        // int64 + 1 stays int64 on the server; start-up creates the counter as int64 (§11.4).
+        value: { $cond: [free, { $add: [{ $ifNull: ['$value', 0] }, 1] }, '$value'] },
         holder: { $cond: [free, { $literal: holder }, '$holder'] },
         held_until: { $cond: [free, { $add: ['$$NOW', leaseMs] }, '$held_until'] },
       },
