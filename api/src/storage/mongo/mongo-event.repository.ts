@@ -171,7 +171,7 @@ export class MongoEventRepository implements EventRepository {
     const counter = await this.ctx.run(() =>
       this.ctx
         .collection('maestro_counter')
-        .findOneAndUpdate({ _id: 'event_sequence' as never }, { $inc: { value: Long.fromNumber(1) } }, { upsert: true, returnDocument: 'after', ...this.ctx.session }),
+        .findOneAndUpdate({ _id: 'event_sequence' }, { $inc: { value: Long.fromNumber(1) } }, { upsert: true, returnDocument: 'after', ...this.ctx.session }),
     );
     return this.insertEvent(event, Number(counter!.value));
   }
@@ -181,7 +181,7 @@ export class MongoEventRepository implements EventRepository {
     const counters = this.ctx.collection('maestro_counter');
     const deadline = Date.now() + LEASE_WAIT_LIMIT_MS;
     for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
-      const counter = await counters.findOneAndUpdate({ _id: 'event_sequence' as never }, takeSequencePipeline(holder, SEQUENCE_LEASE_MS), {
+      const counter = await counters.findOneAndUpdate({ _id: 'event_sequence' }, takeSequencePipeline(holder, SEQUENCE_LEASE_MS), {
         upsert: true,
         returnDocument: 'after',
       });
@@ -189,7 +189,7 @@ export class MongoEventRepository implements EventRepository {
         try {
           return await this.insertEvent(event, Number(counter.value));
         } finally {
-          await counters.updateOne({ _id: 'event_sequence' as never, holder }, { $set: { holder: null, held_until: null } });
+          await counters.updateOne({ _id: 'event_sequence', holder }, { $set: { holder: null, held_until: null } });
         }
       }
       if (Date.now() > deadline) throw new Error(`event sequence lease not obtained within ${LEASE_WAIT_LIMIT_MS / 1000} s`);
@@ -224,7 +224,7 @@ export class MongoEventRepository implements EventRepository {
   }
 
   async latestSequence(): Promise<number> {
-    const counter = await this.ctx.collection('maestro_counter').findOne({ _id: 'event_sequence' as never }, this.ctx.session);
+    const counter = await this.ctx.collection('maestro_counter').findOne({ _id: 'event_sequence' }, this.ctx.session);
     return Number(counter?.value ?? 0);
   }
 
@@ -290,7 +290,7 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
     const counter = await this.ctx.run(() =>
       this.ctx
         .collection('maestro_counter')
-        .findOneAndUpdate({ _id: 'subscription_id' as never }, { $inc: { value: Long.fromNumber(1) } }, { upsert: true, returnDocument: 'after', ...this.ctx.session }),
+        .findOneAndUpdate({ _id: 'subscription_id' }, { $inc: { value: Long.fromNumber(1) } }, { upsert: true, returnDocument: 'after', ...this.ctx.session }),
     );
     return Number(counter!.value);
   }
@@ -300,7 +300,7 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async findById(id: number): Promise<SubscriptionRecord | null> {
-    const document = await this.subscriptions.findOne({ _id: id as never }, this.ctx.session);
+    const document = await this.subscriptions.findOne({ _id: id }, this.ctx.session);
     return document ? subscriptionFromDocument(document) : null;
   }
 
@@ -316,14 +316,14 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async delete(id: number): Promise<boolean> {
-    return (await this.ctx.remove('maestro_subscription', { _id: id as never })) > 0;
+    return (await this.ctx.remove('maestro_subscription', { _id: id })) > 0;
   }
 
   /** Compare-and-set in one update: matches only while position and delivered are as expected. */
   async updateDelivery(id: number, expected: DeliveryState, next: DeliveryState): Promise<boolean> {
     const after = await this.ctx.modify(
       'maestro_subscription',
-      { _id: id as never, position: expected.position, delivered: expected.delivered },
+      { _id: id, position: expected.position, delivered: expected.delivered },
       { $set: { position: next.position, delivered: next.delivered } },
     );
     return after !== null;
@@ -331,7 +331,7 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
 
   async touch(id: number, at: Date, position?: number): Promise<boolean> {
     const update = position === undefined ? { $set: { last_poll: at } } : { $set: { last_poll: at }, $max: { position } };
-    return (await this.ctx.modify('maestro_subscription', { _id: id as never }, update)) !== null;
+    return (await this.ctx.modify('maestro_subscription', { _id: id }, update)) !== null;
   }
 
   deleteIdle(cutoff: Date): Promise<number> {
