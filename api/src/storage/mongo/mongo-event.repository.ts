@@ -205,14 +205,14 @@ export class MongoEventRepository implements EventRepository {
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {
     if (query.limit === 0) return [];
-    const documents = await this.events.find(streamFilter(query), { ...this.ctx.session, sort: { sequence_id: 1, _id: 1 }, limit: query.limit }).toArray();
+    const documents = await this.events.find(streamFilter(query), { ...this.ctx.session, sort: { sequence_id: 1 }, limit: query.limit }).toArray();
     return documents.map(eventFromDocument);
   }
 
   async history(query: EventHistoryQuery): Promise<EventRecord[]> {
     if (query.limit === 0) return [];
     try {
-      const cursor = this.events.find(historyFilter(query), { ...this.ctx.session, sort: { sequence_id: 1, _id: 1 } });
+      const cursor = this.events.find(historyFilter(query), { ...this.ctx.session, sort: { sequence_id: 1 } });
       if (query.offset) cursor.skip(query.offset);
       if (query.limit !== undefined) cursor.limit(query.limit);
       return (await cursor.toArray()).map(eventFromDocument);

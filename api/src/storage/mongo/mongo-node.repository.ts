@@ -337,7 +337,14 @@ export class MongoNodeRepository implements NodeRepository {
       const after = await this.ctx.modify('node', unchangedSince(document), update(document));
       if (!after) return null;
       const previous = { state: document.state as NodeState, result: (document.result ?? null) as NodeResult | null };
-      return { node: nodeFromDocument(after), previous };
+      try {
+        return { node: nodeFromDocument(after), previous };
+      } catch (error) {
+        // A stored node that cannot be presented (§6.4: no name, a field of the wrong type) still
+        // changes state, so it is not selected again every pass; it has no event, as it has no JSON.
+        if (error instanceof BadRequestError) return null;
+        throw error;
+      }
     });
     return written.filter((transition): transition is NodeTransition => transition !== null);
   }
