@@ -9,7 +9,7 @@
  * what that fallback does and does not guarantee).
  */
 import type { ClientSession, Collection, Document, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { DuplicateKeyError } from '../ports';
 import type { MongoCollectionName } from './mongo-schemas';
 
@@ -75,10 +75,6 @@ export function isInvalidRegex(error: unknown): boolean {
   return MONGO_INVALID_REGEX_CODES.has(code as number) || (code === MONGO_BAD_VALUE && /regular expression/i.test(String(message)));
 }
 
-export function isTransientTransactionError(error: unknown): boolean {
-  const labelled = error as { hasErrorLabel?: (label: string) => boolean } | null;
-  return typeof labelled?.hasErrorLabel === 'function' && labelled.hasErrorLabel('TransientTransactionError');
-}
 
 export class MongoContext {
   constructor(
@@ -100,15 +96,17 @@ export class MongoContext {
   }
 
   /**
-   * Runs one server operation of the unit; a transient transaction error is remembered, so that a
-   * caller that catches it (the event append's fallback) cannot make the aborted transaction look
-   * committed.
+   * Runs one write of the unit. A server error inside a transaction makes MongoDB abort the
+   * transaction, so it is remembered: a caller that catches it (the event append's fallback) cannot
+   * make the aborted transaction look committed (MongoStorage.transaction rethrows it; a transient
+   * one re-runs the unit). The driver's classes come through `mongoose.mongo`: `mongodb` is not a
+   * direct dependency.
    */
   async run<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      if (this.unit.session && isTransientTransactionError(error)) this.unit.poisoned ??= error;
+      if (this.unit.session && error instanceof mongoose.mongo.MongoServerError) this.unit.poisoned ??= error;
       throw error;
     }
   }
@@ -136,7 +134,7 @@ export class MongoContext {
 
   async insert(name: MongoCollectionName, document: Document & { _id: DocumentId }): Promise<void> {
     await this.validate(name, document);
-    await this.run(() => mapDuplicate(name, () => this.collection<StoredDocument>(name).insertOne(document, this.session)));
+    await mapDuplicate(name, () => this.run(() => this.collection<StoredDocument>(name).insertOne(document, this.session)));
     const id = document._id;
     this.unit.journal?.record(() => this.collection<StoredDocument>(name).deleteOne({ _id: id }));
   }
@@ -147,7 +145,7 @@ export class MongoContext {
     const collection = this.collection<StoredDocument>(name);
     for (let i = 0; i < documents.length; i += chunk) {
       const part = documents.slice(i, i + chunk);
-      await this.run(() => mapDuplicate(name, () => collection.insertMany(part, { ordered: true, ...this.session })));
+      await mapDuplicate(name, () => this.run(() => collection.insertMany(part, { ordered: true, ...this.session })));
       const ids = part.map((document) => document._id);
       this.unit.journal?.record(() => collection.deleteMany({ _id: { $in: ids } }));
     }
@@ -191,8 +189,8 @@ export class MongoContext {
           before.length === 0 ? Promise.resolve() : collection.bulkWrite(before.map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document } }))),
         );
       }
-      await this.run(() =>
-        mapDuplicate(name, () =>
+      await mapDuplicate(name, () =>
+        this.run(() =>
           collection.bulkWrite(
             part.map(({ id, update }) => ({ updateOne: { filter: { _id: id }, update } })),
             { ordered: true, ...this.session },
@@ -216,8 +214,8 @@ export class MongoContext {
     const collection = this.collection<StoredDocument>(name);
     const journal = this.unit.journal;
     const before = journal ? await collection.findOne(filter) : null;
-    const after = await this.run(() =>
-      mapDuplicate(name, () => collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after', ...this.session })),
+    const after = await mapDuplicate(name, () =>
+      this.run(() => collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after', ...this.session })),
     );
     if (journal && after) {
       const id = after._id;
