@@ -47,12 +47,17 @@ const hex = (value: unknown): string => (value instanceof ObjectId ? value.toHex
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MATCH_NOTHING: Document = { _id: { $exists: false } };
 
+/** KernelCI's (pymongo's) integer encoding: int32 when it fits, int64 beyond (a JS number would become a double). */
+export function bsonInteger(value: number): number | Long {
+  return value > 0x7fffffff || value < -0x80000000 ? Long.fromNumber(value) : value;
+}
+
 /** The `eventhistory` document (pure): KernelCI's fields in its order, plus `ce` when there is one. */
 export function eventToDocument(event: NewEvent, sequenceId: number): Document & { _id: ObjectId } {
   return {
     _id: new ObjectId(event.id),
     timestamp: event.timestamp,
-    sequence_id: sequenceId,
+    sequence_id: bsonInteger(sequenceId),
     channel: event.channel,
     owner: event.owner,
     data: event.data,
@@ -346,7 +351,7 @@ export function subscriberStateToDocument(s: SubscriberStateRecord): Document & 
     channel: s.channel,
     user: s.user,
     promiscuous: s.promiscuous,
-    last_event_id: s.lastEventId,
+    last_event_id: bsonInteger(s.lastEventId),
     created_at: s.createdAt,
     last_poll: s.lastPoll,
     filter: s.filter,
@@ -385,7 +390,7 @@ export class MongoSubscriberStateRepository implements SubscriberStateRepository
 
   async advance(subscriberId: string, lastEventId: number, polledAt: Date | null): Promise<number> {
     const after = await this.ctx.modify('subscriber_state', { subscriber_id: { $eq: subscriberId } }, {
-      $max: { last_event_id: lastEventId },
+      $max: { last_event_id: bsonInteger(lastEventId) },
       ...(polledAt ? { $set: { last_poll: polledAt } } : {}),
     });
     return after ? Number(after.last_event_id) : lastEventId;

@@ -4,7 +4,7 @@
  * without `ce`, cursors with int64 ids), and the filters and update pipelines evaluated by mingo
  * over fixture documents. What needs a server (atomicity, locks, ordering) is in the contract suite.
  */
-import { deserialize, Long, ObjectId, serialize } from 'bson';
+import { deserialize, Int32, Long, ObjectId, serialize } from 'bson';
 import { aggregate, Query } from 'mingo';
 import { newObjectId } from '../../common/object-id';
 import { makeUser } from '../contract/storage.contract';
@@ -138,6 +138,16 @@ describe('event documents (contract §10.3, §11.1)', () => {
     expect(raw.timestamp).toBeInstanceOf(Date);
     expect(Object.keys(raw.ce.extensions)).toEqual(['owner', 'extra']);
     expect(eventFromDocument(throughBson(eventToDocument(event, 42)))).toEqual({ ...event, sequenceId: 42 });
+  });
+
+  it('writes sequence ids as int32, and as int64 beyond 2^31 (as KernelCI does)', () => {
+    const small = deserialize(serialize(eventToDocument(event, 42)), { promoteValues: false });
+    const large = deserialize(serialize(eventToDocument(event, 3_000_000_000)), { promoteValues: false });
+    expect(small.sequence_id).toBeInstanceOf(Int32);
+    expect(large.sequence_id).toBeInstanceOf(Long);
+    expect(eventFromDocument(throughBson(eventToDocument(event, 3_000_000_000))).sequenceId).toBe(3_000_000_000);
+    const cursor = deserialize(serialize(subscriberStateToDocument({ subscriberId: 's', channel: 'node', user: 'u', promiscuous: false, lastEventId: 2 ** 40, createdAt: new Date(), lastPoll: null, filter: null })), { promoteValues: false });
+    expect(cursor.last_event_id).toBeInstanceOf(Long);
   });
 
   it('writes no `ce` for an event without one, and keeps null and string payloads', () => {
