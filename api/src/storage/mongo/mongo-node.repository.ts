@@ -370,7 +370,8 @@ export class MongoNodeRepository implements NodeRepository {
   async closeFinished(now: Date, limit: number): Promise<NodeTransition[]> {
     if (limit <= 0) return [];
     const finished: Document[] = [];
-    const cursor = this.nodes.find(lifecycleSelections(now).closing.filter, { ...this.ctx.session, sort: { _id: 1 }, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
+    const { filter, sort } = lifecycleSelections(now).closing;
+    const cursor = this.nodes.find(filter, { ...this.ctx.session, sort, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
     try {
       for await (const document of cursor) {
         if (!(await this.hasPendingDescendant(document._id))) finished.push(document);
