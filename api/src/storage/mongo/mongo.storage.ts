@@ -5,7 +5,7 @@
  * (node indexes in the background, §11.3 rule 4) and raises the event sequence (§11.4).
  *
  * Adding a repository: write `mongo-<name>.repository.ts` taking a MongoContext, and add one line
- * to `repositories()` below.
+ * to `repositories()` below (and its field on MongoStorage, as on PostgreSQL).
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
