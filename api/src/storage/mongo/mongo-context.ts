@@ -9,7 +9,7 @@
  * what that fallback does and does not guarantee).
  */
 import type { ClientSession, Collection, Document, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { DuplicateKeyError } from '../ports';
 import type { MongoCollectionName } from './mongo-schemas';
 
@@ -41,6 +41,17 @@ export interface MongoUnit {
   session?: ClientSession;
   /** Set inside a unit of work on a standalone server. */
   journal?: UndoJournal;
+  /** Identifies the unit as the holder of the locks it takes. */
+  holder?: string;
+  /** `afterCommit` callbacks, run by MongoStorage.transaction once the unit has committed. */
+  hooks?: (() => void)[];
+  /** Standalone server: lock releases to run when the unit ends, whatever its outcome. */
+  releases?: (() => Promise<unknown>)[];
+  /**
+   * A transient transaction error (write conflict) that a caller caught and swallowed: the server
+   * has aborted the transaction, so MongoStorage.transaction rethrows it for the driver to retry.
+   */
+  poisoned?: unknown;
 }
 
 /** Any stored document: `_id` is an ObjectId on KernelCI's collections, a string or number on some of Maestro's. */
@@ -53,11 +64,52 @@ export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
 }
 
+/** Server error codes the adapter maps to port errors. */
+export const MONGO_MAX_TIME_MS_EXPIRED = 50;
+const MONGO_INVALID_REGEX_CODES = new Set([51091, 51108]);
+const MONGO_BAD_VALUE = 2;
+
+/** A `$regex` the server cannot compile (code 51091, or BadValue naming the expression on older servers). */
+export function isInvalidRegex(error: unknown): boolean {
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  return MONGO_INVALID_REGEX_CODES.has(code as number) || (code === MONGO_BAD_VALUE && /regular expression/i.test(String(message)));
+}
+
+
 export class MongoContext {
   constructor(
     readonly connection: Connection,
+    /** True on a replica set or sharded cluster (units of work are transactions). */
+    readonly transactions: boolean,
     readonly unit: MongoUnit = {},
   ) {}
+
+  /** The same connection in another unit of work. */
+  withUnit(unit: MongoUnit): MongoContext {
+    return new MongoContext(this.connection, this.transactions, unit);
+  }
+
+  /** Outside a unit of work every write has already happened, so the callback runs now. */
+  afterCommit(callback: () => void): void {
+    if (this.unit.hooks) this.unit.hooks.push(callback);
+    else callback();
+  }
+
+  /**
+   * Runs one write of the unit. A server error inside a transaction makes MongoDB abort the
+   * transaction, so it is remembered: a caller that catches it (the event append's fallback) cannot
+   * make the aborted transaction look committed (MongoStorage.transaction rethrows it; a transient
+   * one re-runs the unit). The driver's classes come through `mongoose.mongo`: `mongodb` is not a
+   * direct dependency.
+   */
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (this.unit.session && error instanceof mongoose.mongo.MongoServerError) this.unit.poisoned ??= error;
+      throw error;
+    }
+  }
 
   collection<T extends Document = StoredDocument>(name: MongoCollectionName): Collection<T> {
     const db = this.connection.db;
@@ -82,9 +134,70 @@ export class MongoContext {
 
   async insert(name: MongoCollectionName, document: Document & { _id: DocumentId }): Promise<void> {
     await this.validate(name, document);
-    await mapDuplicate(name, () => this.collection<StoredDocument>(name).insertOne(document, this.session));
+    await mapDuplicate(name, () => this.run(() => this.collection<StoredDocument>(name).insertOne(document, this.session)));
     const id = document._id;
     this.unit.journal?.record(() => this.collection<StoredDocument>(name).deleteOne({ _id: id }));
+  }
+
+  /** Inserts documents in the given order, `chunk` per round trip; the journal deletes them. */
+  async insertMany(name: MongoCollectionName, documents: (Document & { _id: DocumentId })[], chunk = 1000): Promise<void> {
+    for (const document of documents) await this.validate(name, document);
+    const collection = this.collection<StoredDocument>(name);
+    for (let i = 0; i < documents.length; i += chunk) {
+      const part = documents.slice(i, i + chunk);
+      await mapDuplicate(name, () => this.run(() => collection.insertMany(part, { ordered: true, ...this.session })));
+      const ids = part.map((document) => document._id);
+      this.unit.journal?.record(() => collection.deleteMany({ _id: { $in: ids } }));
+    }
+  }
+
+  /**
+   * Inserts `document` unless one matches `filter` (a unique key): true when inserted. Unlike an
+   * insert that hits a duplicate key, this never fails inside a transaction, which the server would
+   * abort; the transaction stays usable (contract §13.12, the event append).
+   */
+  async insertIfAbsent(name: MongoCollectionName, filter: Filter<StoredDocument>, document: Document & { _id: DocumentId }): Promise<boolean> {
+    await this.validate(name, document);
+    const collection = this.collection<StoredDocument>(name);
+    // The upsert copies the filter's equalities into the new document; the rest is set on insert.
+    const onInsert: Document = { ...document };
+    for (const key of Object.keys(filter)) delete onInsert[key];
+    const _id = document._id;
+    try {
+      const result = await this.run(() => collection.updateOne(filter, { $setOnInsert: onInsert }, { upsert: true, ...this.session }));
+      if (result.upsertedCount === 0) return false;
+    } catch (error) {
+      // Two concurrent upserts of the same key outside a transaction: the loser did not insert.
+      if (isDuplicateKey(error) && !this.unit.session) return false;
+      throw error;
+    }
+    this.unit.journal?.record(() => collection.deleteOne({ _id }));
+    return true;
+  }
+
+  /**
+   * Applies one update per document id (`$set` of known fields), `chunk` per round trip; the
+   * journal restores the pre-images.
+   */
+  async updateEach(name: MongoCollectionName, updates: { id: DocumentId; update: UpdateFilter<StoredDocument> }[], chunk = 1000): Promise<void> {
+    const collection = this.collection<StoredDocument>(name);
+    for (let i = 0; i < updates.length; i += chunk) {
+      const part = updates.slice(i, i + chunk);
+      if (this.unit.journal) {
+        const before = await collection.find({ _id: { $in: part.map((u) => u.id) } }).toArray();
+        this.unit.journal.record(() =>
+          before.length === 0 ? Promise.resolve() : collection.bulkWrite(before.map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document } }))),
+        );
+      }
+      await mapDuplicate(name, () =>
+        this.run(() =>
+          collection.bulkWrite(
+            part.map(({ id, update }) => ({ updateOne: { filter: { _id: id }, update } })),
+            { ordered: true, ...this.session },
+          ),
+        ),
+      );
+    }
   }
 
   /**
@@ -101,7 +214,9 @@ export class MongoContext {
     const collection = this.collection<StoredDocument>(name);
     const journal = this.unit.journal;
     const before = journal ? await collection.findOne(filter) : null;
-    const after = await mapDuplicate(name, () => collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after', ...this.session }));
+    const after = await mapDuplicate(name, () =>
+      this.run(() => collection.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after', ...this.session })),
+    );
     if (journal && after) {
       const id = after._id;
       journal.record(() => (before ? collection.replaceOne({ _id: before._id }, before) : collection.deleteOne({ _id: id })));
@@ -119,7 +234,7 @@ export class MongoContext {
       this.unit.journal.record(() => collection.insertMany(removed));
       return removed.length;
     }
-    return (await collection.deleteMany(filter, this.session)).deletedCount;
+    return (await this.run(() => collection.deleteMany(filter, this.session))).deletedCount;
   }
 }
 

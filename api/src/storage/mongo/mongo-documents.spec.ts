@@ -7,9 +7,13 @@
 import { deserialize, Int32, ObjectId, serialize } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import { BadRequestError } from '../../common/errors/domain-errors';
+import { newObjectId } from '../../common/object-id';
 import { toNodeResponse } from '../../nodes/node.mapper';
 import { makeNode, makeUser } from '../contract/storage.contract';
 import type { NodeRecord } from '../ports';
+import { apiTokenToDocument } from './mongo-auth.repository';
+import { eventToDocument, subscriberStateToDocument, subscriptionToDocument } from './mongo-event.repository';
+import { newIdempotencyDocument } from './mongo-idempotency.repository';
 import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.repository';
 import { MONGO_SCHEMAS, type MongoCollectionName } from './mongo-schemas';
 import { userFromDocument, userToDocument } from './mongo-user.repository';
@@ -87,7 +91,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     expect(fields('usergroup')).toEqual(sorted('_id, name'));
     expect(fields('eventhistory')).toEqual(sorted('_id, timestamp, sequence_id, channel, owner, data, ce'));
     expect(fields('subscriber_state')).toEqual(sorted('_id, subscriber_id, channel, user, promiscuous, last_event_id, created_at, last_poll, filter'));
-    expect(fields('maestro_counter')).toEqual(sorted('_id, value'));
+    expect(fields('maestro_counter')).toEqual(sorted('_id, value, holder, held_until'));
     expect(fields('maestro_subscription')).toEqual(sorted('_id, channel, user, promiscuous, subscriber_id, transport, filter, created, last_poll, position, delivered'));
     expect(fields('maestro_apitoken')).toEqual(sorted('_id, user_id, name, prefix, token_hash, created, expires_at, last_used, revoked_at'));
     expect(fields('maestro_idempotency')).toEqual(sorted('_id, user_id, method, path, key, fingerprint, state, status, body, node_ids, created'));
@@ -125,7 +129,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     const valid: [MongoCollectionName, Record<string, unknown>][] = [
       ['usergroup', { _id: oid, name: 'team-a' }],
       ['eventhistory', { _id: oid, timestamp: now, sequence_id: 42, channel: 'node', owner: null, data: { id: oid.toHexString(), op: 'created' },
-        ce: { id: 'e1', time: now, type: 'api.kernelci.org', source: 'https://api.kernelci.org/', specversion: '1.0', extensions: {} } }],
+        ce: { id: 'e1', time: '2025-01-12T08:30:00.250000+00:00', type: 'api.kernelci.org', source: 'https://api.kernelci.org/', specversion: '1.0', extensions: {} } }],
       ['eventhistory', { _id: oid, timestamp: now, sequence_id: 43, channel: 'node', owner: 'alice', data: {} }],
       ['subscriber_state', { _id: oid, subscriber_id: 'bot', channel: 'node', user: 'alice', promiscuous: false, last_event_id: 42, created_at: now, last_poll: null }],
       ['maestro_counter', { _id: 'event_sequence', value: 42n }],
@@ -138,6 +142,21 @@ describe('mongoose schemas (contract §11.1)', () => {
     for (const [name, document] of valid) expect([name, await validationErrors(name, document)]).toEqual([name, []]);
     expect(await validationErrors('eventhistory', { _id: oid, timestamp: now, sequence_id: 1.5, channel: 'node', owner: 5, data: {} })).toEqual(['owner', 'sequence_id']);
     expect(await validationErrors('maestro_counter', { _id: 'other', value: 1n })).toEqual(['_id']);
+  });
+});
+
+describe('documents the repositories write pass their schema (each write is validated first)', () => {
+  const now = new Date();
+  it.each<[MongoCollectionName, () => Record<string, unknown>]>([
+    ['maestro_apitoken', () => apiTokenToDocument({ id: newObjectId(), userId: newObjectId(), name: 'ci', prefix: 'mst_AbCd', tokenHash: 'h', created: now, expiresAt: null, lastUsed: null, revokedAt: null })],
+    ['maestro_idempotency', () => newIdempotencyDocument({ userId: newObjectId(), method: 'POST', path: '/latest/node', key: 'k' }, 'fp', now)],
+    ['eventhistory', () => eventToDocument({ id: newObjectId(), timestamp: now, channel: 'node', owner: null, data: null, ce: null }, 3_000_000_000)],
+    ['eventhistory', () => eventToDocument({ id: newObjectId(), timestamp: now, channel: 'node', owner: 'alice', data: 'text',
+      ce: { id: 'e', time: '2025-01-12T08:30:00.250000+00:00', type: 't', source: 's', specversion: '1.0', extensions: { owner: 'alice' } } }, 1)],
+    ['maestro_subscription', () => subscriptionToDocument({ id: 7, channel: 'node', user: 'alice', promiscuous: false, subscriberId: null, transport: 'http', filter: null, created: now, lastPoll: null, position: 0, delivered: null })],
+    ['subscriber_state', () => subscriberStateToDocument({ subscriberId: 's', channel: 'node', user: 'alice', promiscuous: true, lastEventId: 2 ** 40, createdAt: now, lastPoll: null, filter: { kind: ['test'] } })],
+  ])('%s', async (name, document) => {
+    expect(await validationErrors(name, document())).toEqual([]);
   });
 });
 

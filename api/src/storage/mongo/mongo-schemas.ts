@@ -85,7 +85,8 @@ export class UserGroupDocument {
 @Schema({ ...OPTIONS, _id: false })
 export class StoredCloudEvent {
   @Prop({ type: String, required: true }) id!: string;
-  @Prop({ type: Date, required: true }) time!: Date;
+  /** The envelope's own text (it carries microseconds, which a BSON date cannot). */
+  @Prop({ type: String, required: true }) time!: string;
   @Prop({ type: String, required: true }) type!: string;
   @Prop({ type: String, required: true }) source!: string;
   @Prop({ type: String, required: true }) specversion!: string;
@@ -101,7 +102,8 @@ export class EventHistoryDocument {
   @Prop({ type: Number, required: true, validate: integer }) sequence_id!: number;
   @Prop({ type: String, required: true }) channel!: string;
   @Prop({ type: SchemaTypes.Mixed, default: null, validate: stringOrNull }) owner!: string | null;
-  @Prop({ type: SchemaTypes.Mixed, required: true }) data!: Record<string, unknown>;
+  /** KernelCI stores an object; `/publish` payloads may be any JSON value, null included. */
+  @Prop({ type: SchemaTypes.Mixed, default: null }) data!: unknown;
   @Prop({ type: StoredCloudEventSchema, default: undefined }) ce?: StoredCloudEvent;
 }
 
@@ -124,6 +126,9 @@ export class SubscriberStateDocument {
 export class CounterDocument {
   @Prop({ type: String, required: true, enum: ['event_sequence', 'subscription_id'] }) _id!: string;
   @Prop({ type: SchemaTypes.BigInt, required: true }) value!: bigint;
+  /** `event_sequence` without transactions: the append holding the sequence lease, and until when. */
+  @Prop({ type: String, default: undefined }) holder?: string | null;
+  @Prop({ type: Date, default: undefined }) held_until?: Date | null;
 }
 
 /** `maestro_subscription`: live subscriptions shared by every replica (§1, §10.4). */
@@ -139,7 +144,7 @@ export class SubscriptionDocument {
   @Prop({ type: Date, required: true }) created!: Date;
   @Prop({ type: Date, default: null }) last_poll!: Date | null;
   @Prop({ type: Number, required: true, validate: integer }) position!: number;
-  @Prop({ type: Number, required: true, validate: integer }) delivered!: number;
+  @Prop({ type: Number, default: null, validate: integer }) delivered!: number | null;
 }
 
 /** `maestro_apitoken`: revocable API tokens, only the hash stored (§4.2.2, §13.9). */
@@ -167,6 +172,7 @@ export class IdempotencyDocument {
   @Prop({ type: String, required: true }) fingerprint!: string;
   @Prop({ type: String, required: true, enum: ['pending', 'done'] }) state!: string;
   @Prop({ type: Number, default: null, validate: integer }) status!: number | null;
+  /** The recorded response as JSON text, replayed byte for byte. */
   @Prop({ type: SchemaTypes.Mixed, default: null }) body!: unknown;
   @Prop({ type: [SchemaTypes.ObjectId], default: undefined }) node_ids?: Types.ObjectId[];
   @Prop({ type: Date, required: true }) created!: Date;

@@ -6,7 +6,7 @@
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';
 import { isObjectIdString } from '../../common/object-id';
-import type { GroupRecord, GroupRepository, UserGroupRef, UserRecord, UserRepository } from '../ports';
+import type { ExactMatch, GroupRecord, GroupRepository, PageRequest, UserGroupRef, UserRecord, UserRepository } from '../ports';
 import type { MongoContext } from './mongo-context';
 import { EMAIL_COLLATION } from './mongo-indexes';
 
@@ -41,6 +41,47 @@ function userFields(user: UserRecord): Document {
     username: user.username,
     groups: user.groups.map((group) => ({ _id: new ObjectId(group.id), name: group.name })),
   };
+}
+
+type FieldKind = 'id' | 'string' | 'boolean' | 'group-id';
+
+/** Filterable fields of `GET /users` (contract §4.3) and their stored types. */
+export const USER_FIELDS: Record<string, FieldKind> = {
+  id: 'id',
+  username: 'string',
+  email: 'string',
+  is_active: 'boolean',
+  is_superuser: 'boolean',
+  is_verified: 'boolean',
+  'groups.name': 'string',
+  'groups.id': 'group-id',
+  'groups._id': 'group-id',
+};
+
+export const GROUP_FIELDS: Record<string, FieldKind> = { id: 'id', name: 'string' };
+
+/** `_id` always exists: matches no document, through the `_id` index. */
+const MATCH_NOTHING: Document = { _id: { $exists: false } };
+
+/**
+ * The MongoDB filter of an exact-match listing (pure). Field names come from the fixed tables above,
+ * never from the request; an unknown field, a value of the wrong type or an id that is not an
+ * ObjectId matches nothing, as on PostgreSQL (ports.ts `ExactMatch`). Embedded groups are matched
+ * under `_id` and under the `id` some KernelCI releases wrote (§11.1).
+ */
+export function exactMatchFilter(filter: ExactMatch[], fields: Record<string, FieldKind>): Document {
+  const clauses = filter.map(({ field, value }): Document => {
+    const kind = Object.hasOwn(fields, field) ? fields[field] : undefined;
+    if (kind === undefined) return MATCH_NOTHING;
+    if (kind === 'boolean') return typeof value === 'boolean' ? { [field]: { $eq: value } } : MATCH_NOTHING;
+    if (typeof value !== 'string') return MATCH_NOTHING;
+    if (kind === 'string') return { [field]: { $eq: value } };
+    if (!isObjectIdString(value)) return MATCH_NOTHING;
+    const id = new ObjectId(value);
+    if (kind === 'id') return { _id: { $eq: id } };
+    return { $or: [{ 'groups._id': { $eq: id } }, { 'groups.id': { $eq: id } }, { 'groups.id': { $eq: id.toHexString() } }] };
+  });
+  return clauses.length === 0 ? {} : { $and: clauses };
 }
 
 export function userToDocument(user: UserRecord): Document & { _id: ObjectId } {
@@ -80,14 +121,61 @@ export class MongoUserRepository implements UserRepository {
   async hasSuperuser(): Promise<boolean> {
     return (await this.ctx.collection('user').findOne({ is_superuser: true }, { projection: { _id: 1 }, ...this.ctx.session })) !== null;
   }
+
+  /** Natural order is `_id` order, as for nodes (docs/adr/0007-mongo.md). */
+  async list(filter: ExactMatch[], page: PageRequest): Promise<UserRecord[]> {
+    if (page.limit === 0) return [];
+    const documents = await this.ctx
+      .collection('user')
+      .find(exactMatchFilter(filter, USER_FIELDS), { ...this.ctx.session, sort: { _id: 1 }, skip: page.offset, limit: page.limit })
+      .toArray();
+    return documents.map(userFromDocument);
+  }
+
+  count(filter: ExactMatch[]): Promise<number> {
+    return this.ctx.collection('user').countDocuments(exactMatchFilter(filter, USER_FIELDS), this.ctx.session);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return isObjectIdString(id) && (await this.ctx.remove('user', { _id: new ObjectId(id) })) > 0;
+  }
+
+  async anyInGroup(groupName: string): Promise<boolean> {
+    return (await this.ctx.collection('user').findOne({ 'groups.name': { $eq: groupName } }, { projection: { _id: 1 }, ...this.ctx.session })) !== null;
+  }
 }
+
+const groupFromDocument = (document: Document): GroupRecord => ({ id: hex(document._id), name: document.name });
 
 export class MongoGroupRepository implements GroupRepository {
   constructor(private readonly ctx: MongoContext) {}
 
+  async findById(id: string): Promise<GroupRecord | null> {
+    if (!isObjectIdString(id)) return null;
+    const document = await this.ctx.collection('usergroup').findOne({ _id: new ObjectId(id) }, this.ctx.session);
+    return document ? groupFromDocument(document) : null;
+  }
+
   async findByName(name: string): Promise<GroupRecord | null> {
     const document = await this.ctx.collection('usergroup').findOne({ name }, this.ctx.session);
-    return document ? { id: hex(document._id), name: document.name } : null;
+    return document ? groupFromDocument(document) : null;
+  }
+
+  async list(filter: ExactMatch[], page: PageRequest): Promise<GroupRecord[]> {
+    if (page.limit === 0) return [];
+    const documents = await this.ctx
+      .collection('usergroup')
+      .find(exactMatchFilter(filter, GROUP_FIELDS), { ...this.ctx.session, sort: { _id: 1 }, skip: page.offset, limit: page.limit })
+      .toArray();
+    return documents.map(groupFromDocument);
+  }
+
+  count(filter: ExactMatch[]): Promise<number> {
+    return this.ctx.collection('usergroup').countDocuments(exactMatchFilter(filter, GROUP_FIELDS), this.ctx.session);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return isObjectIdString(id) && (await this.ctx.remove('usergroup', { _id: new ObjectId(id) })) > 0;
   }
 
   async insert(group: GroupRecord): Promise<void> {

@@ -5,12 +5,16 @@
  * (node indexes in the background, §11.3 rule 4) and raises the event sequence (§11.4).
  *
  * Adding a repository: write `mongo-<name>.repository.ts` taking a MongoContext, and add one line
- * to `repositories()` below.
+ * to `repositories()` below (and its field on MongoStorage, as on PostgreSQL).
  */
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
 import type { Repositories, Storage } from '../ports';
+import { MongoApiTokenRepository, MongoRateLimitRepository } from './mongo-auth.repository';
 import { MongoContext, UndoJournal, type MongoUnit } from './mongo-context';
+import { MongoEventRepository, MongoSubscriberStateRepository, MongoSubscriptionRepository } from './mongo-event.repository';
+import { MongoIdempotencyRepository } from './mongo-idempotency.repository';
 import { ensureIndexes, migratePreDurableEventHistory, raiseEventSequence } from './mongo-index-manager';
 import { mongoIndexTable, type IndexTtlSettings } from './mongo-indexes';
 import { MongoLeaseRepository } from './mongo-lease.repository';
@@ -18,13 +22,20 @@ import { MongoNodeRepository } from './mongo-node.repository';
 import { MONGO_SCHEMAS } from './mongo-schemas';
 import { MongoGroupRepository, MongoUserRepository } from './mongo-user.repository';
 
-function repositories(connection: Connection, unit: MongoUnit = {}): Repositories {
-  const ctx = new MongoContext(connection, unit);
+function repositories(connection: Connection, transactions: boolean, unit: MongoUnit = {}): Repositories {
+  const ctx = new MongoContext(connection, transactions, unit);
   return {
     nodes: new MongoNodeRepository(ctx),
+    idempotency: new MongoIdempotencyRepository(ctx),
     users: new MongoUserRepository(ctx),
     groups: new MongoGroupRepository(ctx),
     leases: new MongoLeaseRepository(ctx),
+    apiTokens: new MongoApiTokenRepository(ctx),
+    rateLimits: new MongoRateLimitRepository(ctx),
+    events: new MongoEventRepository(ctx),
+    subscriptions: new MongoSubscriptionRepository(ctx),
+    subscriberStates: new MongoSubscriberStateRepository(ctx),
+    afterCommit: (callback) => ctx.afterCommit(callback),
   };
 }
 
@@ -48,9 +59,16 @@ export function redactMongoUrl(url: string): string {
 export class MongoStorage implements Storage {
   readonly adapter = 'mongo' as const;
   readonly nodes;
+  readonly idempotency;
   readonly users;
   readonly groups;
   readonly leases;
+  readonly apiTokens;
+  readonly rateLimits;
+  readonly events;
+  readonly subscriptions;
+  readonly subscriberStates;
+  readonly afterCommit;
   private closing = false;
   private backgroundIndexes: Promise<void> = Promise.resolve();
 
@@ -60,7 +78,19 @@ export class MongoStorage implements Storage {
     readonly supportsTransactions: boolean,
     private readonly logger: Logger,
   ) {
-    ({ nodes: this.nodes, users: this.users, groups: this.groups, leases: this.leases } = repositories(connection));
+    ({
+      nodes: this.nodes,
+      idempotency: this.idempotency,
+      users: this.users,
+      groups: this.groups,
+      leases: this.leases,
+      apiTokens: this.apiTokens,
+      rateLimits: this.rateLimits,
+      events: this.events,
+      subscriptions: this.subscriptions,
+      subscriberStates: this.subscriberStates,
+      afterCommit: this.afterCommit,
+    } = repositories(connection, supportsTransactions));
   }
 
   static async open(target: MongoTarget, options: MongoOpenOptions): Promise<MongoStorage> {
@@ -123,25 +153,52 @@ export class MongoStorage implements Storage {
     return this.backgroundIndexes;
   }
 
+  /**
+   * A transaction on a replica set or sharded cluster: `withTransaction` re-runs `work` on a
+   * transient error (a write conflict on a locked node or on the event counter), so `afterCommit`
+   * callbacks are collected per attempt and run once, after the commit.
+   *
+   * On a standalone server: the writes happen as `work` makes them and are undone by the journal
+   * when it throws; node locks taken by locked reads are released when it ends; callbacks run after
+   * it succeeded (docs/deployment.md states what this does and does not guarantee).
+   */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const holder = randomUUID();
     if (this.supportsTransactions) {
       const session = this.connection.getClient().startSession();
+      let unit: MongoUnit = {};
       try {
-        return await session.withTransaction(() => work(repositories(this.connection, { session })));
+        const result = await session.withTransaction(async () => {
+          unit = { session, holder, hooks: [] };
+          const value = await work(repositories(this.connection, true, unit));
+          // The server aborted the transaction under a caller that caught the error: retry, never commit.
+          if (unit.poisoned !== undefined) throw unit.poisoned;
+          return value;
+        });
+        for (const hook of unit.hooks ?? []) hook();
+        return result;
       } finally {
         await session.endSession();
       }
     }
-    // Standalone server: the writes are visible as they happen; on failure they are undone.
-    const journal = new UndoJournal();
+    const unit: MongoUnit = { journal: new UndoJournal(), holder, hooks: [], releases: [] };
+    let result: T;
     try {
-      return await work(repositories(this.connection, { journal }));
+      result = await work(repositories(this.connection, false, unit));
     } catch (error) {
-      await journal.undo().catch((undoError: unknown) => {
+      await unit.journal!.undo().catch((undoError: unknown) => {
         this.logger.error(`undoing a failed unit of work failed: ${undoError instanceof Error ? undoError.message : String(undoError)}`);
       });
       throw error;
+    } finally {
+      for (const release of unit.releases ?? []) {
+        await release().catch((releaseError: unknown) => {
+          this.logger.warn(`releasing a node lock failed (it expires by itself): ${releaseError instanceof Error ? releaseError.message : String(releaseError)}`);
+        });
+      }
     }
+    for (const hook of unit.hooks ?? []) hook();
+    return result;
   }
 
   async close(): Promise<void> {

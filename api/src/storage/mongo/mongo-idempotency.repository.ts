@@ -1,0 +1,77 @@
+/**
+ * `Idempotency-Key` records (contract §7.10, §13.5) in `maestro_idempotency` (§11.1). The recorded
+ * response is kept as its JSON text in `body`, so a replay is byte-for-byte the first answer (key
+ * order, numbers, keys a BSON document could not hold).
+ */
+import { ObjectId } from 'bson';
+import type { Document } from 'mongodb';
+import type { IdempotencyBegin, IdempotencyRepository, IdempotencyScope } from '../ports';
+import { userIdValue } from './mongo-auth.repository';
+import type { MongoContext } from './mongo-context';
+
+/** The unique key of a record (pure). */
+export function idempotencyScopeFilter(scope: IdempotencyScope): Document {
+  return { user_id: userIdValue(scope.userId), method: { $eq: scope.method }, path: { $eq: scope.path }, key: { $eq: scope.key } };
+}
+
+/** Records of the scope that no longer count (pure): completed ones older than `ttlMs`, pending ones older than `inProgressTtlMs`. */
+export function expiredRecordFilter(scope: IdempotencyScope, now: Date, ttlMs: number, inProgressTtlMs: number): Document {
+  return {
+    ...idempotencyScopeFilter(scope),
+    $or: [{ created: { $lte: new Date(now.getTime() - ttlMs) } }, { state: 'pending', created: { $lte: new Date(now.getTime() - inProgressTtlMs) } }],
+  };
+}
+
+export function newIdempotencyDocument(scope: IdempotencyScope, fingerprint: string, now: Date): Document & { _id: ObjectId } {
+  return {
+    _id: new ObjectId(),
+    user_id: userIdValue(scope.userId),
+    method: scope.method,
+    path: scope.path,
+    key: scope.key,
+    fingerprint,
+    state: 'pending',
+    status: null,
+    body: null,
+    created: now,
+  };
+}
+
+export function idempotencyOutcome(document: Document): IdempotencyBegin {
+  return document.state === 'done'
+    ? { outcome: 'completed', fingerprint: document.fingerprint, status: Number(document.status), response: JSON.parse(String(document.body ?? 'null')) }
+    : { outcome: 'in_progress', fingerprint: document.fingerprint };
+}
+
+export class MongoIdempotencyRepository implements IdempotencyRepository {
+  constructor(private readonly ctx: MongoContext) {}
+
+  /**
+   * Times come from this replica's clock (PostgreSQL uses the server's `now()`): expiry decisions
+   * shift by the clock skew between replicas.
+   */
+  async begin(scope: IdempotencyScope, fingerprint: string, ttlMs: number, inProgressTtlMs: number): Promise<IdempotencyBegin> {
+    // Two attempts: a record may vanish between the failed claim and the read (an abandon).
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const now = new Date();
+      await this.ctx.remove('maestro_idempotency', expiredRecordFilter(scope, now, ttlMs, inProgressTtlMs));
+      const filter = { user_id: userIdValue(scope.userId), method: scope.method, path: scope.path, key: scope.key };
+      if (await this.ctx.insertIfAbsent('maestro_idempotency', filter, newIdempotencyDocument(scope, fingerprint, now))) return { outcome: 'started' };
+      const record = await this.ctx.collection('maestro_idempotency').findOne(idempotencyScopeFilter(scope), this.ctx.session);
+      if (record) return idempotencyOutcome(record);
+    }
+    return { outcome: 'in_progress', fingerprint };
+  }
+
+  async complete(scope: IdempotencyScope, status: number, response: unknown): Promise<void> {
+    await this.ctx.modify('maestro_idempotency', idempotencyScopeFilter(scope), { $set: { state: 'done', status, body: JSON.stringify(response) } });
+  }
+
+  async abandon(scope: IdempotencyScope): Promise<void> {
+    await this.ctx.remove('maestro_idempotency', { ...idempotencyScopeFilter(scope), state: 'pending' });
+  }
+
+  deleteOlderThan(before: Date): Promise<number> {
+    return this.ctx.remove('maestro_idempotency', { created: { $lt: before } });
+  }
+}
