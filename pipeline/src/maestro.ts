@@ -71,7 +71,7 @@ export interface ChildInput {
 
 /** Filter values of A6.2's object form, restricted to what the pipeline uses. */
 export type FilterValue = string | number | boolean | null | { in: readonly string[] } | { lt: Date | string } | { gt: Date | string };
-export type NodeFilter = Readonly<Record<string, FilterValue>>;
+export type NodeFilter = sdk.NodeFilter;
 
 /** `nodes.tree` (A9.2): `{ node, children }` ordered by `path`. */
 export interface NodeTree {
@@ -222,9 +222,8 @@ export interface Maestro {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The Part A client as the pipeline calls it. It restates the SDK signatures the pipeline relies
- * on so that `connectMaestro` type-checks against them; once the SDK exports these members, this
- * declaration is checked against the real `MaestroClient` by the assignment in `connectMaestro`.
+ * The Part A client as the pipeline calls it: the SDK signatures the pipeline relies on, checked
+ * against the real `MaestroClient` by the assignment in `connectMaestro`.
  */
 interface PartAClient {
   users: { whoami(): Promise<{ id: string; username: string }> };
@@ -255,12 +254,6 @@ interface PartAResultTree {
   case(name: string, result: NodeResult, options?: { data?: Record<string, unknown>; artifacts?: Record<string, string> }): PartAResultTree;
 }
 
-interface PartAModule {
-  createClient(options: { baseUrl: string; token?: string; userAgent?: string }): PartAClient;
-  deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
-  resultTree(): PartAResultTree;
-}
-
 /** Adds the entries of one plain level to an SDK builder, suites first, then cases. */
 function buildLevel(builder: PartAResultTree, level: ResultEntry): void {
   for (const suite of level.suites ?? []) {
@@ -275,31 +268,13 @@ function buildLevel(builder: PartAResultTree, level: ResultEntry): void {
   }
 }
 
-/** Part A members `connectMaestro` calls; checked at start-up so a too-old SDK fails loudly, once. */
-const REQUIRED = ['users.whoami', 'nodes.get', 'nodes.count', 'nodes.find', 'nodes.ensure', 'nodes.createChild', 'nodes.patch', 'nodes.setState', 'nodes.submitResults', 'nodes.tree', 'nodes.findArtifact', 'events.consume'];
-
 /**
  * Creates the SDK client the services use. The token comes only from the caller (the CLI reads
  * `MAESTRO_TOKEN`, B1.2) and is handed to the SDK, which redacts it everywhere (A4.4).
- *
- * Wiring note: the SDK on this branch predates Part A, so its module is viewed through
- * `PartAModule`. After the SDK lands, three lines change, and `tsc` then checks every signature
- * above against the real ones (verified against the sdk branch at a880519, where it compiles):
- *   `const lib = sdk as unknown as PartAModule;` → `const lib = sdk;`
- *   `const client = lib.createClient(…)`         → `const client: PartAClient = lib.createClient(…)`
- *   `export type NodeFilter = Readonly<Record<string, FilterValue>>;` → `export type NodeFilter = sdk.NodeFilter;`
  */
 export function connectMaestro(options: { baseUrl: string; token: string | undefined }): Maestro {
-  const lib = sdk as unknown as PartAModule;
-  if (typeof lib.deriveKey !== 'function' || typeof lib.resultTree !== 'function') {
-    throw new Error('@maestro-ci/sdk does not export deriveKey/resultTree (SDK Part A): rebuild the pipeline against an SDK that implements Part A');
-  }
-  const client = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
-  const missing = REQUIRED.filter((name) => {
-    const [ns, fn] = name.split('.') as [keyof PartAClient, string];
-    return typeof (client[ns] as unknown as Record<string, unknown> | undefined)?.[fn] !== 'function';
-  });
-  if (missing.length) throw new Error(`@maestro-ci/sdk lacks ${missing.join(', ')} (SDK Part A)`);
+  const lib = sdk;
+  const client: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
 
   return {
     users: { whoami: () => client.users.whoami() },

@@ -124,8 +124,9 @@ export function describeNodeRepositoryContract(storage: () => Storage): void {
       expect((await storage().nodes.list({ filter: byTree(tree) })).map((n) => n.id).sort()).toEqual([checkout.id, recent.id].sort());
     });
 
+    // \k without a group name: accepted by JavaScript, refused by PostgreSQL and by PCRE (MongoDB).
     it('refuses a regular expression the database cannot compile with InvalidFilterError', async () => {
-      const filter: NodeFilter = { conditions: [{ path: ['name'], op: 're', value: '\\p{L}' }], matchesNothing: false };
+      const filter: NodeFilter = { conditions: [{ path: ['name'], op: 're', value: '\\k' }], matchesNothing: false };
       await expect(storage().nodes.count(filter)).rejects.toBeInstanceOf(InvalidFilterError);
       await expect(storage().nodes.list({ filter }, { timeoutMs: 5000 })).rejects.toBeInstanceOf(InvalidFilterError);
     });
