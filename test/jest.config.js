@@ -7,6 +7,7 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
   testTimeout: 30_000,
-  // Suites are I/O-bound (servers, long polls): two workers halve the wall time on a 2-core machine.
-  maxWorkers: 2,
+  // One suite at a time: the pipeline suites run a dozen processes each and time out when they
+  // compete with other suites for the 2 cores of a CI machine.
+  maxWorkers: 1,
 };
