@@ -6,6 +6,17 @@ module.exports = {
   projects: [
     { ...base, displayName: 'api', rootDir: '<rootDir>/api', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...base, displayName: 'sdk', rootDir: '<rootDir>/sdk', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...base, displayName: 'pipeline', rootDir: '<rootDir>/pipeline', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'pipeline',
+      rootDir: '<rootDir>/pipeline',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      // Unit tests run on the SDK's sources, so `npm test` needs no build; e2e uses the built package.
+      moduleNameMapper: {
+        ...base.moduleNameMapper,
+        '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
+        '^@maestro-ci/sdk/(events|schema)$': '<rootDir>/../sdk/src/$1',
+      },
+    },
   ],
 };
