@@ -155,13 +155,12 @@ describe('@maestro-ci/sdk against the API (e2e)', () => {
     const first = await maestro.nodes.submitResults(job, tree());
     expect(first.nodes).toHaveLength(4);
     await expect(maestro.nodes.submitResults(job.id, tree().suite('extra', (s) => s.case('one', 'fail')))).rejects.toBeInstanceOf(ResultsAlreadySubmittedError);
-    // A restarted submitter (a fresh client) sending the very same tree again.
+    // A restarted submitter (a fresh client) sending the very same tree again: the derived key
+    // deriveKey("results", rootId) is the same, the body (the root as now stored) is not.
     const token = (await anonymous.tokens.login({ username: 'admin', password: ADMIN_PASSWORD })).access_token;
     const restarted = createClient({ baseUrl: server.baseUrl, token });
     try {
-      const again = await restarted.nodes.submitResults(job.id, tree()).catch((e: unknown) => e);
-      if (again instanceof Error) expect(again).toBeInstanceOf(ResultsAlreadySubmittedError);
-      else expect(again.nodes.map((n) => n.id)).toEqual(first.nodes.map((n) => n.id));
+      await expect(restarted.nodes.submitResults(job.id, tree())).rejects.toBeInstanceOf(ResultsAlreadySubmittedError);
     } finally {
       await restarted.close();
     }
@@ -169,6 +168,38 @@ describe('@maestro-ci/sdk against the API (e2e)', () => {
     for await (const n of anonymous.nodes.descendants(job.id)) below.push(n.id);
     expect(below.sort()).toEqual(first.nodes.slice(1).map((n) => n.id).sort());
     expect(await anonymous.nodes.count({ parent: job.id })).toBe(1);
+  });
+
+  it('a result tree whose answer was lost is stored once when the SDK retries it', async () => {
+    const job = await maestro.nodes.create({ kind: 'job', name: 'lost-tree', path: ['lost-tree'], state: 'running', data: { kernel_revision: revision } });
+    const puts: number[] = [];
+    let lost = 0;
+    const losing: typeof fetch = async (input, init) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const response = await server.fetch(request.clone());
+      if (request.method === 'PUT' && new URL(request.url).pathname.includes('/nodes/')) {
+        puts.push(response.status);
+        if (lost === 0) {
+          lost++;
+          await response.arrayBuffer();
+          throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+        }
+      }
+      return response;
+    };
+    const token = (await anonymous.tokens.login({ username: 'admin', password: ADMIN_PASSWORD })).access_token;
+    const flaky = createClient({ baseUrl: server.baseUrl, token, fetch: losing, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+    try {
+      const { root, nodes } = await flaky.nodes.submitResults(job, resultTree().suite('boot', (s) => s.case('login', 'pass')));
+      expect(puts[0]).toBe(200);
+      expect(puts).toHaveLength(2);
+      expect(root).toMatchObject({ id: job.id, state: 'done', result: 'pass' });
+      expect(nodes.map((n) => n.name)).toEqual(['lost-tree', 'boot', 'login']);
+      expect(await anonymous.nodes.count({ parent: job.id })).toBe(1);
+      expect(await anonymous.nodes.count({ name: 'login', group: 'lost-tree' })).toBe(1);
+    } finally {
+      await flaky.close();
+    }
   });
 
   it.each(['id', '-id', 'created', '-created'] as const)('a keyset walk (sort %s) while nodes are inserted visits each node once', async (sort) => {
