@@ -114,6 +114,28 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     expect(sub.stats()).toMatchObject({ delivered: 5, acked: 5, duplicatesDropped: 0 });
   });
 
+  it('a draining close that ends before its deadline leaves no deadline timer behind', async () => {
+    let release: (() => void) | undefined;
+    const sub = maestro.events.consume({}, () => new Promise<void>((r) => (release = r)));
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => release !== undefined);
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
+    try {
+      const closing = sub.close({ drain: true, timeoutMs: 123_456 });
+      await new Promise((r) => setImmediate(r));
+      release!();
+      await closing;
+      const deadlineTimers = set.mock.calls.map((call, i) => [call[1], set.mock.results[i]!.value] as const).filter(([ms]) => ms === 123_456);
+      expect(deadlineTimers).toHaveLength(1);
+      expect(clear.mock.calls.map((call) => call[0])).toContain(deadlineTimers[0]![1]);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+  });
+
   it('de-duplicates after a reconnect: every event is handled once, in order', async () => {
     const handled: number[] = [];
     const sub = maestro.events.consume({ subscriberId: 'dedup:node' }, (d) => {
