@@ -41,7 +41,7 @@ const mode = await maestro.mode();
 const events = [];
 const sub = maestro.events.subscribe({ filter: { path: name } });
 const collecting = (async () => {
-  for await (const d of sub) events.push({ seq: d.sequence, id: d.payload.id, op: d.payload.op, state: d.payload.state, type: d.event.type });
+  for await (const d of sub) events.push({ seq: d.sequence, id: d.payload.id, op: d.payload.op, state: d.payload.state, hierarchy: d.payload.is_hierarchy, type: d.event.type });
 })();
 await sub.whenSubscribed();
 
@@ -63,9 +63,10 @@ for await (const page of maestro.nodes.find({ treeid: name }, { pageSize: 2 }).p
 const whole = await maestro.nodes.tree(checkout);
 const shape = (t) => ({ name: t.node.name, kind: t.node.kind, result: t.node.result, children: t.children.map(shape) });
 
-const expected = new Set(paged);
+// Three events are due: the checkout and the job created, and the one event of the hierarchy PUT.
 const deadline = Date.now() + 20_000;
-while ([...expected].some((id) => !events.some((e) => e.id === id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+while (!events.some((e) => e.id === job.id && e.op === 'updated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+await new Promise((r) => setTimeout(r, 300));
 await sub.close();
 await collecting;
 await maestro.close();
@@ -85,7 +86,7 @@ interface ConsumerOutput {
   pages: number[];
   paged: string[];
   tree: { name: string; kind: string; result: string | null; children: unknown[] };
-  events: { seq: number | null; id: string; op: string; state: string; type: string }[];
+  events: { seq: number | null; id: string; op: string; state: string; hierarchy: boolean; type: string }[];
   ok: boolean;
 }
 
@@ -127,7 +128,7 @@ describe('the packed SDK installed into an empty project (e2e)', () => {
   it.each([
     ['ESM', 'consumer.mjs'],
     ['CommonJS', 'consumer.cjs'],
-  ])('a %s consumer logs in, submits a result tree, pages through it and receives its events', async (_label, file) => {
+  ])('the %s consumer logs in, submits a result tree, pages through it and receives its events', async (_label, file) => {
     const name = `pack-${file.replace('.', '-')}`;
     const { code, stdout, stderr } = await run(process.execPath, [file], project, { MAESTRO_URL: server.baseUrl, MAESTRO_PASSWORD: ADMIN_PASSWORD, CHECKOUT_NAME: name }, 60_000);
     if (code !== 0) throw new Error(`${file} exited ${code}: ${stderr}`);
@@ -160,8 +161,13 @@ describe('the packed SDK installed into an empty project (e2e)', () => {
       ],
     });
     // Every node of the tree was announced by an event, received over the installed package's socket.io.
-    for (const id of out.paged) expect(out.events.some((e) => e.id === id && e.op === 'created')).toBe(true);
-    expect(out.events.some((e) => e.id === out.job && e.op === 'updated' && e.state === 'done')).toBe(true);
+    // Every write was announced, over the installed package's socket.io: the checkout and the job
+    // created, then the result tree as exactly one `updated` event of the job (contract §7.8 item 6).
+    expect(out.events.map((e) => [e.id, e.op, e.state, e.hierarchy])).toEqual([
+      [out.checkout, 'created', 'running', false],
+      [out.job, 'created', 'running', false],
+      [out.job, 'updated', 'done', true],
+    ]);
     const seqs = out.events.map((e) => e.seq!);
     expect(seqs.every((s) => typeof s === 'number')).toBe(true);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
