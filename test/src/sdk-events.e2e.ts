@@ -262,6 +262,34 @@ describe('@maestro-ci/sdk events against the API (e2e)', () => {
     expect(sub.stats().gaps).toBe(0);
   }, 60_000);
 
+  it('the long-poll transport (KernelCI /subscribe + /listen) resumes a durable subscriber after a clean close', async () => {
+    const subscriberId = 'e2e-longpoll:node';
+    const prefix = 'lp';
+    const mine = (d: Delivery) => String(d.payload.name).startsWith(`${prefix}-`);
+    const first: Delivery[] = [];
+    const sub = maestro.events.consume({ subscriberId, transport: 'long-poll' }, (d) => {
+      if (mine(d)) first.push(d);
+    });
+    await sub.whenSubscribed();
+    expect(sub.transport).toBe('long-poll');
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await write(maestro, prefix)).id);
+    await until(() => first.length === 6, 'six events over long-poll');
+    await sub.close();
+    for (let i = 0; i < 4; i++) ids.push((await write(maestro, prefix)).id);
+    const second: Delivery[] = [];
+    const restarted = maestro.events.consume({ subscriberId, transport: 'long-poll' }, (d) => {
+      if (mine(d)) second.push(d);
+    });
+    await until(() => second.some((d) => d.payload.id === ids[ids.length - 1]), 'the last write after the restart');
+    await restarted.close();
+    expect(first.map((d) => d.payload.id)).toEqual(ids.slice(0, 6));
+    // Over long-poll only a further listen acknowledges the last handled event (README): at most that
+    // one event comes again, then everything written while no one listened, in order.
+    const secondIds = second.map((d) => d.payload.id);
+    expect([ids.slice(6), ids.slice(5)]).toContainEqual(secondIds);
+  }, 60_000);
+
   it('waitFor resolves on a real state change, through events', async () => {
     const node = await maestro.nodes.create({ kind: 'job', name: 'wait-for-me', path: ['wait-for-me'], state: 'running', timeout: hour() });
     const other = createClient({ baseUrl: server.baseUrl, token });
