@@ -7,6 +7,7 @@
 import type { components } from './generated/schema';
 import { field, nodeFilter, type NodeFilter } from './filters';
 import type { EventFilter } from './events/types';
+import type { MaestroClient } from './client';
 import type { CheckoutNode, JobNode, KbuildData, Node, NodeInput, NodePage, WireNode, WireNodeInput } from './types';
 
 type Assert<T extends true> = T;
@@ -54,3 +55,34 @@ export const badBuilt = nodeFilter().eq('state', 'sleeping');
 
 // Event filters take any-of lists of the same enums.
 export const events: EventFilter = { kind: ['kbuild', 'job'], state: 'available', node_id: 'abc' };
+
+// Unknown fields and invalid states are refused everywhere a filter or a state is written (issue #6).
+// @ts-expect-error unknown field in the builder: data paths go through field()
+export const badBuiltField = nodeFilter().eq('colour', 'red');
+// @ts-expect-error a dotted path outside data/artifacts is not a field
+export const badDotted: NodeFilter = { 'owner.name': 'admin' };
+// @ts-expect-error an invalid state as a plain value
+export const badPlainState: NodeFilter = { state: 'sleeping' };
+// @ts-expect-error an invalid state in a list of the builder
+export const badBuiltStates = nodeFilter().in('state', ['available', 'sleeping']);
+// @ts-expect-error an invalid result
+export const badResult: NodeFilter = { result: 'passed' };
+
+declare const maestro: MaestroClient;
+export async function writes(): Promise<void> {
+  await maestro.nodes.setState('id', 'done');
+  // @ts-expect-error setState takes a NodeState
+  await maestro.nodes.setState('id', 'sleeping');
+  // @ts-expect-error setResult takes a NodeResult
+  await maestro.nodes.setResult('id', 'passed');
+  // @ts-expect-error waitFor conditions are typed by state
+  await maestro.nodes.waitFor('id', 'finished', { timeoutMs: 1 });
+  // @ts-expect-error waitFor conditions are typed by state, in object form too
+  await maestro.nodes.waitFor('id', { state: ['done', 'finished'] }, { timeoutMs: 1 });
+  // @ts-expect-error find refuses unknown fields
+  maestro.nodes.find({ colour: 'red' });
+  // @ts-expect-error count refuses invalid states
+  await maestro.nodes.count({ state: { ne: 'sleeping' } });
+  // @ts-expect-error a node input's state is a NodeState
+  await maestro.nodes.create({ kind: 'job', name: 'x', path: ['x'], state: 'sleeping' });
+}

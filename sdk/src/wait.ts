@@ -99,8 +99,18 @@ export async function waitFor(ctx: ClientContext, client: MaestroClient, target:
         }
       }
       const woke = new Promise<void>((resolve) => (wake = resolve));
-      // With events, the timer is only a safety net; without, it is the poll interval.
-      await Promise.race([woke, sleep(polling ? interval : MAX_POLL_MS, stop.signal).catch(() => undefined)]);
+      // With events, the timer is only a safety net; without, it is the poll interval. Each nap is
+      // cancelled when it ends: a wake-up must not leave its timer and an abort listener on `stop`
+      // behind (eleven events used to trigger Node's MaxListenersExceededWarning).
+      const nap = new AbortController();
+      const endNap = (): void => nap.abort();
+      stop.signal.addEventListener('abort', endNap, { once: true });
+      try {
+        await Promise.race([woke, sleep(polling ? interval : MAX_POLL_MS, nap.signal).catch(() => undefined)]);
+      } finally {
+        stop.signal.removeEventListener('abort', endNap);
+        nap.abort();
+      }
       if (polling) interval = Math.min(MAX_POLL_MS, interval * 1.5);
     }
     if (stop.signal.reason === 'caller') throw opts.signal!.reason;

@@ -114,6 +114,59 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     expect(sub.stats()).toMatchObject({ delivered: 5, acked: 5, duplicatesDropped: 0 });
   });
 
+  it('a draining close that ends before its deadline leaves no deadline timer behind', async () => {
+    let release: (() => void) | undefined;
+    const sub = maestro.events.consume({}, () => new Promise<void>((r) => (release = r)));
+    await sub.whenSubscribed();
+    nodeEvent('a');
+    await eventually(() => release !== undefined);
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
+    try {
+      const closing = sub.close({ drain: true, timeoutMs: 123_456 });
+      await new Promise((r) => setImmediate(r));
+      release!();
+      await closing;
+      const deadlineTimers = set.mock.calls.map((call, i) => [call[1], set.mock.results[i]!.value] as const).filter(([ms]) => ms === 123_456);
+      expect(deadlineTimers).toHaveLength(1);
+      expect(clear.mock.calls.map((call) => call[0])).toContain(deadlineTimers[0]![1]);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+  });
+
+  it('waitFor woken by many events keeps no safety-net timer per wake-up', async () => {
+    const node = api.insert({ kind: 'job', name: 'w', path: ['w'], state: 'running' });
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
+    try {
+      let reads = 0;
+      api.interceptors.push((call) => {
+        if (call.method === 'GET' && call.path.endsWith(`/node/${String(node.id)}`)) reads++;
+        return undefined;
+      });
+      const waiting = maestro.nodes.waitFor(String(node.id), 'done', { timeoutMs: 10_000 });
+      await eventually(() => reads === 1);
+      for (let i = 1; i <= 15; i++) {
+        api.nodeEvent('updated', { ...node, data: { i } }, node);
+        await eventually(() => reads === i + 1);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      // Each wake-up ends its 15 s nap (and the abort listener that came with it); only the current one runs.
+      const naps = set.mock.calls.map((call, i) => [call[1], set.mock.results[i]!.value] as const).filter(([ms]) => ms === 15_000);
+      expect(naps).toHaveLength(16);
+      const cleared = new Set(clear.mock.calls.map((call) => call[0]));
+      expect(naps.filter(([, timer]) => !cleared.has(timer))).toHaveLength(1);
+      node.state = 'done';
+      api.nodeEvent('updated', node);
+      await expect(waiting).resolves.toMatchObject({ state: 'done' });
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+  });
+
   it('de-duplicates after a reconnect: every event is handled once, in order', async () => {
     const handled: number[] = [];
     const sub = maestro.events.consume({ subscriberId: 'dedup:node' }, (d) => {

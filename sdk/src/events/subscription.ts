@@ -836,9 +836,19 @@ export class Subscription implements AsyncIterable<Delivery> {
     for (const w of [...this.#waiters]) w();
     const drain = opts.drain ?? true;
     if (drain && this.#running.size > 0) {
-      const deadline = sleep(opts.timeoutMs ?? 30_000).then(() => 'timeout' as const);
-      while (this.#running.size > 0) {
-        if ((await Promise.race([this.#wait().then(() => 'tick' as const), deadline])) === 'timeout') break;
+      // The deadline's timer is cleared once the handlers are done: a pending 30 s timer would keep the
+      // process alive after a clean close.
+      const stopDeadline = new AbortController();
+      const deadline = sleep(opts.timeoutMs ?? 30_000, stopDeadline.signal).then(
+        () => 'timeout' as const,
+        () => 'tick' as const,
+      );
+      try {
+        while (this.#running.size > 0) {
+          if ((await Promise.race([this.#wait().then(() => 'tick' as const), deadline])) === 'timeout') break;
+        }
+      } finally {
+        stopDeadline.abort();
       }
     }
     for (const controller of this.#running.values()) controller.abort(new ProtocolError('subscription closed'));
