@@ -135,7 +135,14 @@ async function main() {
     const storageRoot = join(dir, 'storage');
     writeFileSync(configFile, toy.toyConfig({ apiUrl: baseUrl, storageUrl: `http://127.0.0.1:${storagePort}`, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: '5s', pollInterval: '1s' }));
     say(`config: ${configFile}`);
-    const services = Object.fromEntries(SERVICES.map((name) => [name, start(name, [cli, name, '--config', configFile, '--quiet'], { MAESTRO_TOKEN: token })]));
+    // The event services subscribe first: a durable subscriber's first subscription starts at the
+    // newest event, so a checkout created before it exists would never reach it (docs/pipeline.md).
+    const launch = (name) => start(name, [cli, name, '--config', configFile, '--quiet'], { MAESTRO_TOKEN: token });
+    const services = Object.fromEntries(SERVICES.filter((name) => name !== 'trigger').map((name) => [name, launch(name)]));
+    for (const name of ['tarball', 'scheduler', 'runtime-shell', 'report']) {
+      await until(`${name} to subscribe`, async () => services[name].lines.some((l) => l.includes('"subscription.subscribed"')));
+    }
+    services.trigger = launch('trigger');
 
     const written = () => services.report.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.action === 'report.written');
     await until('the first checkout', async () => services.trigger.lines.some((l) => l.includes('"checkout.created"')));

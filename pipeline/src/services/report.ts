@@ -24,7 +24,8 @@ export class Report {
   }
 
   /**
-   * The previous `done` checkout of the same tree and branch (B7.2): newest first with
+   * The previous checkout of the same tree and branch (B7.2), in whatever state: under faults an
+   * older checkout can finish after a newer one. Newest first with
    * `sort: "-created"` where the server allows it (keyset pagination, A6.4). In KernelCI mode the SDK
    * refuses `sort`, so the candidates are read unsorted and the newest is picked here.
    */
@@ -32,7 +33,6 @@ export class Report {
     const kr = kernelRevision(node.data);
     const filter = {
       kind: 'checkout',
-      state: 'done',
       'data.kernel_revision.tree': String(kr.tree ?? ''),
       'data.kernel_revision.branch': String(kr.branch ?? ''),
       created: { lt: node.created },

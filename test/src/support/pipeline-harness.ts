@@ -191,8 +191,14 @@ export async function startPipeline(options: RunOptions = {}): Promise<PipelineR
       starts: 0,
       exits: [],
     });
-    launch(name);
   }
+  // The event services subscribe before the trigger creates the first checkout: a durable
+  // subscriber's first subscription starts at the newest event (docs/pipeline.md, start-up order).
+  for (const name of SERVICES) if (name !== 'trigger') launch(name);
+  await until('the event services to subscribe', 60_000, async () =>
+    SERVICES.filter((n) => n !== 'trigger' && n !== 'storage').every((n) => services.get(n)!.lines.some((l) => l.includes('"subscription.subscribed"'))),
+  );
+  launch('trigger');
 
   return {
     server,
