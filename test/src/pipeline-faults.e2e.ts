@@ -6,10 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { partAMissing, serviceLogTails, startPipeline, type PipelineRun } from './support/pipeline-harness';
+import { serviceLogTails, startPipeline, type PipelineRun } from './support/pipeline-harness';
 import { assertScenario, runScenario } from './support/pipeline-scenario';
 
-const missing = partAMissing();
 const BUDGET_MS = 300_000;
 const CRASH_POINTS = [
   'trigger:after-create',
@@ -34,27 +33,21 @@ function seeded(seed: number): () => number {
   };
 }
 
-if (missing.length > 0) {
-  describe('reference pipeline under faults (B9)', () => {
-    it.skip(`skipped: the built @maestro-ci/sdk lacks Part A (${missing.join(', ')}); runs once the SDK stream is merged`, () => undefined);
-  });
-  process.stdout.write(`pipeline fault-injection e2e (B9) skipped: @maestro-ci/sdk lacks ${missing.join(', ')}\n`);
-} else {
-  describe('reference pipeline under faults (B9)', () => {
-    let run: PipelineRun;
-    const seed = Number(process.env.PIPELINE_E2E_SEED ?? Date.now() % 100_000);
-    beforeAll(async () => {
-      process.stdout.write(`pipeline fault-injection seed: ${seed} (replay with PIPELINE_E2E_SEED=${seed})\n`);
-      run = await startPipeline({ supervise: true, crashAt: CRASH_POINTS });
-    }, 60_000);
-    afterAll(async () => {
-      await run?.cleanup();
-    }, 30_000);
+describe('reference pipeline under faults (B9)', () => {
+  let run: PipelineRun;
+  const seed = Number(process.env.PIPELINE_E2E_SEED ?? Date.now() % 100_000);
+  beforeAll(async () => {
+    process.stdout.write(`pipeline fault-injection seed: ${seed} (replay with PIPELINE_E2E_SEED=${seed})\n`);
+    run = await startPipeline({ supervise: true, crashAt: CRASH_POINTS });
+  }, 60_000);
+  afterAll(async () => {
+    await run?.cleanup();
+  }, 30_000);
 
-    it(
-      'survives SIGKILLs at every crash point with one job per entry and no lost result',
-      async () => {
-        try {
+  it(
+    'survives SIGKILLs at every crash point with one job per entry and no lost result',
+    async () => {
+      try {
         const random = seeded(seed);
         let killedScheduler = false;
         const result = await runScenario(run, BUDGET_MS, {
@@ -68,26 +61,29 @@ if (missing.length > 0) {
         await assertScenario(run, result);
 
         expect(killedScheduler).toBe(true);
-        for (const point of CRASH_POINTS) expect([point, existsSync(join(run.dir, 'crash-markers', point.replace(':', '__')))]).toEqual([point, true]);
+        for (const point of CRASH_POINTS)
+          expect([point, existsSync(join(run.dir, 'crash-markers', point.replace(':', '__')))]).toEqual([point, true]);
         for (const name of EVENT_SERVICES) {
           const proc = run.services.get(name)!;
           expect(proc.starts).toBeGreaterThan(1);
           expect([name, proc.records().some((r) => r.action === 'subscription.resumed')]).toEqual([name, true]);
         }
-        const written = run.services.get('report')!.records().filter((r) => r.action === 'report.written');
+        const written = run.services
+          .get('report')!
+          .records()
+          .filter((r) => r.action === 'report.written');
         for (const c of result.checkouts) {
           const lines = written.filter((r) => r.node === c.id);
           expect(lines.length === 1 || (lines.length === 2 && lines[0]!.sha256 === lines[1]!.sha256)).toBe(true);
         }
         const stopped = await run.stop();
         for (const [name, { code, ms }] of stopped) expect([name, code, ms < 10_000]).toEqual([name, 0, true]);
-        } catch (err) {
-          // The services' own words are the quickest diagnosis of a stuck or failing run.
-          (err as Error).message += `\n${serviceLogTails(run)}`;
-          throw err;
-        }
-      },
-      BUDGET_MS + 60_000,
-    );
-  });
-}
+      } catch (err) {
+        // The services' own words are the quickest diagnosis of a stuck or failing run.
+        (err as Error).message += `\n${serviceLogTails(run)}`;
+        throw err;
+      }
+    },
+    BUDGET_MS + 60_000,
+  );
+});

@@ -42,9 +42,8 @@ export interface E2ENode {
 }
 
 /**
- * The Part A calls the e2e tests make (SDK spec A5.1, A6.3, A7.4). Restated here because the SDK
- * on this branch predates Part A; `partAMissing` says which are absent so the suites can skip with
- * a printed reason instead of failing obscurely.
+ * The Part A calls the e2e tests make (SDK spec A5.1, A6.3, A7.4), as a narrow view of the SDK
+ * client that the scenario code is written against.
  */
 export interface PartAClient {
   tokens: {
@@ -62,18 +61,6 @@ export interface PartAClient {
 
 export function connect(baseUrl: string, token?: string): PartAClient {
   return (sdk.createClient as unknown as (o: { baseUrl: string; token?: string }) => PartAClient)({ baseUrl, token });
-}
-
-/** Names of the Part A members the e2e needs that the built SDK does not have. */
-export function partAMissing(): string[] {
-  const probe = connect('http://127.0.0.1:9') as unknown as Record<string, Record<string, unknown> | undefined>;
-  const wanted = ['tokens.create', 'nodes.find', 'nodes.patch', 'nodes.ensure', 'nodes.createChild', 'nodes.submitResults', 'nodes.tree', 'nodes.findArtifact', 'events.consume', 'events.history', 'users.whoami'];
-  const missing = wanted.filter((name) => {
-    const [ns, fn] = name.split('.') as [string, string];
-    return typeof probe[ns]?.[fn] !== 'function';
-  });
-  for (const fn of ['deriveKey', 'resultTree']) if (typeof (sdk as Record<string, unknown>)[fn] !== 'function') missing.push(fn);
-  return missing;
 }
 
 export async function freePort(): Promise<number> {
