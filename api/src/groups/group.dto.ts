@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageEnvelopeDto } from '../common/pagination/page.dto';
 import { IsString } from 'class-validator';
 
 /** A user group (contract §5). */
@@ -21,20 +22,8 @@ export class GroupCreateDto {
 }
 
 /** A page of groups (contract §2.5). */
-export class GroupListDto {
+export class GroupListDto extends PageEnvelopeDto {
   /** The groups of this page. */
   @ApiProperty({ type: () => [GroupDto] })
   items!: GroupDto[];
-
-  /** Number of groups matching the filter, ignoring limit and offset. */
-  @ApiProperty({ type: 'integer', example: 1 })
-  total!: number;
-
-  /** The effective page size. */
-  @ApiProperty({ type: 'integer', example: 50 })
-  limit!: number;
-
-  /** The effective offset. */
-  @ApiProperty({ type: 'integer', example: 0 })
-  offset!: number;
 }

@@ -934,7 +934,7 @@ export interface components {
              */
             offset: number;
             /**
-             * @description Number of groups matching the filter, ignoring limit and offset.
+             * @description Number of items matching the filter, ignoring limit and offset.
              * @example 1
              */
             total: number;
@@ -1257,7 +1257,7 @@ export interface components {
              */
             offset: number;
             /**
-             * @description Number of nodes matching the filter, ignoring limit and offset.
+             * @description Number of items matching the filter, ignoring limit and offset.
              * @example 1
              */
             total: number;
@@ -1508,7 +1508,7 @@ export interface components {
              */
             offset: number;
             /**
-             * @description Number of users matching the filter, ignoring limit and offset.
+             * @description Number of items matching the filter, ignoring limit and offset.
              * @example 1
              */
             total: number;

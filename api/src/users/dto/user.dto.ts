@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageEnvelopeDto } from '../../common/pagination/page.dto';
 import { IsArray, IsBoolean, IsEmail, IsOptional, IsString } from 'class-validator';
 import { HasUniqueItems } from '../../common/validation/decorators';
 
@@ -42,22 +43,10 @@ export class UserDto {
 }
 
 /** A page of users (contract §2.5). */
-export class UserListDto {
+export class UserListDto extends PageEnvelopeDto {
   /** The users of this page. */
   @ApiProperty({ type: () => [UserDto] })
   items!: UserDto[];
-
-  /** Number of users matching the filter, ignoring limit and offset. */
-  @ApiProperty({ type: 'integer', example: 1 })
-  total!: number;
-
-  /** The effective page size. */
-  @ApiProperty({ type: 'integer', example: 50 })
-  limit!: number;
-
-  /** The effective offset. */
-  @ApiProperty({ type: 'integer', example: 0 })
-  offset!: number;
 }
 
 /**
