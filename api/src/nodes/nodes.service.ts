@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canEditNode } from '../auth/edit-policy';
+import { NodeEditPolicy } from '../auth/node-edit.policy';
 import { parseIsoDatetime } from '../common/datetime';
-import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
+import { BadRequestError, GatewayTimeoutError, NotFoundError } from '../common/errors/domain-errors';
 import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -28,8 +28,6 @@ export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
  * with a 400: a pattern must never hang a request (contract §8.1, §13.14).
  */
 export const REGEX_QUERY_TIMEOUT_MS = 10_000;
-
-export const UNAUTHORIZED_EDIT = 'Unauthorized to complete the operation';
 
 /** PATCH fields (contract §7.7); any other key is ignored. */
 const PATCH_FIELDS = [
@@ -68,6 +66,7 @@ export class NodesService {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly editPolicy: NodeEditPolicy,
   ) {}
 
   /**
@@ -98,10 +97,6 @@ export class NodesService {
       processed_by_kcidb_bridge: input.processed_by_kcidb_bridge ?? false,
       retry_counter: input.retry_counter ?? 0,
     };
-  }
-
-  private checkEditor(caller: UserRecord, stored: NodeRecord): void {
-    if (!canEditNode(caller, stored)) throw new UnauthorizedError(UNAUTHORIZED_EDIT);
   }
 
   /** Kernel-version coercion then kind validation of POST, PUT and PATCH (contract §6.3). */
@@ -145,7 +140,7 @@ export class NodesService {
   private async lockForEdit(tx: Repositories, nodeId: string, caller: UserRecord, ifMatch: string | undefined): Promise<NodeRecord> {
     const stored = await tx.nodes.findById(nodeId, { forUpdate: true });
     if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-    this.checkEditor(caller, stored);
+    await this.editPolicy.assertCanEditNode(caller, stored);
     checkIfMatch(ifMatch, stored);
     return stored;
   }
@@ -244,7 +239,7 @@ export class NodesService {
         if (isUpdate) {
           const stored = existing.get(item.id);
           if (!stored) throw new BadRequestError(`No object found with id: ${item.id}`);
-          if (!item.isRoot) this.checkEditor(caller, stored);
+          if (!item.isRoot) await this.editPolicy.assertCanEditNode(caller, stored);
           if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
         }
         const draft = this.fromInput(item.input, now);
@@ -287,7 +282,7 @@ export class NodesService {
       const nodeId = parseObjectId(raw);
       const stored = await this.storage.nodes.findById(nodeId);
       if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-      if (!canEditNode(caller, stored)) continue;
+      if (!(await this.editPolicy.canEditNode(caller, stored))) continue;
       if (flag === undefined) {
         if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
         if (value === true || value === 'true' || value === 'True') flag = true;

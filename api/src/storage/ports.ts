@@ -194,9 +194,18 @@ export interface UserRepository {
   findByUsername(username: string): Promise<UserRecord | null>;
   /** Case-insensitive lookup (emails are unique regardless of case, contract §4.1). */
   findByEmail(email: string): Promise<UserRecord | null>;
-  /** @throws DuplicateKeyError when the username or (case-insensitively) the email is taken. */
+  /**
+   * Registers `user.username` to the account in `maestro_username` in the same atomic write
+   * (docs/adr/0008-account-ownership.md).
+   * @throws DuplicateKeyError when the username or (case-insensitively) the email is taken, with key
+   *   `username` when the name is, or was, another account's.
+   */
   insert(user: UserRecord): Promise<void>;
-  /** @throws DuplicateKeyError when the new username or email is taken. */
+  /**
+   * As `insert` for the username: a new name is registered to the account atomically with the
+   * write, and refused (DuplicateKeyError `username`) when it belongs or belonged to another one.
+   * @throws DuplicateKeyError when the new username or email is taken.
+   */
   update(user: UserRecord): Promise<void>;
   hasSuperuser(): Promise<boolean>;
   /** Matching users in natural (insertion) order. */
@@ -206,6 +215,33 @@ export interface UserRepository {
   delete(id: string): Promise<boolean>;
   /** True when any user carries a group of that name (contract §5: such a group cannot be deleted). */
   anyInGroup(groupName: string): Promise<boolean>;
+}
+
+/**
+ * One entry of the username registry (`maestro_username`): every name an account has ever held,
+ * so authority follows the account and a name is never handed to another one. `userId` is null for
+ * a name reserved because nodes carry it but no account did when the registry was created.
+ */
+export interface UsernameRecord {
+  name: string;
+  userId: string | null;
+  claimed: Date;
+}
+
+export interface UsernameRepository {
+  /** The account that holds or held `name`; null when the name was never registered. */
+  find(name: string): Promise<UsernameRecord | null>;
+  /** Every name registered to the account, oldest first. */
+  namesOf(userId: string): Promise<string[]>;
+  /** True when no name is registered yet (the first start on this database). */
+  isEmpty(): Promise<boolean>;
+  /** Registers the current username of every user whose name is not registered yet; returns how many. */
+  registerExisting(at: Date): Promise<number>;
+  /**
+   * Reserves, without an account, every node owner that is neither registered nor a user's
+   * current name (owners of deleted accounts, on a database that predates the registry).
+   */
+  reserveOrphanOwners(at: Date): Promise<number>;
 }
 
 export interface GroupRepository {
@@ -432,6 +468,7 @@ export interface Repositories {
   nodes: NodeRepository;
   idempotency: IdempotencyRepository;
   users: UserRepository;
+  usernames: UsernameRepository;
   groups: GroupRepository;
   leases: LeaseRepository;
   apiTokens: ApiTokenRepository;

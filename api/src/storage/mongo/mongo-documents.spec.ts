@@ -69,7 +69,7 @@ describe('mongoose schemas (contract §11.1)', () => {
   it('has a schema for every collection Maestro uses, and none for telemetry or pymongo_migrate', () => {
     expect(Object.keys(MONGO_SCHEMAS).sort()).toEqual([
       'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_lock', 'maestro_ratelimit',
-      'maestro_subscription', 'node', 'subscriber_state', 'user', 'usergroup',
+      'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'user', 'usergroup',
     ]);
   });
 

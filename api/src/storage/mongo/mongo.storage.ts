@@ -20,7 +20,7 @@ import { mongoIndexTable, type IndexTtlSettings } from './mongo-indexes';
 import { MongoLeaseRepository } from './mongo-lease.repository';
 import { MongoNodeRepository } from './mongo-node.repository';
 import { MONGO_SCHEMAS } from './mongo-schemas';
-import { MongoGroupRepository, MongoUserRepository } from './mongo-user.repository';
+import { MongoGroupRepository, MongoUsernameRepository, MongoUserRepository } from './mongo-user.repository';
 
 function repositories(connection: Connection, transactions: boolean, unit: MongoUnit = {}): Repositories {
   const ctx = new MongoContext(connection, transactions, unit);
@@ -28,6 +28,7 @@ function repositories(connection: Connection, transactions: boolean, unit: Mongo
     nodes: new MongoNodeRepository(ctx),
     idempotency: new MongoIdempotencyRepository(ctx),
     users: new MongoUserRepository(ctx),
+    usernames: new MongoUsernameRepository(ctx),
     groups: new MongoGroupRepository(ctx),
     leases: new MongoLeaseRepository(ctx),
     apiTokens: new MongoApiTokenRepository(ctx),
@@ -61,6 +62,7 @@ export class MongoStorage implements Storage {
   readonly nodes;
   readonly idempotency;
   readonly users;
+  readonly usernames;
   readonly groups;
   readonly leases;
   readonly apiTokens;
@@ -82,6 +84,7 @@ export class MongoStorage implements Storage {
       nodes: this.nodes,
       idempotency: this.idempotency,
       users: this.users,
+      usernames: this.usernames,
       groups: this.groups,
       leases: this.leases,
       apiTokens: this.apiTokens,

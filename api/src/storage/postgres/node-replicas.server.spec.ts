@@ -9,6 +9,7 @@ import type { NodeChange, NodeEventPublisher } from '../../events/node-events.po
 import { LifecycleService } from '../../nodes/lifecycle.service';
 import { nodeEtag } from '../../nodes/node.mapper';
 import { NodesService } from '../../nodes/nodes.service';
+import { NodeEditPolicy } from '../../auth/node-edit.policy';
 import { makeNode, makeUser } from '../contract/storage.contract';
 import { QueryTimeoutError, type Repositories, type Storage } from '../ports';
 import { PostgresStorage } from './postgres.storage';
@@ -76,7 +77,7 @@ if (!serverUrl) {
       const node = makeNode({ owner: owner.username });
       await a.nodes.insert(node);
       const tag = nodeEtag((await a.nodes.findById(node.id))!); // as stored: jsonb orders keys its own way
-      const services = [new NodesService(a, new RecordingPublisher(), config), new NodesService(b, new RecordingPublisher(), config)];
+      const services = [new NodesService(a, new RecordingPublisher(), config, new NodeEditPolicy(a)), new NodesService(b, new RecordingPublisher(), config, new NodeEditPolicy(b))];
       const results = await Promise.allSettled(
         services.map((service, i) => service.patch(node.id, { result: i ? 'pass' : 'fail' }, new Set(['result']), owner, { ifMatch: tag })),
       );
