@@ -64,7 +64,7 @@ export class LoginRateLimiter {
 type RawRequest = FastifyRequest & { body?: unknown };
 
 function requestAddress(request: RawRequest): string {
-  return clientAddress(request.socket?.remoteAddress, request.headers);
+  return clientAddress(request);
 }
 
 /**

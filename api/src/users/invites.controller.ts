@@ -43,12 +43,7 @@ export class InvitesController {
   ) {}
 
   private baseUrl(request: FastifyRequest): string {
-    return publicBaseUrl({
-      configured: this.config.publicBaseUrl,
-      peer: request.socket?.remoteAddress,
-      headers: request.headers,
-      protocol: request.protocol,
-    });
+    return publicBaseUrl({ configured: this.config.publicBaseUrl, host: request.host, protocol: request.protocol });
   }
 
   /**
