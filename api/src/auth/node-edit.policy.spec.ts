@@ -42,5 +42,7 @@ describe('NodeEditPolicy (contract §6.7, §2.3 editor level, docs/adr/0008-acco
     // registry says `hank` is hank's account.
     expect(await policy.canEditNode({ ...bob, username: 'bob' }, node('hank'))).toBe(false);
     expect(await policy.canEditNode(makeUser({ username: 'bob' }), node(''))).toBe(false);
+    // Inside a unit of work the lookup goes through it (PGlite's one connection is the transaction's).
+    expect(await storage.transaction((tx) => policy.canEditNode(renamed, node('hank'), tx))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnauthorizedError } from '../common/errors/domain-errors';
-import { STORAGE, type NodeRecord, type Storage, type UserRecord } from '../storage/ports';
+import { STORAGE, type NodeRecord, type Repositories, type Storage, type UserRecord } from '../storage/ports';
 import { isAccountName } from './account-names';
 import { canEditNode } from './edit-policy';
 
@@ -14,18 +14,19 @@ type EditedNode = Pick<NodeRecord, 'owner' | 'user_groups' | 'data'>;
  * it to the STORED node before any PUT/PATCH, hierarchy root or replaced child, and batch update
  * (§6.7). The five rules are the pure `canEditNode`; ownership also holds for a name the account
  * held before a rename (docs/adr/0008-account-ownership.md), looked up only when the other rules
- * said no.
+ * said no. Inside a unit of work, pass its repositories: the lookup must go through the
+ * transaction (an embedded database has one connection, which the transaction holds).
  */
 @Injectable()
 export class NodeEditPolicy {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  async canEditNode(user: Editor, node: EditedNode): Promise<boolean> {
-    return canEditNode(user, node) || (await isAccountName(this.storage.usernames, user, node.owner));
+  async canEditNode(user: Editor, node: EditedNode, tx: Pick<Repositories, 'usernames'> = this.storage): Promise<boolean> {
+    return canEditNode(user, node) || (await isAccountName(tx.usernames, user, node.owner));
   }
 
   /** @throws UnauthorizedError 401 `Unauthorized to complete the operation` (not 403, §13.15). */
-  async assertCanEditNode(user: Editor, node: EditedNode): Promise<void> {
-    if (!(await this.canEditNode(user, node))) throw new UnauthorizedError(EDIT_DENIED);
+  async assertCanEditNode(user: Editor, node: EditedNode, tx: Pick<Repositories, 'usernames'> = this.storage): Promise<void> {
+    if (!(await this.canEditNode(user, node, tx))) throw new UnauthorizedError(EDIT_DENIED);
   }
 }

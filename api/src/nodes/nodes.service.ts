@@ -140,7 +140,7 @@ export class NodesService {
   private async lockForEdit(tx: Repositories, nodeId: string, caller: UserRecord, ifMatch: string | undefined): Promise<NodeRecord> {
     const stored = await tx.nodes.findById(nodeId, { forUpdate: true });
     if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-    await this.editPolicy.assertCanEditNode(caller, stored);
+    await this.editPolicy.assertCanEditNode(caller, stored, tx);
     checkIfMatch(ifMatch, stored);
     return stored;
   }
@@ -239,7 +239,7 @@ export class NodesService {
         if (isUpdate) {
           const stored = existing.get(item.id);
           if (!stored) throw new BadRequestError(`No object found with id: ${item.id}`);
-          if (!item.isRoot) await this.editPolicy.assertCanEditNode(caller, stored);
+          if (!item.isRoot) await this.editPolicy.assertCanEditNode(caller, stored, tx);
           if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
         }
         const draft = this.fromInput(item.input, now);
