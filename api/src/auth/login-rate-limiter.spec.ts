@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config';
 import type { Storage } from '../storage/ports';
-import { PostgresStorage } from '../storage/postgres/postgres.storage';
+import { openStorage } from '../storage/storage.module';
 import { LoginRateLimiter, TOO_MANY_LOGIN_ATTEMPTS, TOO_MANY_RESET_REQUESTS } from './login-rate-limiter';
 
 /**
@@ -16,7 +16,7 @@ describe('LoginRateLimiter (issue #11: no lock-out switch, forgot-password limit
   const name = () => `user-${++n}`;
 
   beforeAll(async () => {
-    storage = await PostgresStorage.open({ kind: 'pglite', dataDir: null });
+    storage = await openStorage(loadConfig({ DATABASE_URL: 'pglite:memory' }));
     limiter = new LoginRateLimiter(loadConfig({ DATABASE_URL: 'pglite:memory', LOGIN_RATE_LIMIT_ATTEMPTS: '2', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '900' }), storage);
   }, 60_000);
   afterAll(() => storage.close());

@@ -1,7 +1,8 @@
 import { UnauthorizedError } from '../common/errors/domain-errors';
+import { loadConfig } from '../config/config';
 import { makeUser } from '../storage/contract/storage.contract';
 import type { Storage } from '../storage/ports';
-import { PostgresStorage } from '../storage/postgres/postgres.storage';
+import { openStorage } from '../storage/storage.module';
 import { NodeEditPolicy } from './node-edit.policy';
 
 /** The policy over a real (in-memory PGlite) registry: the pure rules are edit-policy.spec.ts's. */
@@ -9,7 +10,7 @@ describe('NodeEditPolicy (contract §6.7, §2.3 editor level, docs/adr/0008-acco
   let storage: Storage;
   let policy: NodeEditPolicy;
   beforeAll(async () => {
-    storage = await PostgresStorage.open({ kind: 'pglite', dataDir: null });
+    storage = await openStorage(loadConfig({ DATABASE_URL: 'pglite:memory' }));
     policy = new NodeEditPolicy(storage);
   }, 60_000);
   afterAll(() => storage.close());
