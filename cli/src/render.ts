@@ -1,5 +1,5 @@
 /** Terminal output: colours, tables and trees. */
-import { styleText } from 'node:util';
+import { inspect } from 'node:util';
 import type { Node, NodeTree, ResultTreeNode } from '@maestro-ci/sdk';
 import { addResult, emptyCounts, formatCounts, type ResultCounts } from './parsers/types';
 
@@ -10,7 +10,10 @@ export interface Style {
 type Colour = 'green' | 'red' | 'yellow' | 'gray' | 'magenta' | 'bold' | 'dim';
 
 export function paint(style: Style, colour: Colour, text: string): string {
-  return style.color ? styleText(colour, text) : text;
+  if (!style.color) return text;
+  // util.inspect's table rather than styleText, which checks the process's own stdout on some Node versions.
+  const [open, close] = inspect.colors[colour] ?? [0, 0];
+  return `\u001b[${open}m${text}\u001b[${close}m`;
 }
 
 export function paintResult(style: Style, result: string | null | undefined): string {
@@ -56,8 +59,19 @@ export interface RenderNode {
   children: RenderNode[];
 }
 
+/** Where `maestro submit` found the test in its file, to show results in the file's order. */
+function sourceLine(n: Node): number | undefined {
+  const misc = (n.data as { misc?: { source_line?: unknown } } | undefined)?.misc;
+  return typeof misc?.source_line === 'number' ? misc.source_line : undefined;
+}
+
+/** Children in the order of the submitted file when every child knows its line, else as the SDK sorts them (by path). */
 export function fromNodeTree(t: NodeTree): RenderNode {
-  return { name: t.node.name, result: t.node.result, detail: t.node.kind === 'test' ? undefined : t.node.kind, children: t.children.map(fromNodeTree) };
+  const children = [...t.children];
+  if (children.every((c) => sourceLine(c.node) !== undefined)) children.sort((a, b) => sourceLine(a.node)! - sourceLine(b.node)!);
+  const message = (t.node.data as { error_msg?: unknown } | undefined)?.error_msg;
+  const detail = t.node.kind !== 'test' ? t.node.kind : children.length === 0 && (t.node.result === 'fail' || t.node.result === 'skip') && typeof message === 'string' ? message.split('\n')[0] : undefined;
+  return { name: t.node.name, result: t.node.result, ...(detail ? { detail } : {}), children: children.map(fromNodeTree) };
 }
 
 export function fromResultTree(nodes: readonly ResultTreeNode[]): RenderNode[] {
