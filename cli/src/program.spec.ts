@@ -169,3 +169,28 @@ describe('profiles', () => {
     expect((await readConfig(configPath(env))).profiles).toEqual({ default: { url: 'http://a', token: 'ta' }, staging: { url: 'http://s' } });
   });
 });
+
+describe('submit progress', () => {
+  it('draws a progress bar on a terminal for files of 1 MiB or more, and none with --no-progress', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'maestro-big-'));
+    try {
+      const n = 40_000;
+      const lines = ['KTAP version 1', `1..${n}`];
+      for (let i = 1; i <= n; i++) lines.push(`ok ${i} a_reasonably_long_generated_case_name_${i}`);
+      const big = join(dir, 'big.ktap');
+      await writeFile(big, `${lines.join('\n')}\n`);
+      expect((await stat(big)).size).toBeGreaterThan(1024 * 1024);
+      const tty = memoryIo();
+      tty.stderr.isTTY = true;
+      expect(await run(['submit', JOB, big, '--dry-run', '--json'], tty)).toBe(EXIT.ok);
+      expect(tty.err()).toMatch(/reading {2}\[#{30}\] 100% \d+\.\d\/\d+\.\d MiB/);
+      const quiet = memoryIo();
+      quiet.stderr.isTTY = true;
+      expect(await run(['submit', JOB, big, '--dry-run', '--json', '--no-progress'], quiet)).toBe(EXIT.ok);
+      expect(quiet.err()).not.toContain('reading');
+      expect(JSON.parse(quiet.out())).toMatchObject({ counts: { pass: n, total: n } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

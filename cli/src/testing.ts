@@ -14,7 +14,7 @@ export function memoryIo(env: NodeJS.ProcessEnv = {}, input?: string): MemoryIo 
   if (input !== undefined) stdin.end(input);
   return {
     stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
     stdin,
     env: { NO_COLOR: '1', ...env },
     out: () => out,

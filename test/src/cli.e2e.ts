@@ -161,6 +161,31 @@ describe('maestro CLI (built, spawned) against the API (e2e)', () => {
     expect(failed.stdout).not.toContain('CLOCK_HWSPECIFIC');
   });
 
+  it('watch --subscriber-id resumes after the watcher was gone: the missed submission is delivered', async () => {
+    const subscriber = `cli-e2e-${Date.now().toString(36)}:node`;
+    const waitFor = (child: ChildProcessWithoutNullStreams, text: string): Promise<void> =>
+      new Promise((ready) => {
+        let seen = '';
+        child.stderr.on('data', (d) => {
+          seen += d;
+          if (seen.includes(text)) ready();
+        });
+      });
+    const first = start(['watch', 'kind=job', 'state=done', '--json', '--subscriber-id', subscriber]);
+    const firstRun = finish(first);
+    await waitFor(first, 'watching');
+    first.kill('SIGTERM');
+    expect((await firstRun).code).toBe(0);
+
+    const { job } = await checkoutWithJob('dddd0001');
+    expect((await maestro(['submit', job.id, join(FIXTURES, 'kunit-nested.ktap')])).code).toBe(0);
+
+    const again = await maestro(['watch', 'kind=job', 'state=done', '--json', '--count', '1', '--subscriber-id', subscriber]);
+    expect(again.code).toBe(0);
+    const line = JSON.parse(again.stdout.trim().split('\n')[0]!) as { replayed: boolean; data: { id: string } };
+    expect(line).toMatchObject({ replayed: true, data: { id: job.id } });
+  });
+
   it('compares two checkouts: new failures, fixes and still failing (exit code 1)', async () => {
     const a = await checkoutWithJob('bbbb0001');
     const b = await checkoutWithJob('bbbb0002');

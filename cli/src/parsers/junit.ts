@@ -30,15 +30,27 @@ function clip(text: string): string {
   return t.length > MAX_MESSAGE ? `${t.slice(0, MAX_MESSAGE)}…` : t;
 }
 
+/** Line numbers of character offsets, counted incrementally (offsets asked for in increasing order are linear). */
+function lineCounter(xml: string): (offset: number) => number {
+  let pos = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < pos) {
+      pos = 0;
+      line = 1;
+    }
+    for (; pos < offset; pos++) if (xml.charCodeAt(pos) === 10) line++;
+    return line;
+  };
+}
+
 /** The line of the first `<tag` at or after character `from`, and the index after it. */
-function locate(xml: string, tag: string, from: number): { line: number; next: number } {
+function locate(xml: string, tag: string, from: number, lineAt: (offset: number) => number = lineCounter(xml)): { line: number; next: number } {
   const re = new RegExp(`<${tag}[\\s/>]`, 'g');
   re.lastIndex = from;
   const m = re.exec(xml);
   if (!m) return { line: 0, next: from };
-  let line = 1;
-  for (let i = 0; i < m.index; i++) if (xml.charCodeAt(i) === 10) line++;
-  return { line, next: m.index + 1 };
+  return { line: lineAt(m.index), next: m.index + 1 };
 }
 
 export function parseJunit(xml: string): ParsedResults {
@@ -46,8 +58,9 @@ export function parseJunit(xml: string): ParsedResults {
   if (valid !== true) throw new ResultParseError(valid.err.line, `invalid XML: ${valid.err.msg}`);
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false, parseTagValue: false, trimValues: false, htmlEntities: true, isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name) }).parse(xml) as XmlNode;
   let cursor = 0;
+  const lineAt = lineCounter(xml);
   const nextLine = (tag: string): number => {
-    const { line, next } = locate(xml, tag, cursor);
+    const { line, next } = locate(xml, tag, cursor, lineAt);
     cursor = next;
     return line;
   };

@@ -128,7 +128,9 @@ class KtapParser {
       if (subtest) {
         // KUnit names its own level (`# Subtest:` inside the indented block); TAP 14 names the
         // indented block that follows the line.
-        const next = lines.slice(i + 1).find((l) => l.text.trim() !== '');
+        let j = i + 1;
+        while (j < lines.length && lines[j]!.text.trim() === '') j++;
+        const next = lines[j];
         if (next && indentOf(next.text) > indent) pendingSubtestName = subtest[1];
         else if (tests.length === 0 && name === undefined) name = subtest[1];
         continue;

@@ -49,8 +49,15 @@ export function parseTap(text: string): ParsedResults {
     parser.on('assert', (r: Result) => {
       const result = resultOf(r);
       const raw = `${r.ok ? 'ok' : 'not ok'} ${r.id}`;
-      const at = lines.findIndex((l, i) => i >= cursor && l.trim().startsWith(raw));
-      if (at >= 0) cursor = at;
+      let at = -1;
+      for (let i = cursor; i < lines.length; i++) {
+        const l = lines[i]!.trimStart();
+        if (l.startsWith(raw) && !/\d/.test(l.charAt(raw.length))) {
+          at = i;
+          cursor = i + 1;
+          break;
+        }
+      }
       const misc: Record<string, unknown> = { tap_number: r.id };
       if (r.todo !== false) misc.directive = 'TODO';
       else if (r.skip !== false) misc.directive = 'SKIP';
