@@ -234,12 +234,21 @@ field<=v, field~regex. null, true and false are literals; in/nin take comma list
     .action(async (conditions: string[], opts: { limit: number; sort?: string; json?: boolean; jsonl?: boolean }) => {
       const filter = toNodeFilter(conditions.map(parseCondition));
       await withClient(async (client) => {
-        const found = await client.nodes.find(filter, { pageSize: Math.min(opts.limit, 500), ...(opts.sort ? { sort: opts.sort as never } : {}) }).toArray({ max: opts.limit });
-        const list = found.slice(0, opts.limit);
+        const list: Node[] = [];
+        let more = false;
+        // One more than the limit, to tell whether the list was cut.
+        for await (const n of client.nodes.find(filter, { pageSize: Math.min(opts.limit + 1, 500), ...(opts.sort ? { sort: opts.sort as never } : {}) })) {
+          if (list.length === opts.limit) {
+            more = true;
+            break;
+          }
+          list.push(n);
+        }
         if (opts.jsonl) for (const n of list) out(JSON.stringify(n));
         else if (opts.json) print(list);
         else if (list.length === 0) err('no nodes match');
         else out(table(NODE_HEADERS, nodeRows(list), style(), (col, text) => (col === 3 ? paintResult(style(), text.trim()) + text.slice(text.trimEnd().length) : text)));
+        if (more) err(`showing the first ${opts.limit} matches; more exist (raise --limit)`);
       });
     });
   nodes
@@ -353,7 +362,7 @@ ${examples(['maestro submit 65a3982ee98651d0fe82b010 kselftest.ktap --artifact l
 
   program
     .command('watch [conditions...]')
-    .description('print node events live (socket.io); reconnects and resumes by itself')
+    .description('print node events live (socket.io; long-poll on KernelCI servers); reconnects and resumes by itself')
     .option('--json', 'one JSON event per line')
     .option('--all', "events about every user's nodes (default: ownerless ones and your own)")
     .option('--count <n>', 'exit after this many events', positiveInt)
@@ -369,7 +378,7 @@ ${examples(['maestro watch kind=job state=done', 'maestro watch kind=test result
     .action(async (conditions: string[], opts: { json?: boolean; all?: boolean; count?: number; subscriberId?: string; channel: string }) => {
       const filter = toEventFilter(conditions.map(parseCondition));
       await withClient(async (client) => {
-        const sub = client.events.subscribe({ channel: opts.channel, filter, ...(opts.all ? { promiscuous: true } : {}), ...(opts.subscriberId ? { subscriberId: opts.subscriberId } : {}), transport: 'socket.io' });
+        const sub = client.events.subscribe({ channel: opts.channel, filter, ...(opts.all ? { promiscuous: true } : {}), ...(opts.subscriberId ? { subscriberId: opts.subscriberId } : {}) });
         const stop = (): void => void sub.close({ drain: false });
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -97,6 +97,9 @@ describe('maestro CLI (built, spawned) against the API (e2e)', () => {
     const whoami = await maestro(['whoami', '--json'], undefined, { MAESTRO_URL: server.baseUrl, MAESTRO_TOKEN: token.token, XDG_CONFIG_HOME: join(home, 'empty') });
     expect(JSON.parse(whoami.stdout)).toMatchObject({ username: 'admin' });
     expect((await maestro(['tokens', 'list'])).stdout).toContain('e2e-cli');
+    // A second profile holding the API token, selected by --profile.
+    expect((await maestro(['login', '--profile', 'staging', '--url', server.baseUrl, '--token', token.token])).code).toBe(0);
+    expect((await maestro(['--profile', 'staging', 'whoami'])).stdout).toMatch(/^admin </);
     expect((await maestro(['tokens', 'revoke', token.id])).code).toBe(0);
     const revoked = await maestro(['whoami'], undefined, { MAESTRO_URL: server.baseUrl, MAESTRO_TOKEN: token.token, XDG_CONFIG_HOME: join(home, 'empty') });
     expect(revoked.code).toBe(3);
@@ -134,6 +137,14 @@ describe('maestro CLI (built, spawned) against the API (e2e)', () => {
     expect(table.stdout).toMatch(/^ID\s+KIND\s+STATE\s+RESULT/);
     expect(table.stdout).toContain('checkout/kbuild-gcc-12-x86/kselftest-timers/selftests: timers: nanosleep/CLOCK_MONOTONIC_RAW');
     expect(table.stdout).toMatch(/\bskip\b/);
+
+    const jsonl = await maestro(['nodes', 'find', `parent=${job.id}`, '--jsonl', '--limit', '2']);
+    expect(jsonl.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Node).parent)).toEqual([job.id, job.id]);
+    expect(jsonl.stderr).toContain('showing the first 2 matches; more exist');
+    const shown = await maestro(['node', job.id]);
+    expect(shown.stdout).toMatch(/^id\s+[0-9a-f]{24}$/m);
+    expect(shown.stdout).toMatch(/^result\s+fail$/m);
+    expect(shown.stdout).toMatch(/^artifact log\s+https:\/\/lab\.example\.org\/jobs\/1\/log\.txt$/m);
 
     const before = await sdk.nodes.count({ treeid: checkout.treeid });
     const again = await maestro(['submit', job.id, file]);
