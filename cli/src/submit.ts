@@ -112,7 +112,9 @@ export async function submitFile(input: SubmitInput): Promise<SubmitOutcome> {
     throw new CliError(`${input.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.usage);
   }
   const progress = new Progress(io, size, input.progress && Boolean(io.stderr.isTTY) && size >= PROGRESS_MIN_BYTES);
-  const { text, sha256 } = await readWithHash(input.file, progress);
+  const { text: raw, sha256 } = await readWithHash(input.file, progress);
+  // The hash is the file's; the parsers get it without a byte-order mark and with \n line ends.
+  const text = raw.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const format = input.format ?? detectFormat(input.file, text);
   if (!format) throw new CliError(`${input.file}: cannot tell whether this is KTAP, JUnit XML or TAP; use --format ktap|junit|tap`, EXIT.usage);
   progress.status(`parsing ${format}…`);

@@ -11,6 +11,8 @@ export function detectFormat(fileName: string, text: string): ResultFormat | und
   const first = text.split(/\r?\n/, 200).find((l) => l.trim() !== '')?.trim() ?? '';
   if (first.startsWith('<')) return 'junit';
   if (/^KTAP version \d+$/.test(first)) return 'ktap';
+  // KUnit results inside a kernel log: `[    1.234567] KTAP version 1` after the boot messages.
+  if (/^\[\s*\d+\.\d+\]\s?KTAP version \d+\s*$/m.test(text)) return 'ktap';
   // kselftest prints TAP version 13 with its nested results as `# `-prefixed lines: the KTAP parser reads those.
   if (/^TAP version 13$/.test(first) && /^# selftests: /m.test(text)) return 'ktap';
   if (/^TAP version 1[34]$/.test(first)) return 'tap';

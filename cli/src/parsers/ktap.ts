@@ -11,6 +11,8 @@
  * as KUnit prints parameterised tests), `# SKIP`, `# TODO`, `# XFAIL`, `# TIMEOUT`, `# ERROR`
  * directives, diagnostic lines (kept as the failure message), `Bail out!`, kselftest's `# `-prefixed
  * nested TAP, and missing results (a crash): the test is stored as `incomplete` with a warning.
+ * Output taken from a kernel log works too: `[    1.234567] ` timestamps are removed, and lines that
+ * are not KTAP (other drivers' messages) count as diagnostics wherever they are indented.
  */
 import type { NodeResult } from '@maestro-ci/sdk';
 import { ResultParseError, type ParsedResults, type ParsedTest } from './types';
@@ -102,7 +104,13 @@ class KtapParser {
       if (line.text.trim() === '') continue;
       const ind = indentOf(line.text);
       const text = line.text.slice(ind).trimEnd();
-      if (ind < indent) break;
+      if (ind < indent) {
+        // Only a KTAP line ends a nested level; other lines (kernel messages interleaved in dmesg,
+        // unindented diagnostics) are diagnostics of the test in progress.
+        if (isStructural(text) || BAIL_RE.test(text)) break;
+        diag.push({ no: line.no, text });
+        continue;
+      }
       if (ind > indent) {
         if (isStructural(text)) {
           if (pending) flushPending();
@@ -218,9 +226,18 @@ class KtapParser {
   }
 }
 
-/** Parses a KTAP (KUnit) or kselftest TAP document. */
+/** The kernel log's `[    1.234567] ` timestamp, as in KUnit results read from dmesg. */
+export const DMESG_PREFIX_RE = /^\[\s*\d+\.\d+\]\s?/;
+
+/**
+ * Parses a KTAP (KUnit) or kselftest TAP document. When the version line carries a kernel log
+ * timestamp, as in output taken from dmesg, the timestamps are removed from every line first.
+ */
 export function parseKtap(text: string): ParsedResults {
-  const lines = text.split(/\r?\n/).map((t, i) => ({ no: i + 1, text: t }));
+  let raw = text.split(/\r?\n/);
+  const versionLine = raw.find((l) => /(?:^|\]\s?)(?:KTAP|TAP) version \d+\s*$/.test(l));
+  if (versionLine && DMESG_PREFIX_RE.test(versionLine)) raw = raw.map((l) => l.replace(DMESG_PREFIX_RE, ''));
+  const lines = raw.map((t, i) => ({ no: i + 1, text: t }));
   const first = lines.findIndex((l) => VERSION_RE.test(l.text.trim()));
   const firstResult = lines.findIndex((l) => RESULT_RE.test(l.text.trim()));
   if (first < 0) {

@@ -133,6 +133,29 @@ describe('KTAP edge cases and malformed input', () => {
     expect(error.message).toContain(message);
   });
 
+  it('reads KUnit results from a kernel log, timestamps removed and other messages kept as diagnostics', () => {
+    const dmesg = [
+      '[    0.000000] Linux version 6.12.0-rc3 (kci@build) (gcc 12.2.0) #1 SMP PREEMPT_DYNAMIC',
+      '[    0.912345] KTAP version 1',
+      '[    0.912350] 1..1',
+      '[    0.912400]     KTAP version 1',
+      '[    0.912410]     # Subtest: kunit_status',
+      '[    0.912420]     1..2',
+      '[    0.912500]     ok 1 kunit_status_set_failure_test',
+      '[    0.912600] virtio_blk virtio1: [vda] 262144 512-byte logical blocks',
+      '[    0.912700]     not ok 2 kunit_status_mark_skipped_test',
+      '[    0.912800] not ok 1 kunit_status',
+    ].join('\n');
+    expect(detectFormat('console.log', dmesg)).toBe('ktap');
+    const parsed = parseKtap(dmesg);
+    expect(parsed.tests[0]).toMatchObject({ name: 'kunit_status', result: 'fail' });
+    expect(parsed.tests[0]!.children.map((t) => [t.name, t.result])).toEqual([
+      ['kunit_status_set_failure_test', 'pass'],
+      ['kunit_status_mark_skipped_test', 'fail'],
+    ]);
+    expect(parsed.tests[0]!.children[1]!.message).toBe('virtio_blk virtio1: [vda] 262144 512-byte logical blocks');
+  });
+
   it('splits descriptions from directives', () => {
     expect(splitDescription('example value 3 # SKIP unsupported')).toEqual({ name: 'example value 3', comment: 'SKIP unsupported' });
     expect(splitDescription('# SKIP Requires root')).toEqual({ name: '', comment: 'SKIP Requires root' });
