@@ -256,3 +256,29 @@ describe('format detection', () => {
     }
   });
 });
+
+describe('tap-parser on KTAP (why KTAP has its own parser, docs/adr/0008-cli.md)', () => {
+  // If one of these starts failing after a tap-parser upgrade, reconsider using it for KTAP.
+  function run(text: string): { extra: string[]; names: string[] } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Parser } = require('tap-parser') as typeof import('tap-parser');
+    const extra: string[] = [];
+    const names: string[] = [];
+    const p = new Parser();
+    p.on('extra', (line: string) => extra.push(line.trim()));
+    p.on('assert', (r: { name: string }) => names.push(r.name));
+    p.end(text);
+    return { extra, names };
+  }
+
+  it('reads KTAP version lines as non-TAP data', () => {
+    expect(run(fixture('kunit-nested.ktap')).extra).toContain('KTAP version 1');
+  });
+
+  it("keeps kselftest's comments in names and does not see its nested results", () => {
+    const { names } = run(fixture('kselftest-timers.ktap'));
+    expect(names).toContain('selftests: timers: nanosleep # exit=1');
+    expect(names).not.toContain('CLOCK_HWSPECIFIC');
+    expect(names).toHaveLength(5);
+  });
+});
