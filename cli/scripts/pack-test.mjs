@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI's pack test. Run after the build (`npm run build -w sdk && npm run build -w cli`):
 // 1. `npm pack` the SDK and the CLI (the CLI depends on the SDK, which is not on a registry yet);
-//    check the CLI's file list (dist, README, package.json; no tests, no fixtures).
+//    check the CLI's file list (dist, README, CHANGELOG, LICENSE, package.json; no tests, no fixtures).
 // 2. Install both tarballs into an empty folder.
 // 3. There: `npx maestro --help` and `npx maestro --version` work, `maestro submit --dry-run`
 //    parses a KTAP file, and `maestro whoami` against a local stub server reaches it (exit 0).
@@ -54,15 +54,15 @@ const work = await mkdtemp(join(tmpdir(), 'maestro-cli-pack-'));
 
 try {
   const tarballs = [];
-  await step('npm pack the SDK and the CLI; the CLI ships dist, README and package.json only', async () => {
+  await step('npm pack the SDK and the CLI; the CLI ships dist, README, CHANGELOG, LICENSE and package.json only', async () => {
     const [sdkInfo] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], sdk));
     const [cliInfo] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], cli));
     tarballs.push(join(work, sdkInfo.filename), join(work, cliInfo.filename));
     const files = cliInfo.files.map((f) => f.path);
-    const stray = files.filter((f) => !/^(dist\/|README\.md$|package\.json$)/.test(f));
+    const stray = files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f));
     if (stray.length) throw new Error(`unexpected files in the package: ${stray.join(', ')}`);
     if (files.some((f) => /\.spec\.|testing\.js|fixtures\//.test(f))) throw new Error('test files were packed');
-    for (const required of ["dist/main.js", "README.md"]) if (!files.includes(required)) throw new Error(`missing ${required}`);
+    for (const required of ['dist/main.js', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (!files.includes(required)) throw new Error(`missing ${required}`);
   });
 
   const project = join(work, 'empty');
