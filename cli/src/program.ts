@@ -394,7 +394,7 @@ ${examples(['maestro watch kind=job state=done', 'maestro watch kind=test result
           for await (const d of sub) {
             const p = d.payload;
             if (opts.json) out(JSON.stringify({ sequence: d.sequence, time: d.event.time, type: d.event.type, replayed: d.replayed, data: p }));
-            else out(`${(d.event.time ?? new Date().toISOString()).slice(0, 19)}  ${(p.op ?? '').padEnd(7)} ${(p.kind ?? '').padEnd(8)} ${(p.state ?? '').padEnd(9)} ${paintResult(s, p.result ?? null).padEnd(s.color ? 0 : 10)} ${p.id ?? ''}  ${(p.path ?? [p.name]).join('/')}`);
+            else out(`${(d.event.time ?? new Date().toISOString()).slice(0, 19)}  ${(p.op ?? '').padEnd(7)} ${(p.kind ?? '').padEnd(8)} ${(p.state ?? '').padEnd(9)} ${paintResult(s, p.result ?? null)}${' '.repeat(Math.max(1, 11 - (p.result ?? '-').length))}${p.id ?? ''}  ${(p.path ?? [p.name]).join('/')}`);
             // Printed is handled: acknowledge now, so a durable cursor moves past it even when we stop here.
             d.ack();
             seen += 1;
