@@ -30,29 +30,48 @@ export function completionScript(program: Command, shell: Shell): string {
     for (const o of globals.filter((x) => x.startsWith('--'))) lines.push(`complete -c maestro -l ${o.slice(2)}`);
     return `${lines.join('\n')}\n`;
   }
-  // bash and zsh (through bashcompinit): complete from the words typed so far.
-  const cases = all.map((e) => `    "${e.path.join(' ')}") words="${[...e.subcommands, ...e.options, ...(e.path.length ? globals : [])].join(' ')}" ;;`).join('\n');
-  const body = `_maestro() {
-  local cur path="" w i
+  // The words to offer after each command path, and the subcommands of each path.
+  const candidates = all.map((e) => `    "${e.path.join(' ')}") candidates="${[...e.subcommands, ...e.options, ...(e.path.length ? globals : [])].join(' ')}" ;;`).join('\n');
+  const subcommands = all.map((e) => `    "${e.path.join(' ')}") echo "${e.subcommands.join(' ')}" ;;`).join('\n');
+  const helpers = `_maestro_candidates() {
+  case "$1" in
+${candidates}
+  esac
+  echo "$candidates"
+}
+_maestro_subcommands() {
+  case "$1" in
+${subcommands}
+  esac
+}
+`;
+  if (shell === 'zsh') {
+    // Native zsh (\`words\` and \`CURRENT\` are zsh's completion variables; \`path\` is taken by zsh).
+    return `#compdef maestro
+# maestro completion for zsh: maestro completion zsh > "\${fpath[1]}/_maestro", or source <(maestro completion zsh)
+${helpers}_maestro() {
+  local cmdpath="" w candidates
+  for w in "\${(@)words[2,CURRENT-1]}"; do
+    [[ "$w" == -* ]] && continue
+    case " $(_maestro_subcommands "$cmdpath") " in *" $w "*) cmdpath="\${cmdpath:+$cmdpath }$w" ;; esac
+  done
+  candidates="$(_maestro_candidates "$cmdpath")"
+  compadd -- \${=candidates}
+}
+if [ "$funcstack[1]" = "_maestro" ]; then _maestro "$@"; else compdef _maestro maestro; fi
+`;
+  }
+  return `# maestro completion for bash: source <(maestro completion bash)
+${helpers}_maestro() {
+  local cur cmdpath="" w i
   cur="\${COMP_WORDS[COMP_CWORD]}"
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     case "$w" in -*) continue ;; esac
-    case " $(_maestro_subcommands "$path") " in *" $w "*) path="\${path:+$path }$w" ;; esac
+    case " $(_maestro_subcommands "$cmdpath") " in *" $w "*) cmdpath="\${cmdpath:+$cmdpath }$w" ;; esac
   done
-  local words
-  case "$path" in
-${cases}
-  esac
-  COMPREPLY=($(compgen -W "$words" -- "$cur"))
-}
-_maestro_subcommands() {
-  case "$1" in
-${all.map((e) => `    "${e.path.join(' ')}") echo "${e.subcommands.join(' ')}" ;;`).join('\n')}
-  esac
+  COMPREPLY=($(compgen -W "$(_maestro_candidates "$cmdpath")" -- "$cur"))
 }
 complete -o default -F _maestro maestro
 `;
-  if (shell === 'zsh') return `#compdef maestro\n# maestro completion for zsh\nautoload -U +X bashcompinit && bashcompinit\n${body}`;
-  return `# maestro completion for bash: source <(maestro completion bash)\n${body}`;
 }

@@ -125,6 +125,40 @@ describe('maestro (in process)', () => {
       expect(complete(['maestro', 'tokens', 'r'])).toBe('revoke');
       expect(complete(['maestro', 'tree', 'abc', '--fa'])).toBe('--failed-only');
     });
+
+    // zsh and fish are not part of the CI image: these run where they are installed.
+    const installed = (shell: string): boolean => {
+      try {
+        execFileSync('sh', ['-c', `command -v ${shell}`], { stdio: 'ignore' });
+        return true;
+      } catch {
+        console.log(`${shell} is not installed: the ${shell} completion script was not run (only generated)`);
+        return false;
+      }
+    };
+    (installed('zsh') ? it : it.skip)('zsh: offers what follows the command path typed so far (compadd filters the prefix)', async () => {
+      const io = memoryIo();
+      await run(['completion', 'zsh'], io);
+      const script = join(dir, '_maestro');
+      await writeFile(script, io.out());
+      const offered = (words: string[]): string[] =>
+        execFileSync('zsh', ['-fc', `compadd() { shift; print -r -- "$*"; }; compdef() { :; }; source ${script}; words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _maestro`], { encoding: 'utf8' }).trim().split(' ');
+      expect(offered(['maestro', 'tr'])).toEqual(expect.arrayContaining(['tree', 'tokens', 'submit', '--profile']));
+      expect(offered(['maestro', 'tokens', 'r'])).toEqual(expect.arrayContaining(['create', 'list', 'revoke']));
+      expect(offered(['maestro', 'tree', 'abc', '--fa'])).toEqual(expect.arrayContaining(['--failed-only', '--depth']));
+      expect(offered(['maestro', 'tree', 'abc', '--fa'])).not.toContain('submit');
+    });
+    (installed('fish') ? it : it.skip)('fish: completes subcommands and options', async () => {
+      const io = memoryIo();
+      await run(['completion', 'fish'], io);
+      const script = join(dir, 'maestro.fish');
+      await writeFile(script, io.out());
+      const complete = (line: string): string[] =>
+        execFileSync('fish', ['--no-config', '-c', `source ${script}; complete -C '${line}'`], { encoding: 'utf8', env: { ...process.env, HOME: dir } }).trim().split('\n').map((l) => l.split('\t')[0]!);
+      expect(complete('maestro tr')).toEqual(['tree']);
+      expect(complete('maestro tokens r')).toEqual(['revoke']);
+      expect(complete('maestro tree abc --fa')).toEqual(['--failed-only']);
+    });
   });
 });
 
