@@ -48,9 +48,9 @@ export class JobRetry {
     }
     if (!node.parent) return null;
     const parent = await maestro.nodes.get(node.parent);
-    const { node: created } = await this.#scheduler.createJob(parent, config.jobs[node.name]!, sequence, { retryCounter: decision.retryCounter, retryOf: node.id });
-    log.info('job retried', { action: 'job.retried', node: created.id, retry_of: node.id, job: node.name, retry_counter: decision.retryCounter, error_code: node.data?.error_code, sequence });
-    return created;
+    const { node: retry, created } = await this.#scheduler.createJob(parent, config.jobs[node.name]!, sequence, { retryCounter: decision.retryCounter, retryOf: node.id });
+    log.info(created ? 'job retried' : 'retry already existed', { action: created ? 'job.retried' : 'job.retry-exists', node: retry.id, retry_of: node.id, job: node.name, retry_counter: decision.retryCounter, error_code: node.data?.error_code, sequence });
+    return retry;
   }
 }
 
