@@ -54,12 +54,17 @@ export function renderEmail(input: EmailInput): RenderedEmail {
   const tests = leaves(input.tree).filter((n) => n.kind !== 'kbuild');
   const count = (nodes: MaestroNode[], r: string) => nodes.filter((n) => n.result === r).length;
   const builds = all.filter((n) => n.kind === 'kbuild');
-  const failures = leaves(input.tree).filter((n) => n.result === 'fail' || n.result === 'incomplete');
+  // A run that was retried (a sibling of the same name with a higher retry_counter) is not a failure of its own.
+  const retried = new Set(
+    all.filter((n) => all.some((o) => o.parent === n.parent && o.name === n.name && (o.retry_counter ?? 0) > (n.retry_counter ?? 0))).map((n) => n.id),
+  );
+  const failures = leaves(input.tree).filter((n) => (n.result === 'fail' || n.result === 'incomplete') && !retried.has(n.id));
 
   const summary: Line[] = [
     { text: `Commit: ${commit} (${kr.describe ?? '?'})` },
     { text: `Checkout: ${root.id}, ${root.state}/${root.result ?? 'none'}` },
     { text: `Builds: ${builds.length} (${count(builds, 'pass')} pass, ${count(builds, 'fail')} fail, ${count(builds, 'incomplete')} incomplete)` },
+    ...(retried.size ? [{ text: `Retried after an infrastructure error: ${retried.size}` }] : []),
     { text: `Tests: ${tests.length} (${count(tests, 'pass')} pass, ${count(tests, 'fail')} fail, ${count(tests, 'skip')} skip, ${count(tests, 'incomplete')} incomplete)` },
   ];
   if (root.artifacts?.report) summary.push({ text: 'Full report', url: root.artifacts.report });
