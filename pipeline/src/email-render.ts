@@ -51,7 +51,6 @@ export function renderEmail(input: EmailInput): RenderedEmail {
   const commit = String(kr.commit ?? '');
   const title = `${kr.tree ?? '?'}/${kr.branch ?? '?'} ${kr.describe ?? commit.slice(0, 12)}`;
   const all = flatten(input.tree).map((e) => e.node);
-  const tests = leaves(input.tree).filter((n) => n.kind !== 'kbuild');
   const count = (nodes: MaestroNode[], r: string) => nodes.filter((n) => n.result === r).length;
   const builds = all.filter((n) => n.kind === 'kbuild');
   // A run that was retried (a sibling of the same name with a higher retry_counter) is not a failure of its own.
@@ -59,6 +58,7 @@ export function renderEmail(input: EmailInput): RenderedEmail {
     all.filter((n) => all.some((o) => o.parent === n.parent && o.name === n.name && (o.retry_counter ?? 0) > (n.retry_counter ?? 0))).map((n) => n.id),
   );
   const failures = leaves(input.tree).filter((n) => (n.result === 'fail' || n.result === 'incomplete') && !retried.has(n.id));
+  const tests = leaves(input.tree).filter((n) => n.kind !== 'kbuild' && !retried.has(n.id));
 
   const summary: Line[] = [
     { text: `Commit: ${commit} (${kr.describe ?? '?'})` },
