@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import type { EmailConfig } from '../config';
 import type { MaestroNode } from '../maestro';
 import { createHarness, type Harness } from '../testing/harness';
+import { renderEmail } from '../email-render';
 import { createMailer, Email, listsFor } from './email';
 
 /** Unfolds headers and undoes quoted-printable soft breaks, enough to read a message's text. */
@@ -122,5 +123,17 @@ describe('email service', () => {
     expect(eml).toContain('Unknown: the regression tracker had not finished.');
     expect(h.actions('email.no-regressions')).toHaveLength(1);
     expect(existsSync(join(config.email.outbox, `${checkout.id}-toy-devs.eml`))).toBe(true);
+  });
+
+  it('does not count a run that was retried as a failure', async () => {
+    const { checkout } = seed(h);
+    const kbuild = [...h.maestro.store.values()].find((n) => n.kind === 'kbuild')!;
+    h.maestro.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'incomplete', treeid: 't1', data: { error_code: 'Infrastructure' } });
+    const retry = h.maestro.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't1' });
+    h.maestro.update(retry.id, { retry_counter: 1 }, { noEvent: true });
+    const text = renderEmail({ tree: await h.maestro.nodes.tree(checkout), newRegressions: [], fixedRegressions: [], stillFailing: [], regressionsKnown: true }).text;
+    expect(text).toContain('- Retried after an infrastructure error: 1');
+    expect(text).toContain('Failures\n--------\n- checkout/kbuild-toy/unit/div: fail');
+    expect(text).not.toContain('smoke: incomplete');
   });
 });
