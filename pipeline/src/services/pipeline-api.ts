@@ -64,12 +64,6 @@ function optionalList(body: Body, key: string): string[] | null {
   return v.length ? (v as string[]) : null;
 }
 
-function requiredString(body: Body, key: string): string {
-  const v = body[key];
-  if (typeof v !== 'string' || v.length === 0) throw new ApiError(422, `${key} is required and must be a non-empty string`);
-  return v;
-}
-
 /** The node the SDK returns, as KernelCI's `node` answer field. */
 type NodeAnswer = MaestroNode;
 
@@ -154,7 +148,9 @@ export class PipelineApi {
     let url: string;
     let branch: string;
     let bc: BuildConfig | undefined;
-    let { jobfilter, platformFilter } = this.filters(body);
+    const filters = this.filters(body);
+    const platformFilter = filters.platformFilter;
+    let jobfilter = filters.jobfilter;
     let commit = body.commit;
     if (body.nodeid !== undefined && body.nodeid !== null) {
       // KernelCI's form: the tree of an existing node, at another commit, with the node's jobs.
