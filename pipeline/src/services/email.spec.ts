@@ -136,4 +136,13 @@ describe('email service', () => {
     expect(text).toContain('Failures\n--------\n- checkout/kbuild-toy/unit/div: fail');
     expect(text).not.toContain('smoke: incomplete');
   });
+
+  it('sends nothing for a custom run requested through pipeline-api', async () => {
+    const { checkout } = seed(h);
+    const custom = h.maestro.update(checkout.id, { submitter: 'user:alice' }, { noEvent: true });
+    const config = { ...h.config, email: emailConfig(h, null) };
+    await new Email(h.ctx('email', { config }), createMailer(config.email)).send(custom);
+    expect(existsSync(config.email.outbox)).toBe(false);
+    expect(h.actions('email.skipped-custom')).toHaveLength(1);
+  });
 });

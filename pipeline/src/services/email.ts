@@ -17,7 +17,7 @@ import type { EmailConfig, EmailList } from '../config';
 import { renderEmail } from '../email-render';
 import type { Delivery, MaestroNode } from '../maestro';
 import { flatten } from '../report-render';
-import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
+import { consumeEvents, isCustomRun, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
 export interface OutgoingEmail {
   from: string;
@@ -119,6 +119,11 @@ export class Email {
   async send(checkout: MaestroNode, sequence: number | null = null): Promise<void> {
     const { maestro, log } = this.ctx;
     if (checkout.kind !== 'checkout' || checkout.state !== 'done') return;
+    if (isCustomRun(checkout)) {
+      // A user's checkout or patchset (pipeline-api): the user follows it, the lists do not.
+      log.info('custom run; no email', { action: 'email.skipped-custom', node: checkout.id, sequence });
+      return;
+    }
     const lists = listsFor(this.config, checkout);
     const pending = lists.filter((l) => !this.sent(checkout, l.name));
     if (pending.length === 0) {
