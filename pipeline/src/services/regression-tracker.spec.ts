@@ -155,11 +155,20 @@ describe('regression tracker rules', () => {
   it('trackJob walks a job result tree to its leaves and marks the checkout for the email service', async () => {
     const { tracker, maestro } = setup();
     const kr = { tree: 'toy', branch: 'main', url: 'file:///toy', commit: 'a'.repeat(40) };
-    const job = maestro.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', data: { kernel_revision: kr, runtime: 'shell' } });
-    const suite = maestro.insert({ kind: 'job', name: 'math', parent: job.id, path: [...job.path!, 'math'], state: 'done', result: 'fail', data: { kernel_revision: kr } });
-    maestro.insert({ kind: 'test', name: 'div', parent: suite.id, path: [...suite.path!, 'div'], state: 'done', result: 'fail', data: { kernel_revision: kr } });
-    maestro.insert({ kind: 'test', name: 'add', parent: suite.id, path: [...suite.path!, 'add'], state: 'done', result: 'pass', data: { kernel_revision: kr } });
+    const job = maestro.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr, runtime: 'shell' } });
+    const suite = maestro.insert({ kind: 'job', name: 'math', parent: job.id, path: [...job.path!, 'math'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
+    maestro.insert({ kind: 'test', name: 'div', parent: suite.id, path: [...suite.path!, 'div'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
+    maestro.insert({ kind: 'test', name: 'add', parent: suite.id, path: [...suite.path!, 'add'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    // A retry of the same job: same paths, another root; not part of the first job's tree.
+    const retry = maestro.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    maestro.insert({ kind: 'test', name: 'sub', parent: retry.id, path: [...retry.path!, 'sub'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    const finds = maestro.calls.length;
     expect((await tracker.leaves(job)).map((n) => n.name).sort()).toEqual(['add', 'div']);
+    expect((await tracker.leaves(retry)).map((n) => n.name)).toEqual(['sub']);
+    expect(maestro.calls.length).toBe(finds); // reads only
+    // A job without results is its own leaf.
+    const lone = maestro.insert({ kind: 'job', name: 'smoke', path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    expect((await tracker.leaves(lone)).map((n) => n.id)).toEqual([lone.id]);
     const checkout = maestro.insert({ kind: 'checkout', name: 'checkout', state: 'done', result: 'pass', data: { kernel_revision: kr } });
     await tracker.markTracked(checkout, null);
     expect((await maestro.nodes.get(checkout.id)).debug).toMatchObject({ regressions_tracked: true });

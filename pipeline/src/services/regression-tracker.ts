@@ -101,22 +101,25 @@ export class RegressionTracker {
     return outcomes;
   }
 
-  /** The leaves of a job's result tree, read level by level with `parent=<id>` (an indexed query). */
+  /**
+   * The leaves of a job's result tree. One query: the nodes of the job's `treeid` whose `path`
+   * holds the job's name (indexes `node_treeid` and the `path` GIN index), kept when their parent
+   * chain reaches the job (a retry of the same job has the same paths but another root).
+   */
   async leaves(root: MaestroNode): Promise<MaestroNode[]> {
-    const leaves: MaestroNode[] = [];
-    let level = [root];
-    let read = 0;
-    while (level.length && read < MAX_TREE_NODES) {
-      const next: MaestroNode[] = [];
-      for (const node of level) {
-        const children = await this.ctx.maestro.nodes.find({ parent: node.id }, { max: MAX_TREE_NODES });
-        read += children.length;
-        if (children.length === 0) leaves.push(node);
-        else next.push(...children);
+    const candidates = root.treeid ? await this.ctx.maestro.nodes.find({ treeid: root.treeid, path: root.name }, { max: MAX_TREE_NODES }) : [];
+    const depth = (n: MaestroNode) => (n.path ?? []).length;
+    const inTree = new Set([root.id]);
+    const nodes: MaestroNode[] = [];
+    for (const n of [...candidates].sort((x, y) => depth(x) - depth(y))) {
+      if (n.parent && inTree.has(n.parent) && !inTree.has(n.id)) {
+        inTree.add(n.id);
+        nodes.push(n);
       }
-      level = next;
     }
-    return leaves;
+    const parents = new Set(nodes.map((n) => n.parent));
+    const leaves = nodes.filter((n) => !parents.has(n.id));
+    return leaves.length ? leaves : [root];
   }
 
   /** The newest done pass/fail run of the same test and configuration created before `node`. */

@@ -78,7 +78,8 @@ function matchesFilter(node: MaestroNode, filter: NodeFilter): boolean {
       if ('lt' in want) return String(have) < stamp(want.lt);
       if ('gt' in want) return String(have) > stamp(want.gt);
     }
-    return have === want;
+    // Array fields match by element, as on the server.
+    return Array.isArray(have) ? have.includes(want) : have === want;
   });
 }
 
