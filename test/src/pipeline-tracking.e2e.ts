@@ -3,6 +3,8 @@
  * regression-tracker, job-retry and email as child processes, a real SMTP server, and three
  * commits: A (all pass), B (unit/math/div fails), C (fixes it). Every first run of `smoke` ends
  * `incomplete` with an infrastructure error (PIPELINE_INJECT_INFRA_FAILURE) and is retried once.
+ * regression-tracker and job-retry SIGKILL themselves once right after creating a node, and the
+ * supervisor restarts them: the redelivered event must find, not duplicate, what they created.
  */
 import { SMTPServer } from 'smtp-server';
 import { serviceLogTails, startPipeline, toy, until, type E2ENode, type PipelineRun } from './support/pipeline-harness';
@@ -41,6 +43,8 @@ describe('regression tracker, email reports and job retries end to end', () => {
     run = await startPipeline({
       holdoff: '3s',
       supervise: true,
+      // SIGKILL right after creating a regression and a retry (once each): redelivery must not duplicate them.
+      crashAt: ['regression-tracker:after-create-before-ack', 'job-retry:after-create-before-ack'],
       services: ['storage', 'trigger', 'tarball', 'scheduler', 'runtime-shell', 'report', 'regression-tracker', 'job-retry', 'email'],
       env: { PIPELINE_INJECT_INFRA_FAILURE: 'smoke' },
       configExtra: `job_retry: { max_retries: 1 }
@@ -129,6 +133,9 @@ email:
         expect(received).toHaveLength(3);
         const tracker = run.services.get('regression-tracker')!.records();
         expect(tracker.filter((r) => r.action === 'regression.created')).toHaveLength(1);
+        // Both crash points fired, and the services came back.
+        expect(run.services.get('regression-tracker')!.exits.some((e) => e.signal === 'SIGKILL')).toBe(true);
+        expect(run.services.get('job-retry')!.exits.some((e) => e.signal === 'SIGKILL')).toBe(true);
         expect(tracker.filter((r) => r.action === 'regression.fixed')).toHaveLength(1);
       } catch (err) {
         (err as Error).message += `\n${serviceLogTails(run)}`;

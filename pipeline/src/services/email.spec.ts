@@ -145,4 +145,20 @@ describe('email service', () => {
     expect(existsSync(config.email.outbox)).toBe(false);
     expect(h.actions('email.skipped-custom')).toHaveLength(1);
   });
+
+  it('after a crash between sending and recording, resends with the same Message-ID', async () => {
+    const { checkout } = seed(h);
+    const config = { ...h.config, email: { ...emailConfig(h, null), lists: [{ name: 'devs', to: ['d@example.invalid'] }] } };
+    const sent: string[] = [];
+    const mailer = { send: async (e: { messageId: string }) => (sent.push(e.messageId), {}), close: () => undefined };
+    const crashing = createHarness({ crashAt: ['email:after-send-before-record'] });
+    try {
+      await expect(new Email(crashing.ctx('email', { config, maestro: h.maestro }), mailer).send(checkout)).rejects.toThrow('crash point');
+      await new Email(h.ctx('email', { config }), mailer).send(await h.maestro.nodes.get(checkout.id));
+      await new Email(h.ctx('email', { config }), mailer).send(await h.maestro.nodes.get(checkout.id));
+      expect(sent).toEqual([`<${checkout.id}.devs@maestro-pipeline>`, `<${checkout.id}.devs@maestro-pipeline>`]);
+    } finally {
+      crashing.cleanup();
+    }
+  });
 });

@@ -141,6 +141,7 @@ export class Email {
       if (this.sent(await maestro.nodes.get(node.id), list.name)) continue;
       const messageId = `<${node.id}.${list.name}@maestro-pipeline>`;
       const result = await this.mailer.send({ from: this.config.from, to: list.to, ...rendered, messageId, fileName: `${node.id}-${list.name}.eml` });
+      this.ctx.crash('email:after-send-before-record');
       await maestro.nodes.patch(node.id, { debug: { emails: { [list.name]: { message_id: messageId, to: list.to, ...(result.file ? { file: result.file } : {}) } } } }, { noEvent: true });
       log.info('email sent', {
         action: 'email.sent',

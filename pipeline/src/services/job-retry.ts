@@ -50,6 +50,7 @@ export class JobRetry {
     const parent = await maestro.nodes.get(node.parent);
     const { node: retry, created } = await this.#scheduler.createJob(parent, config.jobs[node.name]!, sequence, { retryCounter: decision.retryCounter, retryOf: node.id });
     log.info(created ? 'job retried' : 'retry already existed', { action: created ? 'job.retried' : 'job.retry-exists', node: retry.id, retry_of: node.id, job: node.name, retry_counter: decision.retryCounter, error_code: node.data?.error_code, sequence });
+    if (created) this.ctx.crash('job-retry:after-create-before-ack');
     return retry;
   }
 }

@@ -198,6 +198,7 @@ export class RegressionTracker {
       path: cfg.path.join('/'),
       sequence,
     });
+    if (created) this.ctx.crash('regression-tracker:after-create-before-ack');
     return created ? 'created' : 'exists';
   }
 }
