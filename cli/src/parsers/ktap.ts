@@ -1,7 +1,7 @@
 /**
  * KTAP (the kernel's test output: KUnit and kselftest) to the neutral result model.
  *
- * Hand-written rather than tap-parser (docs/adr/0008-cli.md): tap-parser does not recognise
+ * Hand-written rather than tap-parser (docs/adr/0009-cli.md): tap-parser does not recognise
  * `KTAP version 1` lines (they come out as non-TAP data), reads names such as
  * `selftests: timers: nanosleep # exit=1` with the comment included, and cannot see kselftest's
  * nested results, which the kselftest runner prints as `# `-prefixed TAP inside the parent test.

@@ -257,7 +257,7 @@ describe('format detection', () => {
   });
 });
 
-describe('tap-parser on KTAP (why KTAP has its own parser, docs/adr/0008-cli.md)', () => {
+describe('tap-parser on KTAP (why KTAP has its own parser, docs/adr/0009-cli.md)', () => {
   // If one of these starts failing after a tap-parser upgrade, reconsider using it for KTAP.
   function run(text: string): { extra: string[]; names: string[] } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
