@@ -19,6 +19,9 @@ interface Ran {
   stderr: string;
 }
 
+// Each test spawns up to a dozen CLI processes; on a loaded 2-core machine that takes a while.
+jest.setTimeout(90_000);
+
 describe('maestro CLI (built, spawned) against the API (e2e)', () => {
   let server: TestServer;
   let sdk: MaestroClient;
