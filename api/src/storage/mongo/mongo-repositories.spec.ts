@@ -70,7 +70,7 @@ describe('users and groups: exact-match filters (contract §4.3, §5)', () => {
   });
 });
 
-describe('username registry documents (docs/adr/0009-account-ownership.md)', () => {
+describe('username registry documents (docs/adr/0010-account-ownership.md)', () => {
   it('round-trips names through BSON: the name is `_id`, the account an ObjectId or null', () => {
     const userId = newObjectId();
     const claimed = new Date('2026-06-01T00:00:00.123Z');
