@@ -122,7 +122,7 @@ export class LoginRateLimiter {
 type RawRequest = FastifyRequest & { body?: unknown };
 
 /**
- * Applies the login limit before request validation (contract §2.4 precedence: 429 before 422),
+ * Applies the login limit before request validation (a 429 comes before a 422, docs/auth.md),
  * reading the username straight from the parsed form.
  */
 @Injectable()

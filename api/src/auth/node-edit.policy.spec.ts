@@ -6,7 +6,7 @@ import { openStorage } from '../storage/storage.module';
 import { NodeEditPolicy } from './node-edit.policy';
 
 /** The policy over a real (in-memory PGlite) registry: the pure rules are edit-policy.spec.ts's. */
-describe('NodeEditPolicy (contract §6.7, §2.3 editor level, docs/adr/0010-account-ownership.md)', () => {
+describe('NodeEditPolicy (docs/auth.md "Levels and permissions", docs/adr/0010-account-ownership.md)', () => {
   let storage: Storage;
   let policy: NodeEditPolicy;
   beforeAll(async () => {

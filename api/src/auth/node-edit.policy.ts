@@ -10,9 +10,9 @@ type Editor = Pick<UserRecord, 'id' | 'username' | 'isSuperuser' | 'groups'>;
 type EditedNode = Pick<NodeRecord, 'owner' | 'user_groups' | 'data'>;
 
 /**
- * The "editor" level of contract §2.3, the one place node services ask who may edit a node: apply
- * it to the STORED node before any PUT/PATCH, hierarchy root or replaced child, and batch update
- * (§6.7). The five rules are the pure `canEditNode`; ownership also holds for a name the account
+ * The "editor" level (docs/auth.md "Levels and permissions"), the one place node services ask who
+ * may edit a node: apply it to the STORED node before any PUT/PATCH, hierarchy root or replaced
+ * child, and batch update. The five rules are the pure `canEditNode`; ownership also holds for a name the account
  * held before a rename (docs/adr/0010-account-ownership.md), looked up only when the other rules
  * said no. Inside a unit of work, pass its repositories: the lookup must go through the
  * transaction (an embedded database has one connection, which the transaction holds).
@@ -25,7 +25,7 @@ export class NodeEditPolicy {
     return canEditNode(user, node) || (await isAccountName(tx.usernames, user, node.owner));
   }
 
-  /** @throws UnauthorizedError 401 `Unauthorized to complete the operation` (not 403, §13.15). */
+  /** @throws UnauthorizedError 401 `Unauthorized to complete the operation` (not 403, as KernelCI). */
   async assertCanEditNode(user: Editor, node: EditedNode, tx: Pick<Repositories, 'usernames'> = this.storage): Promise<void> {
     if (!(await this.canEditNode(user, node, tx))) throw new UnauthorizedError(EDIT_DENIED);
   }
