@@ -29,7 +29,7 @@ import type { NodeRecord, UserRecord } from '../storage/ports';
 import { BatchNodesetDto } from './dto/node-batch.dto';
 import { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodeListDto } from './dto/node-list.dto';
-import { IdempotencyService, parseIdempotencyKey, requestFingerprint } from './idempotency.service';
+import { IdempotencyService, parseIdempotencyKey, requestFingerprint } from '../common/idempotency/idempotency.service';
 import { checkHierarchyBody, checkNodeBody, parseBooleanQuery } from './node-body';
 import { etagOfResponse, nodeEtag, toNodeResponse } from './node.mapper';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { LifecycleService } from './lifecycle.service';
 import { NodePurgeService } from './node-purge.service';
 import { NodesController } from './nodes.controller';

@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { BadRequestError, ConflictError, UnprocessableError } from '../common/errors/domain-errors';
-import { APP_CONFIG, type AppConfig } from '../config/config';
-import { STORAGE, type IdempotencyScope, type Repositories, type Storage } from '../storage/ports';
+import { BadRequestError, ConflictError, UnprocessableError } from '../errors/domain-errors';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { STORAGE, type IdempotencyScope, type Repositories, type Storage } from '../../storage/ports';
 
 export const IN_PROGRESS_TTL_MS = 60_000;
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,255}$/;
