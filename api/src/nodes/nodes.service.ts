@@ -17,7 +17,8 @@ import {
   type UserRecord,
 } from '../storage/ports';
 import type { HierarchyNodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
-import { checkIfMatch, checkTransition } from './node-body';
+import { checkIfMatch } from './node-body';
+import { checkTransition } from './node-state';
 import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
 /** Default node lifetime: `timeout` = creation + 6 h (contract §6.1). */
