@@ -8,6 +8,7 @@ import { RequestValidationPipe } from './common/validation/request-validation.pi
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
 import { GroupsModule } from './groups/groups.module';
+import { JobsModule } from './common/jobs/jobs.module';
 import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
@@ -35,7 +36,7 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule],
+      imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule],
       controllers: [SystemController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
