@@ -5,7 +5,7 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-typecheck/**', 'sdk/src/generated/**', 'openapi/**', 'data/**', 'var/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-typecheck/**', '**/dist-fixtures/**', 'sdk/src/generated/**', 'openapi/**', 'data/**', 'var/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
