@@ -128,7 +128,9 @@ async function main() {
     say(`toy repository at ${repo}: commit A tagged v0.1`);
     const storagePort = await freePort();
     const configFile = join(dir, 'pipeline.yaml');
-    const storageRoot = join(dir, 'storage');
+    // Kept after the demo (the rest of its temporary folder is removed): the reports' links point
+    // to the artifact server, which stops with the demo, so the files must outlive it.
+    const storageRoot = join(root, 'pipeline', 'var', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
     writeFileSync(configFile, toy.toyConfig({ apiUrl: baseUrl, storageUrl: `http://127.0.0.1:${storagePort}`, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: '5s', pollInterval: '1s' }));
     say(`config: ${configFile}`);
     // The event services subscribe first: a durable subscriber's first subscription starts at the
@@ -150,6 +152,8 @@ async function main() {
       process.stdout.write(`\n${'='.repeat(78)}\n${readFileSync(r.file, 'utf8')}`);
     }
     process.stdout.write(`${'='.repeat(78)}\n\n`);
+    say(`the links in these reports point to the demo's artifact server (http://127.0.0.1:${storagePort}/), which stops now;`);
+    say(`the artifacts and reports stay on disk: http://127.0.0.1:${storagePort}/<path> is the file ${storageRoot}/<path>`);
     say('both reports written; stopping');
     await stopAll();
     return 0;
