@@ -15,7 +15,7 @@ import { apiTokenToDocument } from './mongo-auth.repository';
 import { eventToDocument } from './mongo-event.repository';
 import { subscriberStateToDocument, subscriptionToDocument } from './mongo-subscription.repository';
 import { newIdempotencyDocument } from './mongo-idempotency.repository';
-import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.repository';
+import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.documents';
 import { MONGO_SCHEMAS, type MongoCollectionName } from './mongo-schemas';
 import { userFromDocument, userToDocument } from './mongo-user.repository';
 
