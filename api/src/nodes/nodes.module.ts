@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { LifecycleService } from './lifecycle.service';
 import { NodePurgeService } from './node-purge.service';
 import { NodesController } from './nodes.controller';
@@ -8,9 +8,9 @@ import { NodesService } from './nodes.service';
 
 /** The node surface (contract §6–§9): routes, rules, idempotency and the background jobs. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, IdempotencyModule],
   controllers: [NodesController],
-  providers: [NodesService, IdempotencyService, LifecycleService, NodePurgeService],
+  providers: [NodesService, LifecycleService, NodePurgeService],
   exports: [NodesService],
 })
 export class NodesModule {}

@@ -12,9 +12,10 @@ import { toNodeResponse } from '../../nodes/node.mapper';
 import { makeNode, makeUser } from '../contract/storage.contract';
 import type { NodeRecord } from '../ports';
 import { apiTokenToDocument } from './mongo-auth.repository';
-import { eventToDocument, subscriberStateToDocument, subscriptionToDocument } from './mongo-event.repository';
+import { eventToDocument } from './mongo-event.repository';
+import { subscriberStateToDocument, subscriptionToDocument } from './mongo-subscription.repository';
 import { newIdempotencyDocument } from './mongo-idempotency.repository';
-import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.repository';
+import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.documents';
 import { MONGO_SCHEMAS, type MongoCollectionName } from './mongo-schemas';
 import { userFromDocument, usernameDocument, userToDocument } from './mongo-user.repository';
 
