@@ -1,6 +1,8 @@
 // Lint: typescript-eslint's recommended rules, no focused tests, and the import directions of
 // docs/architecture.md (api/ never imports sdk/; only storage adapters import database drivers;
 // the SDK core uses no Node-only API). Generated code is not linted.
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
@@ -54,6 +56,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'buffer'], message: 'The SDK core runs in browsers too: no Node-only API.' }, { group: ['**/api/**'], message: 'The SDK never imports the API.' }] }],
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'The SDK core runs in browsers too.' }],
     },
+  },
+  {
+    // No import cycles: a cycle hides which module owns a rule and forces half-built objects at
+    // start-up. Tests and the SDK's test fakes may import what they test, so they are left out.
+    files: ['sdk/src/**/*.ts', 'api/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.test-d.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['sdk/tsconfig.json', 'api/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // SDK B1.1: the pipeline reaches the API only through @maestro-ci/sdk, imported by package name.

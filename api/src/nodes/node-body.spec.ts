@@ -1,4 +1,4 @@
-import { makeNode } from '../storage/contract/storage.contract';
+import { makeNode } from '../storage/contract/fixtures';
 import { checkIfMatch, checkTransition, parseBooleanQuery } from './node-body';
 import { nodeEtag } from './node.mapper';
 
