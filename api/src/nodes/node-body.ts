@@ -6,6 +6,7 @@ import { BadRequestError, PreconditionFailedError, UnprocessableError } from '..
 import { checkJsonFidelity } from '../common/validation/json-fidelity';
 import { isPlainObject } from '../common/validation/decorators';
 import type { NodeRecord, NodeState } from '../storage/ports';
+import { STATE_TRANSITIONS } from './node-definitions';
 import { nodeEtag } from './node.mapper';
 
 /** NUL, out-of-range integers and over-deep `data` in a single-node body (POST, PUT, PATCH). */
@@ -44,16 +45,9 @@ export function checkIfMatch(header: string | undefined, node: NodeRecord): void
   if (!tags.some((tag) => !tag.startsWith('W/') && tag === current)) throw new PreconditionFailedError();
 }
 
-/** Allowed moves besides staying in the same state (contract §6.5). */
-const TRANSITIONS: Record<NodeState, readonly NodeState[]> = {
-  running: ['available', 'closing', 'done'],
-  available: ['closing', 'done'],
-  closing: ['done'],
-  done: [],
-};
 
 export function checkTransition(from: NodeState, to: NodeState): void {
-  if (from !== to && !TRANSITIONS[from]?.includes(to)) throw new BadRequestError(`Transition not allowed with state: ${to}`);
+  if (from !== to && !STATE_TRANSITIONS[from]?.includes(to)) throw new BadRequestError(`Transition not allowed with state: ${to}`);
 }
 
 /** Boolean query parameters (contract §2.6): true/false/1/0/yes/no/on/off in any case, else 422. */
