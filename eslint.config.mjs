@@ -79,6 +79,22 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The pipeline talks to the API only through @maestro-ci/sdk.' },
+            { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*', '!@maestro-ci/sdk/testing'], message: 'Import the SDK by its package name only; never the API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the pipeline's tests may use the SDK's test doubles.
+    files: ['pipeline/src/**/*.ts'],
+    ignores: ['pipeline/src/**/*.spec.ts', 'pipeline/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The pipeline talks to the API only through @maestro-ci/sdk.' },
             { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*'], message: 'Import the SDK by its package name only; never the API.' },
           ],
         },
