@@ -84,10 +84,13 @@ describe('long-poll subscriber (SDK A11.8)', () => {
     const firstId = [...api.calls].find((c) => c.path.startsWith('/listen/'))!.path.split('/')[2];
     const listensOnFirst = api.calls.filter((c) => c.path === `/listen/${firstId}`).length;
     expect(api.calls.some((c) => c.method === 'POST' && c.path === `/unsubscribe/${firstId}`)).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
-    // Never listened on the abandoned id again, and the replay of n1 (new id, no sequence) was dropped.
+    // A later event, delivered on the new subscription, proves the replay of n1 (new id, no
+    // sequence) was dropped and that the abandoned id was never listened on again.
+    stallNext = false;
+    api.publish('node', { op: 'created', id: 'n2', kind: 'checkout', state: 'running' });
+    await eventually(() => handled.includes('n2'), 5000);
     expect(api.calls.filter((c) => c.path === `/listen/${firstId}`).length).toBe(listensOnFirst);
-    expect(handled).toEqual(['n1']);
+    expect(handled).toEqual(['n1', 'n2']);
     expect(sub.stats().duplicatesDropped).toBe(1);
     await maestro.close();
   }, 15_000);
