@@ -290,14 +290,15 @@ export class FakeApi {
       if (path === '/count') return json(200, items.length);
       const limit = Number(query.get('limit') ?? 250);
       if (this.mode === 'maestro' && (query.has('sort') || query.has('cursor'))) {
-        const sort = query.has('cursor') ? JSON.parse(Buffer.from(query.get('cursor')!, 'base64url').toString()).sort : query.get('sort')!;
-        const after: string | null = query.has('cursor') ? JSON.parse(Buffer.from(query.get('cursor')!, 'base64url').toString()).after : null;
+        const cursor = query.has('cursor') ? (JSON.parse(atob(query.get('cursor')!)) as { sort: string; after: string }) : null;
+        const sort = cursor ? cursor.sort : query.get('sort')!;
+        const after: string | null = cursor ? cursor.after : null;
         const desc = sort.startsWith('-');
         items.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1) * (desc ? -1 : 1));
         if (after) items = items.filter((n) => (desc ? (n.id as string) < after : (n.id as string) > after));
         const page = items.slice(0, limit);
         const more = items.length > limit;
-        const next = more ? Buffer.from(JSON.stringify({ sort, after: page[page.length - 1]!.id })).toString('base64url') : null;
+        const next = more ? btoa(JSON.stringify({ sort, after: page[page.length - 1]!.id })) : null;
         return json(200, { items: page, total: items.length, limit, offset: 0, next_cursor: next });
       }
       const offset = Number(query.get('offset') ?? 0);
