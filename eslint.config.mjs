@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     files: ['sdk/src/**/*.ts'],
-    ignores: ['sdk/src/**/*.spec.ts', 'sdk/src/testing/**/*.fixture.ts', 'sdk/src/testing/spec-helpers.ts'],
+    ignores: ['sdk/src/**/*.spec.ts', 'sdk/src/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'buffer'], message: 'The SDK core runs in browsers too: no Node-only API.' }, { group: ['**/api/**'], message: 'The SDK never imports the API.' }] }],
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'The SDK core runs in browsers too.' }],

@@ -15,7 +15,8 @@ module.exports = {
       moduleNameMapper: {
         ...base.moduleNameMapper,
         '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
-        '^@maestro-ci/sdk/(events|schema|testing)$': '<rootDir>/../sdk/src/$1',
+        '^@maestro-ci/sdk/(events|schema)$': '<rootDir>/../sdk/src/$1',
+        '^@maestro-ci/sdk/testing$': '<rootDir>/../sdk/src/fake/index.ts',
       },
     },
   ],

@@ -71,11 +71,11 @@ try {
     const files = info.files.map((f) => f.path);
     const stray = files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f));
     if (stray.length) throw new Error(`unexpected files in the package: ${stray.join(', ')}`);
-    for (const required of ['README.md', 'CHANGELOG.md', 'LICENSE', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/events/index.js', 'dist/esm/testing/index.js', 'dist/cjs/testing/index.js']) {
+    for (const required of ['README.md', 'CHANGELOG.md', 'LICENSE', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/events/index.js', 'dist/esm/fake/index.js', 'dist/cjs/fake/index.js']) {
       if (!files.includes(required)) throw new Error(`missing ${required}`);
     }
-    // `@maestro-ci/sdk/testing` ships; the SDK's own test fixtures and helpers do not.
-    if (files.some((f) => /\.spec\.|\.fixture\.|spec-helpers|readme\.spec/.test(f))) throw new Error('test files were packed');
+    // `@maestro-ci/sdk/testing` ships (from dist/*/fake/); the SDK's own test fixtures do not.
+    if (files.some((f) => /\.spec\.|testing\//.test(f))) throw new Error('test files were packed');
   });
 
   const project = join(work, 'consumer');

@@ -1,6 +1,6 @@
 import { createClient } from '../client';
 import { ValidationError } from '../errors';
-import { FakeApi, type Mode } from '../testing/fake-api';
+import { FakeApi, type Mode } from '../fake/fake-api';
 import type { SubscriptionState } from './types';
 import { eventually, states, TOKEN } from '../testing/spec-helpers';
 

@@ -1,6 +1,6 @@
 import { createClient, type MaestroClient } from '../client';
 import { EventGapError, ForbiddenError, ProtocolError, SubscriptionReplacedError, UnauthorizedError } from '../errors';
-import { FakeApi } from '../testing/fake-api';
+import { FakeApi } from '../fake/fake-api';
 import { FakePubsub } from '../testing/fake-pubsub.fixture';
 import { eventually, states, TOKEN } from '../testing/spec-helpers';
 import { passesTransition } from './filter';

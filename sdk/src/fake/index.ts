@@ -1,5 +1,6 @@
 /**
- * `@maestro-ci/sdk/testing`: test doubles for programs built on the SDK.
+ * `@maestro-ci/sdk/testing`: test doubles for programs built on the SDK. (The folder is `fake/`:
+ * `testing/` holds the SDK's own test fixtures, which are not published.)
  *
  * `FakeApi` is an in-memory Maestro (or KernelCI) API behind an injected `fetch`: give its `fetch`
  * to `createClient` and the real SDK runs against it, with the API's state machine, merge
