@@ -95,7 +95,7 @@ function issuesFromReport(report: string): ValidationIssue[] {
 }
 
 /**
- * Builds the typed error for an error response (SDK A4.2). The status selects the class; the
+ * Builds the typed error for an error response. The status selects the class; the
  * contract's exact detail texts refine it (`Transition not allowed with state:` →
  * {@link InvalidTransitionError}, `Precondition failed: node has been modified` →
  * {@link PreconditionFailedError}, `Idempotency-Key has already been used with a different request` →

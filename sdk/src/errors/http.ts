@@ -40,8 +40,8 @@ function capBody(body: string, secrets: readonly string[]): string {
 }
 
 /**
- * The server answered with an error status. The message reads `"<METHOD> <path>: <status> <detail>"`
- * (SDK A4.3); the full URL, redacted, is only in `url`.
+ * The server answered with an error status. The message reads `"<METHOD> <path>: <status> <detail>"`;
+ * the full URL, redacted, is only in `url`.
  */
 export class HttpError extends MaestroError {
   static override readonly errorName: string = 'HttpError';
@@ -92,7 +92,7 @@ export interface InvalidTransitionInit extends HttpErrorInit {
   to?: string;
 }
 
-/** 400 `Transition not allowed with state: …`, or the same move refused locally by `canTransition` (A7.5, A8.2). */
+/** 400 `Transition not allowed with state: …`, or the same move refused locally by `canTransition`. */
 export class InvalidTransitionError extends BadRequestError {
   static override readonly errorName: string = 'InvalidTransitionError';
   /** The node's state before the refused move, when known. */
@@ -205,7 +205,7 @@ export interface ResultsAlreadySubmittedInit extends HttpErrorInit {
   rootId?: string;
 }
 
-/** The root node already has children, so its results were submitted before (A8.3). */
+/** The root node already has children, so its results were submitted before. */
 export class ResultsAlreadySubmittedError extends ConflictError {
   static override readonly errorName: string = 'ResultsAlreadySubmittedError';
   /** The root node's id, when known. */
@@ -216,7 +216,7 @@ export class ResultsAlreadySubmittedError extends ConflictError {
   }
 }
 
-/** 413 `Request body too large`, or a body over 32 MiB refused before sending (A8.2). */
+/** 413 `Request body too large`, or a body over 32 MiB refused before sending. */
 export class OversizedBodyError extends HttpError {
   static override readonly errorName: string = 'OversizedBodyError';
   protected static override readonly defaultStatus: number = 413;

@@ -21,7 +21,7 @@ export class NetworkError extends MaestroError {
   static override readonly errorName: string = 'NetworkError';
   /** Always 0: there was no response. */
   readonly status = 0 as const;
-  /** True when a non-idempotent request may have been committed by the server (A3.4). */
+  /** True when a non-idempotent request may have been committed by the server. */
   readonly ambiguous: boolean;
   /** Request method, if known. */
   readonly method: string | undefined;
@@ -49,7 +49,7 @@ export interface TimeoutErrorInit extends NetworkErrorInit {
   timeoutMs?: number;
 }
 
-/** A deadline expired: one request attempt, one `/listen`, a wait, or an event handler (A3.1, A10, A11.5). */
+/** A deadline expired: one request attempt, one `/listen`, a wait, or an event handler. */
 export class TimeoutError extends MaestroError {
   static override readonly errorName: string = 'TimeoutError';
   /** Which deadline expired. */
@@ -81,10 +81,10 @@ export interface WaitTimeoutErrorInit extends TimeoutErrorInit {
   lastNode?: unknown;
 }
 
-/** A wait for a node condition ran out of time; `lastNode` is the last copy seen (A10). */
+/** A wait for a node condition ran out of time; `lastNode` is the last copy seen. */
 export class WaitTimeoutError extends TimeoutError {
   static override readonly errorName: string = 'WaitTimeoutError';
-  /** The last copy of the node seen before the deadline (a redacted copy, A4.4). */
+  /** The last copy of the node seen before the deadline (a redacted copy). */
   readonly lastNode: unknown;
   constructor(message: string, init: WaitTimeoutErrorInit = {}) {
     super(message, { phase: 'wait', ...init });
@@ -98,10 +98,10 @@ export interface WaitConditionUnreachableInit extends MaestroErrorOptions {
   node?: unknown;
 }
 
-/** The awaited node is `done` and can no longer meet the condition (A10.2). */
+/** The awaited node is `done` and can no longer meet the condition. */
 export class WaitConditionUnreachableError extends MaestroError {
   static override readonly errorName: string = 'WaitConditionUnreachableError';
-  /** The final copy of the node (a redacted copy, A4.4). */
+  /** The final copy of the node (a redacted copy). */
   readonly node: unknown;
   constructor(message: string, init: WaitConditionUnreachableInit = {}) {
     super(message, init);
@@ -115,7 +115,7 @@ export interface FilterErrorInit extends MaestroErrorOptions {
   field?: string;
 }
 
-/** A filter the server would silently misread; thrown before anything is sent (A6.2). */
+/** A filter the server would silently misread; thrown before anything is sent. */
 export class FilterError extends MaestroError {
   static override readonly errorName: string = 'FilterError';
   /** The field at fault, when there is one. */
@@ -151,7 +151,7 @@ export interface IncompatibleServerInit extends MaestroErrorOptions {
   sdkApiVersion?: string;
 }
 
-/** The server's major API version differs from the SDK's, and `strictVersion` is set (A2.4). */
+/** The server's major API version differs from the SDK's, and `strictVersion` is set. */
 export class IncompatibleServerError extends MaestroError {
   static override readonly errorName: string = 'IncompatibleServerError';
   /** The server's discovered version. */
@@ -176,7 +176,7 @@ export interface SubscriptionReplacedInit extends MaestroErrorOptions {
   subscriberId?: string;
 }
 
-/** Another consumer took over the durable subscriber id (A11.4). */
+/** Another consumer took over the durable subscriber id. */
 export class SubscriptionReplacedError extends MaestroError {
   static override readonly errorName: string = 'SubscriptionReplacedError';
   /** The durable subscriber id that another consumer now holds. */
@@ -193,11 +193,11 @@ export interface EventGapInit extends MaestroErrorOptions {
   from: number;
   /** Last missing sequence id. */
   to: number;
-  /** False when the gap is only suspected (KernelCI mode, A11.6). */
+  /** False when the gap is only suspected (KernelCI mode). */
   certain: boolean;
 }
 
-/** Events between `from` and `to` could not be delivered (A11.6); `certain` is false when only suspected. */
+/** Events between `from` and `to` could not be delivered; `certain` is false when only suspected. */
 export class EventGapError extends MaestroError {
   static override readonly errorName: string = 'EventGapError';
   /** First missing sequence id. */

@@ -5,7 +5,7 @@ import type { SubscriptionState } from './types';
 import { eventually, states, TOKEN } from '../testing/spec-helpers';
 
 describe('a Maestro server without a realtime endpoint', () => {
-  it('degrades to long-poll for the rest of the subscription (A11.4)', async () => {
+  it('degrades to long-poll for the rest of the subscription', async () => {
     const { createServer } = await import('node:http');
     const http = createServer((_req, res) => {
       res.statusCode = 404;
@@ -32,7 +32,7 @@ describe('a Maestro server without a realtime endpoint', () => {
   }, 20_000);
 });
 
-describe('long-poll subscriber (SDK A11.8)', () => {
+describe('long-poll subscriber', () => {
   function lp(mode: Mode, extra: Partial<Parameters<typeof createClient>[0]> = {}) {
     const api = new FakeApi(mode);
     const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, token: TOKEN, compat: mode, ...extra });
@@ -157,7 +157,7 @@ describe('long-poll subscriber (SDK A11.8)', () => {
   });
 });
 
-describe('events.publish and events.history (SDK A11.10)', () => {
+describe('events.publish and events.history', () => {
   it('rejects empty data and invalid attributes; sends the idempotency key as the CloudEvent id', async () => {
     const api = new FakeApi('maestro');
     const maestro = createClient({ baseUrl: 'http://h', fetch: api.fetch, token: TOKEN, compat: 'maestro' });

@@ -325,7 +325,7 @@ export class FakeApi {
     if (method === 'GET' && (r = m(/^\/listen\/(\d+)$/))) {
       const sub = this.subs.get(Number(r[1]));
       if (!sub) return json(404, { detail: `Subscription id not found: 'Subscription ${r[1]} not found'` });
-      // Implicit acknowledgement of the previous listen (contract §10.7).
+      // Implicit acknowledgement of the previous listen.
       if (sub.lastReturned !== null && sub.subscriberId) {
         const c = this.cursors.get(sub.subscriberId)!;
         c.last = Math.max(c.last, sub.lastReturned);

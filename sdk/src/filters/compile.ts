@@ -53,7 +53,7 @@ export function clausesOfObject(filter: NodeFilter): FilterClause[] {
 
 export function checkFieldName(name: string): void {
   if (typeof name !== 'string' || name === '') throw new FilterError('A filter field name must be a non-empty string');
-  // A key with one `__` is read as field__operator, and two or more are taken literally (contract §8.1).
+  // A key with one `__` is read as field__operator, and two or more are taken literally.
   if (name.includes('__')) {
     throw new FilterError(`Filter field '${name}' contains '__', which the server reads as an operator separator`, {
       field: name,
@@ -117,7 +117,7 @@ function encodeOperand(ctx: Ctx, value: unknown, plain: boolean): string {
   }
   switch (typeof value) {
     case 'boolean':
-      // Only plain values are converted to booleans (contract §8.2 rule 2); an operator would compare with a string.
+      // Only plain values are converted to booleans; an operator would compare with a string.
       if (!plain) fail(ctx, `a boolean operand is compared as the string '${value}' by the server; use plain equality`);
       return value ? 'true' : 'false';
     case 'number':
@@ -190,7 +190,7 @@ function encodePattern(ctx: Ctx, value: unknown): string {
   } else {
     return fail(ctx, `expects a string or RegExp pattern, got ${describe(value)}`);
   }
-  // KernelCI converts `re` operands like other operators; Maestro never does (contract §8.2).
+  // KernelCI converts `re` operands like other operators; Maestro never does.
   if (ctx.mode === 'kernelci' && DIGITS_RE.test(source)) {
     fail(ctx, `a digits-only pattern would be turned into an integer by KernelCI servers; write e.g. '(?:${source})'`);
   }
@@ -198,7 +198,7 @@ function encodePattern(ctx: Ctx, value: unknown): string {
 }
 
 /**
- * Compiles a filter into the server's query parameters (SDK A6.2): `[key, value]` pairs in
+ * Compiles a filter into the server's query parameters: `[key, value]` pairs in
  * `field__op=value` form, sorted by key. `null` is sent as `null`, booleans as `true`/`false`,
  * timestamps with a `+00:00` offset, numeric equality as `field__int=N` (but `retry_counter=N`), and
  * `in`/`nin` lists comma-joined. `in: []` sets `matchesNothing`; `nin: []` is dropped.

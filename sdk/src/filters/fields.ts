@@ -9,10 +9,10 @@ export const FILTER_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'ni
 /** A filter operator. */
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
-/** Query parameters that are not conditions (contract §8); no field may carry these names. */
+/** Query parameters that are not conditions; no field may carry these names. */
 export const RESERVED_QUERY_KEYS = ['limit', 'offset', 'sort', 'cursor'] as const;
 
-/** Fields whose values the server converts to datetimes (contract §8.2). */
+/** Fields whose values the server converts to datetimes. */
 export const TIMESTAMP_FIELDS = ['created', 'updated', 'timeout', 'holdoff'] as const;
 /** A timestamp field. */
 export type TimestampField = (typeof TIMESTAMP_FIELDS)[number];
@@ -28,7 +28,7 @@ type RevisionStringKey = 'tree' | 'url' | 'branch' | 'commit' | 'describe' | 'pa
 type VersionNumberKey = 'version' | 'patchlevel' | 'sublevel';
 type VersionStringKey = 'extra' | 'name';
 
-/** Value types of the top-level node fields (contract §6.1). */
+/** Value types of the top-level node fields. */
 export interface TopLevelFieldValues {
   kind: NodeKind;
   name: string;
@@ -56,7 +56,7 @@ export interface TopLevelFieldValues {
   holdoff: TimestampOperand;
 }
 
-/** Value types of the `data` (and `debug`) paths the SDK knows (contract §6.3). */
+/** Value types of the `data` (and `debug`) paths the SDK knows. */
 export type KnownDataFieldValues = {
   [K in `data.${RevisionName}.${RevisionStringKey}`]: string | null;
 } & {
@@ -85,7 +85,7 @@ export type KnownDataFieldValues = {
   'data.fail_node': string | null;
   'data.pass_node': string | null;
   'data.node_sequence': string | null;
-  /** Where `nodes.create` records its idempotency key (A7.1). */
+  /** Where `nodes.create` records its idempotency key. */
   'debug.idempotency_key': string | null;
 };
 

@@ -12,7 +12,7 @@ import type { WaitCondition, WaitOptions } from '../wait.js';
 /** A filter in object or builder form. */
 export type FilterInput = NodeFilter | NodeFilterBuilder;
 
-/** Sort keys of keyset pagination (contract §7.2); `-` for descending. */
+/** Sort keys of keyset pagination; `-` for descending. */
 export type NodeSort = 'id' | '-id' | 'created' | '-created' | 'updated' | '-updated';
 
 /** Options of `nodes.find`. */
@@ -23,10 +23,10 @@ export interface FindOptions extends CallOptions {
   sort?: NodeSort;
 }
 
-/** Expected values checked before a write: each a value or a list of allowed values (A7.4). */
+/** Expected values checked before a write: each a value or a list of allowed values. */
 export type Expect = { [K in 'state' | 'result' | 'kind' | 'name' | 'owner' | 'group' | 'parent']?: unknown };
 
-/** Options of `nodes.patch` (A7.4). */
+/** Options of `nodes.patch`. */
 export interface PatchOptions extends WriteOptions {
   /** `"deep"` (default) merges `data`, `artifacts` and `debug` into the stored maps; `"replace"` sends them as given. */
   merge?: 'deep' | 'replace';
@@ -40,7 +40,7 @@ export interface PatchOptions extends WriteOptions {
   maxConflictRetries?: number;
 }
 
-/** Options of `nodes.setState` and `nodes.setResult` (A7.5). */
+/** Options of `nodes.setState` and `nodes.setResult`. */
 export interface SetStateOptions extends Omit<PatchOptions, 'merge'> {
   result?: NodeResult | null;
   errorCode?: ErrorCode | null;
@@ -54,7 +54,7 @@ export interface SetStateOptions extends Omit<PatchOptions, 'merge'> {
 /** A child of `nodes.createChild`: `timeout` is required so the server's 6-hour default never applies silently. */
 export type ChildInput = Omit<NodeInput, 'parent' | 'path' | 'timeout'> & { name: string; timeout: TimestampInput; path?: never };
 
-/** Options of `nodes.submitResults` (A8.2). */
+/** Options of `nodes.submitResults`. */
 export interface SubmitResultsOptions extends WriteOptions {
   state?: NodeState;
   result?: NodeResult | null;
@@ -67,7 +67,7 @@ export interface SubmitResultsOptions extends WriteOptions {
   force?: boolean;
 }
 
-/** A node with its children (A9.2). */
+/** A node with its children. */
 export interface NodeTree {
   node: Node;
   children: NodeTree[];
@@ -90,30 +90,30 @@ export interface NodesApi {
   list(conditions?: Record<string, string>, page?: { limit?: number; offset?: number }, opts?: CallOptions): Promise<NodePage>;
   /** The children of a node. */
   children(id: string, filter?: FilterInput, opts?: FindOptions): NodeQuery<Node>;
-  /** Creates a node with an idempotency key recorded in `debug.idempotency_key` (A7.1). */
+  /** Creates a node with an idempotency key recorded in `debug.idempotency_key`. */
   create(node: NodeInput, opts?: WriteOptions): Promise<Node>;
-  /** Exactly-once creation under a caller-chosen, restart-stable key (A7.2). */
+  /** Exactly-once creation under a caller-chosen, restart-stable key. */
   ensure(node: NodeInput, opts: WriteOptions & { key: string }): Promise<{ node: Node; created: boolean }>;
-  /** Creates a child the way KernelCI builds job nodes (A7.2); with `key`, like `ensure`. */
+  /** Creates a child the way KernelCI builds job nodes; with `key`, like `ensure`. */
   createChild(parent: Node | string, child: ChildInput, opts?: WriteOptions & { key?: string }): Promise<Node>;
   /** KernelCI's full replacement (`PUT /node/{id}`): omitted fields reset to their defaults. */
   update(node: Node, opts?: CallOptions & { ifMatch?: string | Node; noEvent?: boolean }): Promise<Node>;
-  /** The usual write: deep merge under `If-Match`, with an optional expected-state guard (A7.4). */
+  /** The usual write: deep merge under `If-Match`, with an optional expected-state guard. */
   patch(id: string, changes: NodeChanges, opts?: PatchOptions): Promise<Node>;
-  /** Moves a node to `state` (A7.5); a no-op returns the node without writing. */
+  /** Moves a node to `state`; a no-op returns the node without writing. */
   setState(id: string, state: NodeState, opts?: SetStateOptions): Promise<Node>;
-  /** Sets a result, by default with state `done` (A7.5). */
+  /** Sets a result, by default with state `done`. */
   setResult(id: string, result: NodeResult, opts?: Omit<SetStateOptions, 'result'> & { state?: NodeState }): Promise<Node>;
-  /** Submits a result tree in one `PUT /nodes/{id}` (A8.2); returns the root and every node, pre-order. */
+  /** Submits a result tree in one `PUT /nodes/{id}`; returns the root and every node, pre-order. */
   submitResults(root: Node | string, tree: ResultTree, opts?: SubmitResultsOptions): Promise<{ root: Node; nodes: Node[] }>;
-  /** The parent, then each ancestor up to the root (A9.1). */
+  /** The parent, then each ancestor up to the root. */
   ancestors(node: Node | string, opts?: CallOptions): AsyncGenerator<Node>;
-  /** Every descendant, breadth-first (A9.1); `filter` applies at every level. */
+  /** Every descendant, breadth-first; `filter` applies at every level. */
   descendants(id: string, opts?: CallOptions & { maxDepth?: number; filter?: FilterInput }): AsyncGenerator<Node>;
-  /** A whole tree read by `treeid` and assembled by parent links, children ordered by path (A9.2). */
+  /** A whole tree read by `treeid` and assembled by parent links, children ordered by path. */
   tree(root: Node | string, opts?: CallOptions & { max?: number }): Promise<NodeTree>;
-  /** The nearest artifact called `name`, on the node or an ancestor (A9.2). */
+  /** The nearest artifact called `name`, on the node or an ancestor. */
   findArtifact(node: Node | string, name: string, opts?: CallOptions): Promise<{ url: string; node: Node } | null>;
-  /** Resolves with the first copy of the node that meets `condition` (A10). */
+  /** Resolves with the first copy of the node that meets `condition`. */
   waitFor(node: Node | string, condition: WaitCondition, opts: WaitOptions): Promise<Node>;
 }

@@ -53,7 +53,7 @@ export function createNodeReads(ctx: ClientContext): NodeReads {
       const limit = opts.pageSize ?? 100;
       const call = { op: 'read' as const, ...callOf(opts) };
       if (mode === 'maestro') {
-        // Keyset walk (A6.4): sort on the first page, then follow next_cursor with the same filter.
+        // Keyset walk: sort on the first page, then follow next_cursor with the same filter.
         let cursor: string | null | undefined;
         for (let first = true; first || cursor; first = false) {
           const page = { ...query, limit: String(limit), ...(first ? { sort: opts.sort ?? 'id' } : { cursor: cursor! }) };

@@ -12,7 +12,7 @@ import type { Expect } from './options.js';
 const ETAG: unique symbol = Symbol.for('maestro.sdk.etag') as never;
 const TIMESTAMP_KEYS = ['created', 'updated', 'timeout', 'holdoff'] as const;
 
-/** The ETag the server sent with this copy of the node (A7.3), if any. */
+/** The ETag the server sent with this copy of the node, if any. */
 export function etagOf(node: object): string | undefined {
   return (node as { [ETAG]?: string })[ETAG];
 }
@@ -30,7 +30,7 @@ export function callOf(opts: CallOptions): CallOptions {
   return { signal, timeoutMs, retry, headers };
 }
 
-/** A copy with timestamps in wire form (A1.4) and without undefined members. */
+/** A copy with timestamps in wire form and without undefined members. */
 export function toWire<T extends object>(input: T): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {

@@ -41,7 +41,7 @@ export function createNodeWrites(ctx: ClientContext, reads: NodeReads): NodeWrit
       const { data, response } = await send<Node>(ctx, 'POST /node', { body }, policy);
       return { node: withEtag(data, response), replayed: response.headers.get('Idempotent-Replayed') === 'true' };
     } catch (error) {
-      // KernelCI mode (A7.1): find the creation again by its key, and resend once only if it is absent.
+      // KernelCI mode: find the creation again by its key, and resend once only if it is absent.
       if (mode !== 'kernelci' || !isLost(error) || resolveRetry(ctx.options.retry, opts.retry) === false) throw error;
       const found = await lookupByKey(input, key, opts);
       if (found) return { node: found, replayed: true };
@@ -83,7 +83,7 @@ export function createNodeWrites(ctx: ClientContext, reads: NodeReads): NodeWrit
     return (await createInternal(input, opts)).node;
   }
 
-  /** Resolves `ifMatch` in KernelCI mode, where `updated` stands in for the ETag (not atomic, A7.3). */
+  /** Resolves `ifMatch` in KernelCI mode, where `updated` stands in for the ETag (not atomic). */
   async function checkUpdated(id: string, ifMatch: string | Node, current: Node | undefined, opts: CallOptions): Promise<void> {
     if (typeof ifMatch === 'string') throw new UnsupportedFeatureError('an ETag string needs a Maestro server; pass the node', { feature: 'etag' });
     const now = current ?? (await get(id, opts));
@@ -161,7 +161,7 @@ export function createNodeWrites(ctx: ClientContext, reads: NodeReads): NodeWrit
         return withEtag(data, response);
       } catch (error) {
         if (!PreconditionFailedError.is(error)) throw error;
-        // Our own lost attempt may have been applied (A7.4): a fresh read that shows it is success.
+        // Our own lost attempt may have been applied: a fresh read that shows it is success.
         if (trace.lostAttempt) {
           const now = await get(id, opts);
           if (shows(now, body)) return now;
