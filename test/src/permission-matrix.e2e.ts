@@ -3,7 +3,7 @@
  * table of routes and ONE table of roles. Each case asserts the status (and detail) that the levels
  * of docs/auth.md give, and, when the request is refused, that the target reads back unchanged.
  *
- * The roles include the two takeover scenarios of issue #11 (docs/adr/0010-account-ownership.md):
+ * The roles include the two takeover scenarios of issue #11 (docs/adr/0012-account-ownership.md):
  * hank renames himself hank2 and bob then asks for `hank` (refused); gina is deleted and carol then
  * asks for `gina` (refused). hank2 keeps everything hank had; bob and carol get none of it.
  *

@@ -1,12 +1,12 @@
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { loadConfig } from '../config/config';
-import { makeUser } from '../storage/contract/storage.contract';
+import { makeUser } from '../storage/contract/fixtures';
 import type { Storage } from '../storage/ports';
 import { openStorage } from '../storage/storage.module';
 import { NodeEditPolicy } from './node-edit.policy';
 
 /** The policy over a real (in-memory PGlite) registry: the pure rules are edit-policy.spec.ts's. */
-describe('NodeEditPolicy (docs/auth.md "Levels and permissions", docs/adr/0010-account-ownership.md)', () => {
+describe('NodeEditPolicy (docs/auth.md "Levels and permissions", docs/adr/0012-account-ownership.md)', () => {
   let storage: Storage;
   let policy: NodeEditPolicy;
   beforeAll(async () => {

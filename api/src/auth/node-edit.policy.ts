@@ -13,7 +13,7 @@ type EditedNode = Pick<NodeRecord, 'owner' | 'user_groups' | 'data'>;
  * The "editor" level (docs/auth.md "Levels and permissions"), the one place node services ask who
  * may edit a node: apply it to the STORED node before any PUT/PATCH, hierarchy root or replaced
  * child, and batch update. The five rules are the pure `canEditNode`; ownership also holds for a name the account
- * held before a rename (docs/adr/0010-account-ownership.md), looked up only when the other rules
+ * held before a rename (docs/adr/0012-account-ownership.md), looked up only when the other rules
  * said no. Inside a unit of work, pass its repositories: the lookup must go through the
  * transaction (an embedded database has one connection, which the transaction holds).
  */

@@ -1,4 +1,4 @@
-import { makeNode } from '../storage/contract/storage.contract';
+import { makeNode } from '../storage/contract/fixtures';
 import { checkIfMatch, parseBooleanQuery } from './node-body';
 import { checkTransition } from './node-state';
 import { nodeEtag } from './node.mapper';

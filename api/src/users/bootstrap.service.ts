@@ -28,7 +28,7 @@ export class UsersBootstrapService implements OnApplicationBootstrap, BeforeAppl
   }
 
   /**
-   * Fills the username registry (docs/adr/0010-account-ownership.md): users created before it
+   * Fills the username registry (docs/adr/0012-account-ownership.md): users created before it
    * existed, or by a KernelCI API sharing the database, get their current name registered. On the
    * first start on a database, names that nodes carry but no account holds (deleted users) are
    * reserved too, in the background: on a large MongoDB database that scan may take a while.

@@ -84,7 +84,7 @@ export class UsersService {
 
   /**
    * A name is free when no other account holds it now or held it before: names stay with the
-   * account that had them, deleted or renamed (docs/adr/0010-account-ownership.md).
+   * account that had them, deleted or renamed (docs/adr/0012-account-ownership.md).
    */
   private async assertUsernameFree(user: UserRecord, username: string | undefined): Promise<void> {
     if (username === undefined || username === user.username) return;

@@ -1,5 +1,5 @@
 /**
- * Storage contract for the username registry (docs/adr/0010-account-ownership.md): authority over
+ * Storage contract for the username registry (docs/adr/0012-account-ownership.md): authority over
  * nodes follows the account, so a name an account holds or held is never given to another one. The
  * two takeover scenarios of security issue #11 are played here against every adapter: a rename swap
  * (hank renames to hank2, bob then asks for `hank`) and a reused name (gina is deleted, carol then
@@ -7,7 +7,7 @@
  */
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type Storage, type UserRecord } from '../ports';
-import { makeNode, makeUser } from './storage.contract';
+import { makeNode, makeUser } from './fixtures';
 
 async function refusedName(write: Promise<unknown>): Promise<void> {
   const error = await write.then(

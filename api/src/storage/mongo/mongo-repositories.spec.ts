@@ -7,7 +7,7 @@
 import { deserialize, Int32, Long, ObjectId, serialize } from 'bson';
 import { aggregate, Query } from 'mingo';
 import { newObjectId } from '../../common/object-id';
-import { makeUser } from '../contract/storage.contract';
+import { makeUser } from '../contract/fixtures';
 import type { ApiTokenRecord, EventHistoryQuery, EventStreamQuery, NewEvent, SubscriptionRecord } from '../ports';
 import { apiTokenFromDocument, apiTokenToDocument, rateLimitFromDocument, rateLimitHitPipeline, touchFilter } from './mongo-auth.repository';
 import { eventFromDocument, eventToDocument, historyFilter, streamFilter, takeSequencePipeline } from './mongo-event.repository';
@@ -60,7 +60,7 @@ describe('users and groups: exact-match filters (contract §4.3, §5)', () => {
   });
 });
 
-describe('username registry documents (docs/adr/0010-account-ownership.md)', () => {
+describe('username registry documents (docs/adr/0012-account-ownership.md)', () => {
   it('round-trips names through BSON: the name is `_id`, the account an ObjectId or null', () => {
     const userId = newObjectId();
     const claimed = new Date('2026-06-01T00:00:00.123Z');

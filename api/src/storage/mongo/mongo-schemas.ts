@@ -189,7 +189,7 @@ export class RateLimitDocument {
 }
 
 /**
- * `maestro_username`: every name an account has held, `_id` = the name (docs/adr/0010-account-ownership.md);
+ * `maestro_username`: every name an account has held, `_id` = the name (docs/adr/0012-account-ownership.md);
  * `user_id` is null for a name reserved from node owners without an account. Never deleted.
  */
 @Schema({ ...OPTIONS, collection: 'maestro_username' })

@@ -178,7 +178,7 @@ export function usernameFromDocument(document: Document): UsernameRecord {
   return { name: String(document._id), userId: document.user_id == null ? null : hex(document.user_id), claimed: document.claimed };
 }
 
-/** The username registry in `maestro_username` (docs/adr/0010-account-ownership.md). */
+/** The username registry in `maestro_username` (docs/adr/0012-account-ownership.md). */
 export class MongoUsernameRepository implements UsernameRepository {
   constructor(private readonly ctx: MongoContext) {}
 

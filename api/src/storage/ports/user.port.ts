@@ -23,7 +23,7 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   /**
    * Registers `user.username` to the account in `maestro_username` in the same atomic write
-   * (docs/adr/0010-account-ownership.md).
+   * (docs/adr/0012-account-ownership.md).
    * @throws DuplicateKeyError when the username or (case-insensitively) the email is taken, with key
    *   `username` when the name is, or was, another account's.
    */

@@ -1,7 +1,7 @@
 /**
  * One entry of the username registry (`maestro_username`): every name an account has ever held,
  * so authority follows the account and a name is never handed to another one
- * (docs/adr/0010-account-ownership.md). `userId` is null for a name reserved because nodes carry it
+ * (docs/adr/0012-account-ownership.md). `userId` is null for a name reserved because nodes carry it
  * but no account did when the registry was created.
  */
 export interface UsernameRecord {

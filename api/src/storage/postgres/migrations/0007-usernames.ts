@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * The username registry (docs/adr/0010-account-ownership.md): every name an account has held, so
+ * The username registry (docs/adr/0012-account-ownership.md): every name an account has held, so
  * node ownership follows the account and a name is never handed to another one. Filled for existing
  * users and node owners at start-up (`UsernameRepository.registerExisting`, `reserveOrphanOwners`).
  */
