@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseIsoDatetime } from '../common/datetime';
 import { BadRequestError, invalidIntMessage } from '../common/errors/domain-errors';
 import { isObjectIdString } from '../common/object-id';
+import { regexRefusal } from '../common/query/regex-safety';
 import { toNodeResponse } from '../nodes/node.mapper';
 import { InvalidPatternError, STORAGE, type EventHistoryCondition, type EventHistoryQuery, type Storage } from '../storage/ports';
 import type { EventDto } from './dto/events.dto';
@@ -46,6 +47,7 @@ export function parseEventQuery(query: QueryParams): ParsedEventQuery {
     } else if (key === 'channel') {
       conditions.push({ field: 'channel', value });
     } else if (key === 'path') {
+      if (regexRefusal(value, 'database') !== null) throw new BadRequestError(`Invalid regular expression: ${value}`);
       conditions.push({ field: 'pathRegex', pattern: value });
     } else if (key === 'node_id') {
       conditions.push({ field: 'data', path: ['id'], value });

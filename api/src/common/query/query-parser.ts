@@ -15,6 +15,7 @@ import {
   NodeFilter,
   OBJECT_ID_FIELDS,
 } from './filter-model';
+import { regexRefusal } from './regex-safety';
 
 export type QueryParams = Record<string, string | string[] | undefined>;
 
@@ -25,9 +26,6 @@ const RESERVED_KEYS = new Set(['limit', 'offset', 'sort', 'cursor']);
 const KNOWN_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'nin', 'int']);
 /** Operators whose digit-only values become integers on untyped fields (contract §8.2 rule 3). */
 const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne']);
-
-/** Longest accepted `re` pattern: bounds the cost of compiling user patterns in the database. */
-const MAX_REGEX_LENGTH = 1000;
 
 const DIGITS = /^[0-9]+$/;
 /** What Python's `int()` accepts (ASCII digits): surrounding spaces, a sign, `_` between digits. */
@@ -163,19 +161,12 @@ function parseDatetime(value: string): Date {
 }
 
 /**
- * `re` values stay strings (contract §8.2) but must compile: a bad pattern is a 400, not a
- * database error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
+ * `re` values stay strings (contract §8.2) but must compile, and their cost is bounded before any
+ * database sees them (docs/security.md): a bad or too complex pattern is a 400, not a database
+ * error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
  */
 function validatePattern(pattern: string): string {
-  if (pattern.length > MAX_REGEX_LENGTH) {
-    throw new BadRequestError(`Invalid regular expression: longer than ${MAX_REGEX_LENGTH} characters`);
-  }
-  if (pattern.includes('\0')) throw new BadRequestError('Invalid regular expression: embedded NUL character');
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
-    throw new BadRequestError(`Invalid regular expression: ${reason}`);
-  }
+  const refusal = regexRefusal(pattern);
+  if (refusal !== null) throw new BadRequestError(`Invalid regular expression: ${refusal}`);
   return pattern;
 }
