@@ -7,15 +7,14 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { UnprocessableError } from '../common/errors/domain-errors';
 import { ErrorDto } from '../common/errors/error.dto';
+import { lastValue, parsePathInteger, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
 import { InvalidCloudEventError, keepAliveCloudEvent, pythonJsonDumps, toCloudEvent } from './cloud-event';
 import { ListenMessageDto, PublishEventDto, SubscriptionDto, SubscriptionStatsDto } from './dto/events.dto';
 import { EventLogService } from './event-log.service';
 import { toSubscriptionResponse, toSubscriptionStats } from './event.mapper';
-import { lastValue, parsePathInteger, parseQueryBoolean } from './query-params';
 import { SubscriptionsService } from './subscriptions.service';
 
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /** KernelCI's HTTP pub/sub (contract §10.4), with durable subscribers (§10.7). */
 @ApiTags('pubsub')

@@ -320,11 +320,24 @@ export class NodesService {
   }
 
   /**
-   * `GET /nodes`: one page and the total (contract §2.5). A short offset page already tells the
-   * total, so its count is skipped; otherwise the count (the expensive part: it visits every match)
-   * follows the page. `query.limit` may be one more than the page size when a cursor is wanted.
+   * `GET /nodes`: one page of `query.limit` items and the total (contract §2.5). With a sort order
+   * (keyset paging) one more item is read to learn whether another page follows: `last` is then the
+   * page's last item, from which the next cursor continues, and null on the last page.
    */
-  async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
+  async listPage(query: NodeListQuery & { limit: number }): Promise<{ items: NodeRecord[]; total: number; last: NodeRecord | null }> {
+    const pageSize = query.limit;
+    if (query.sort === undefined) return { ...(await this.list(query, pageSize)), last: null };
+    const { items, total } = await this.list({ ...query, limit: pageSize + 1 }, pageSize);
+    const page = items.slice(0, pageSize);
+    return { items: page, total, last: items.length > pageSize ? page[page.length - 1] : null };
+  }
+
+  /**
+   * A page and the total. A short offset page already tells the total, so its count is skipped;
+   * otherwise the count (the expensive part: it visits every match) follows the page.
+   * `query.limit` may be one more than the page size when a cursor is wanted.
+   */
+  private async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
     const timeoutMs = this.regexTimeout(query.filter);
     return this.guarded(async () => {
       const offset = query.offset ?? 0;

@@ -4,7 +4,7 @@
  * strings.
  */
 import { parseIsoDatetime } from '../datetime';
-import { BadRequestError, invalidIntMessage } from '../errors/domain-errors';
+import { BadRequestError } from '../errors/domain-errors';
 import { parseObjectId } from '../object-id';
 import {
   DATETIME_FIELDS,
@@ -15,9 +15,8 @@ import {
   NodeFilter,
   OBJECT_ID_FIELDS,
 } from './filter-model';
+import { lastValue, parseFilterBoolean, parsePythonInt, type QueryParams } from './query-params';
 import { regexRefusal } from './regex-safety';
-
-export type QueryParams = Record<string, string | string[] | undefined>;
 
 /** Keys the endpoints handle themselves; never conditions (contract §8, §7.2). */
 const RESERVED_KEYS = new Set(['limit', 'offset', 'sort', 'cursor']);
@@ -28,13 +27,6 @@ const KNOWN_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'ni
 const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne']);
 
 const DIGITS = /^[0-9]+$/;
-/** What Python's `int()` accepts (ASCII digits): surrounding spaces, a sign, `_` between digits. */
-const PYTHON_INT = /^\s*[+-]?[0-9]+(?:_[0-9]+)*\s*$/;
-
-/** A repeated query key takes its last value (contract §2.6). */
-export function lastValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
 
 interface RawCondition {
   field: string;
@@ -95,7 +87,7 @@ function toCondition({ field, op, value }: RawCondition): FieldCondition {
     case 're':
       return { path, op, value: validatePattern(value) };
     case 'int':
-      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parseInteger(value) };
+      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parsePythonInt(value) };
     case 'in':
     case 'nin':
       return { path, op, value: value.split(',').flatMap((item) => listItem(field, item)) };
@@ -119,14 +111,14 @@ function convertTyped(field: string, value: string): FilterValue {
   if (value === 'null') return null;
   if ((OBJECT_ID_FIELDS as readonly string[]).includes(field)) return parseObjectId(value);
   if ((DATETIME_FIELDS as readonly string[]).includes(field)) return parseDatetime(value);
-  return parseInteger(value);
+  return parsePythonInt(value);
 }
 
 /** Untyped fields, single values: contract §8.2 rules 1, 2, 3 and 5. */
 function convertSingle(field: string, op: string | null, value: string): FilterValue {
   if (isTyped(field)) return convertTyped(field, value);
   if (value === 'null') return null;
-  if (op === null) return parseBoolean(value) ?? value;
+  if (op === null) return parseFilterBoolean(value) ?? value;
   return NUMERIC_OPERATORS.has(op) && DIGITS.test(value) ? Number(value) : value;
 }
 
@@ -137,21 +129,9 @@ function convertSingle(field: string, op: string | null, value: string): FilterV
 function listItem(field: string, item: string): FilterValue[] {
   if (isTyped(field)) return [convertTyped(field, item)];
   if (item === 'null') return [item, null];
-  const bool = parseBoolean(item);
+  const bool = parseFilterBoolean(item);
   if (bool !== undefined) return [item, bool];
   return DIGITS.test(item) ? [item, Number(item)] : [item];
-}
-
-function parseBoolean(value: string): boolean | undefined {
-  const lower = value.toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
-  return undefined;
-}
-
-function parseInteger(value: string): number {
-  if (!PYTHON_INT.test(value)) throw new BadRequestError(invalidIntMessage(value));
-  return Number(value.replace(/_/g, ''));
 }
 
 function parseDatetime(value: string): Date {
