@@ -121,30 +121,20 @@ export function HasUniqueItems(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Free-form properties and nested DTO types per DTO class, read by the validation pipe. */
-const keptAsSent = new WeakMap<object, Set<string>>();
+/** Nested DTO types per DTO class, read by the validation pipe. */
 const nestedTypes = new WeakMap<object, Map<string, () => new () => object>>();
 
 /**
- * Keeps the property exactly as it was in the parsed body. class-transformer must never walk a
- * free-form value: it deep-copies nested objects, silently drops keys named `__proto__` and
- * `constructor`, fails on an object whose `constructor` key is not a function, and recurses once
- * per nesting level. The validation pipe therefore hides these values from it and puts the parsed
- * ones back before validation, so `data`, `debug` and event payloads are stored as sent (contract
- * §6.3, §6.4; a key named `constructor` in `data` is user data).
+ * Keeps the property exactly as it was in the parsed body (free-form `data`, `debug`, event
+ * payloads: contract §6.3, §6.4; a key named `constructor` in `data` is user data). The validation
+ * pipe never lets class-transformer walk a request's own objects at all; this Transform keeps the
+ * value for direct plainToInstance calls as far as class-transformer can.
  */
 export function KeepAsSent(): PropertyDecorator {
-  // The Transform keeps the value for direct plainToInstance calls as far as class-transformer can.
-  const keep = Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
-  return (target, key) => {
-    keep(target, key);
-    const set = keptAsSent.get(target.constructor) ?? new Set<string>();
-    set.add(String(key));
-    keptAsSent.set(target.constructor, set);
-  };
+  return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
 }
 
-/** class-transformer's `@Type` for a nested DTO, recorded so the pipe can find free-form values below it. */
+/** class-transformer's `@Type` for a nested DTO, recorded so the pipe can walk it. */
 export function NestedDto(type: () => new () => object): PropertyDecorator {
   const decorate = Type(type);
   return (target, key) => {
@@ -155,23 +145,13 @@ export function NestedDto(type: () => new () => object): PropertyDecorator {
   };
 }
 
-function ownAndInherited<T>(registry: WeakMap<object, T>, type: object, merge: (into: T[], found: T) => void): T[] {
-  const found: T[] = [];
-  for (let current: object | null = type; current && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
-    const entry = registry.get(current);
-    if (entry) merge(found, entry);
-  }
-  return found;
-}
-
-/** Property names marked {@link KeepAsSent} on `type` and its base classes. */
-export function keptAsSentKeys(type: object): Set<string> {
-  return new Set(ownAndInherited(keptAsSent, type, (into, set) => into.push(set)).flatMap((set) => [...set]));
-}
-
 /** Nested DTO types of `type` and its base classes, by property name. */
 export function nestedDtoTypes(type: object): Map<string, () => new () => object> {
-  return new Map(ownAndInherited(nestedTypes, type, (into, map) => into.push(map)).flatMap((map) => [...map]));
+  const found = new Map<string, () => new () => object>();
+  for (let current: object | null = type; current && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
+    for (const [key, nested] of nestedTypes.get(current) ?? []) if (!found.has(key)) found.set(key, nested);
+  }
+  return found;
 }
 
 /**

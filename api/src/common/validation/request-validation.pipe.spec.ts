@@ -33,3 +33,10 @@ describe('RequestValidationPipe and free-form values', () => {
     });
   });
 });
+
+describe('RequestValidationPipe and objects where the DTO expects something else', () => {
+  it('answers 422, not a crash, for {"constructor": …} in a typed field', async () => {
+    const raw = body('{"kind":"checkout","name":"c","path":["c"],"jobfilter":{"constructor":"x"}}');
+    await expect(pipe.transform(raw, { type: 'body', metatype: NodeInputDto })).rejects.toMatchObject({ status: 422 });
+  });
+});
