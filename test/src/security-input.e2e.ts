@@ -5,7 +5,7 @@
  * is written, and the server keeps answering afterwards. See docs/security.md.
  */
 import { startServer, type TestServer } from './support/api-server';
-import { adminToken } from './support/accounts';
+import { adminToken, createAccount } from './support/accounts';
 import { engines } from './support/engines';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -116,5 +116,48 @@ describe.each(engines())('issue #11 reproductions on $name (e2e)', (engine) => {
     expect(created.status).toBe(200);
     const read = await server.http('GET', `/latest/node/${(created.body as { id: string }).id}`);
     expect((read.body as { data: unknown }).data).toEqual({ constructor: 1, nested: { constructor: { constructor: 'x' } } });
+  });
+});
+
+describe('subscription cap and refused batch updates (e2e)', () => {
+  let server: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    server = await startServer({ MAX_SUBSCRIPTIONS_PER_USER: '3' });
+    admin = await adminToken(server);
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  it('answers 429 with a detail and Retry-After past MAX_SUBSCRIPTIONS_PER_USER, and frees a slot on unsubscribe', async () => {
+    const bob = await createAccount(server, admin);
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await server.http('POST', `/latest/subscribe/cap-${i}`, { token: bob.token });
+      expect(answer.status).toBe(200);
+      ids.push((answer.body as { id: number }).id);
+    }
+    const refused = await server.http('POST', '/latest/subscribe/cap-x', { token: bob.token });
+    expect(refused).toMatchObject({ status: 429, body: { detail: 'Too many subscriptions: at most 3 per user; unsubscribe unused ones' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another user has a quota of their own.
+    expect((await server.http('POST', '/latest/subscribe/cap-x', { token: admin })).status).toBe(200);
+    expect((await server.http('POST', `/latest/unsubscribe/${ids[0]}`, { token: bob.token })).status).toBe(200);
+    expect((await server.http('POST', '/latest/subscribe/cap-x', { token: bob.token })).status).toBe(200);
+  });
+
+  it('keeps 200 0 for PUT /batch/nodeset on another user\'s node, and counts the refusal', async () => {
+    const carol = await createAccount(server, admin);
+    const node = await server.http('POST', '/latest/node', { token: admin, body: { kind: 'checkout', name: 'not-carols', path: ['not-carols'] } });
+    const metric = async () => {
+      const text = (await server.http('GET', '/latest/metrics')).text;
+      return Number(/^batch_nodeset_refused\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await metric();
+    const answer = await server.http('PUT', '/latest/batch/nodeset', { token: carol.token, body: { nodes: [(node.body as { id: string }).id], field: 'processed_by_kcidb_bridge', value: true } });
+    expect(answer).toMatchObject({ status: 200, body: 0 });
+    expect(await metric()).toBe(before + 1);
+    const read = await server.http('GET', `/latest/node/${(node.body as { id: string }).id}`);
+    expect((read.body as { processed_by_kcidb_bridge: boolean }).processed_by_kcidb_bridge).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -42,6 +42,7 @@ export class PubSubController {
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiForbiddenResponse({ type: ErrorDto, description: '`Subscriber id is in use by another user`' })
   @ApiConflictResponse({ type: ErrorDto, description: '`Subscriber id is bound to channel <channel>`' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'The caller holds MAX_SUBSCRIPTIONS_PER_USER live subscriptions already' })
   async subscribe(@Param('channel') channel: string, @Query() query: QueryParams, @CurrentUser() user: UserRecord): Promise<SubscriptionDto> {
     const promiscuous = parseQueryBoolean(query.promisc, 'promisc', false);
     const subscriberId = lastValue(query.subscriber_id);

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { canEditNode } from '../auth/edit-policy';
 import { parseIsoDatetime } from '../common/datetime';
 import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
@@ -6,6 +7,7 @@ import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NODE_EVENT_PUBLISHER, type NodeEventPublisher } from '../events/node-events.port';
+import { MetricsService } from '../system/metrics.service';
 import {
   InvalidFilterError,
   QueryTimeoutError,
@@ -64,11 +66,17 @@ export interface WriteOptions {
 /** Holds the node rules: defaults, ownership, kinds, parents, groups, states (contract §6, §7). */
 @Injectable()
 export class NodesService {
+  private readonly logger = new Logger('Nodes');
+  private readonly batchRefused: Counter | null;
+
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Optional() metrics?: MetricsService,
+  ) {
+    this.batchRefused = metrics?.counter('batch_nodeset_refused', 'Nodes skipped by PUT /batch/nodeset because the caller may not edit them') ?? null;
+  }
 
   /**
    * Builds a node from a validated body with the defaults of contract §6.1 (a PUT resets omitted
@@ -279,7 +287,11 @@ export class NodesService {
     });
   }
 
-  /** `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. */
+  /**
+   * `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. A node the
+   * caller may not edit is skipped without an error, as KernelCI does (a `200 0` answer): each such
+   * refusal is logged and counted in the `batch_nodeset_refused` metric (docs/security.md).
+   */
   async batchSetFlag(ids: string[], field: string, value: string | boolean, caller: UserRecord): Promise<number> {
     let updated = 0;
     let flag: boolean | undefined;
@@ -287,7 +299,11 @@ export class NodesService {
       const nodeId = parseObjectId(raw);
       const stored = await this.storage.nodes.findById(nodeId);
       if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-      if (!canEditNode(caller, stored)) continue;
+      if (!canEditNode(caller, stored)) {
+        this.logger.warn(`PUT /batch/nodeset: ${caller.username} may not edit node ${nodeId} (owner ${stored.owner}); skipped`);
+        this.batchRefused?.inc();
+        continue;
+      }
       if (flag === undefined) {
         if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
         if (value === true || value === 'true' || value === 'True') flag = true;

@@ -2650,6 +2650,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The caller holds MAX_SUBSCRIPTIONS_PER_USER live subscriptions already */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Unexpected failure; nothing was committed */
             500: {
                 headers: {

@@ -1,6 +1,7 @@
 /**
- * The storage engines a robustness suite runs against: embedded PGlite always, and the PostgreSQL
- * server (in a fresh schema, dropped afterwards) when DATABASE_URL is a postgres:// URL.
+ * The storage engines a robustness suite runs against: embedded PGlite (unless E2E_SKIP_PGLITE=1),
+ * and the PostgreSQL server (in a fresh schema, dropped afterwards) when DATABASE_URL is a
+ * postgres:// URL.
  */
 import { freshSchema } from './replicas';
 
@@ -12,7 +13,9 @@ export interface Engine {
 }
 
 export function engines(): Engine[] {
-  const list: Engine[] = [{ name: 'PGlite', env: async () => ({ DATABASE_URL: 'pglite:memory' }), cleanup: async () => undefined }];
+  // E2E_SKIP_PGLITE=1: the server step of .ci/run, whose PGlite variant the e2e step already ran.
+  const list: Engine[] =
+    process.env.E2E_SKIP_PGLITE === '1' ? [] : [{ name: 'PGlite', env: async () => ({ DATABASE_URL: 'pglite:memory' }), cleanup: async () => undefined }];
   const url = process.env.DATABASE_URL;
   if (url?.startsWith('postgres')) {
     let drop: (() => Promise<void>) | undefined;
