@@ -10,7 +10,7 @@
  * - {@link parseTypedInt}: parameters FastAPI declares as `int` (`limit`/`offset` of paginated
  *   lists, `sub_id`): anything else is FastAPI's 422 issue list.
  * Both refuse integers beyond 2^53 − 1 (the largest the API stores exactly), which KernelCI passes
- * to its database and answers with a 500.
+ * to its database and answers with a 500; filter values, which only compare, are not bounded.
  */
 import { BadRequestError, invalidIntMessage, UnprocessableError } from '../errors/domain-errors';
 import { MAX_INTEGER } from '../validation/limits';
@@ -57,11 +57,14 @@ export function parseFilterBoolean(value: string): boolean | undefined {
 /** What Python's `int()` accepts (ASCII digits): surrounding spaces, a sign, `_` between digits. */
 const PYTHON_INT = /^\s*[+-]?[0-9]+(?:_[0-9]+)*\s*$/;
 
-/** Python's `int(value)`; 400 with its error text otherwise, 400 beyond ±(2^53 − 1). */
-export function parsePythonInt(value: string): number {
+/**
+ * Python's `int(value)`; 400 with its error text otherwise, and 400 beyond ±(2^53 − 1) unless
+ * `unbounded` (a filter value only compares, so `retry_counter__lt=1e30 digits` keeps its meaning).
+ */
+export function parsePythonInt(value: string, options: { unbounded?: boolean } = {}): number {
   if (!PYTHON_INT.test(value)) throw new BadRequestError(invalidIntMessage(value));
   const number = Number(value.replace(/_/g, ''));
-  if (Math.abs(number) > MAX_INTEGER) throw new BadRequestError(`Integer out of range: '${value.trim()}' (max ${MAX_INTEGER})`);
+  if (!options.unbounded && Math.abs(number) > MAX_INTEGER) throw new BadRequestError(`Integer out of range: '${value.trim()}' (max ${MAX_INTEGER})`);
   return number;
 }
 

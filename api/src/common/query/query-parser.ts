@@ -87,7 +87,7 @@ function toCondition({ field, op, value }: RawCondition): FieldCondition {
     case 're':
       return { path, op, value: validatePattern(value) };
     case 'int':
-      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parsePythonInt(value) };
+      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parsePythonInt(value, { unbounded: true }) };
     case 'in':
     case 'nin':
       return { path, op, value: value.split(',').flatMap((item) => listItem(field, item)) };
@@ -111,7 +111,7 @@ function convertTyped(field: string, value: string): FilterValue {
   if (value === 'null') return null;
   if ((OBJECT_ID_FIELDS as readonly string[]).includes(field)) return parseObjectId(value);
   if ((DATETIME_FIELDS as readonly string[]).includes(field)) return parseDatetime(value);
-  return parsePythonInt(value);
+  return parsePythonInt(value, { unbounded: true });
 }
 
 /** Untyped fields, single values: contract §8.2 rules 1, 2, 3 and 5. */
