@@ -36,6 +36,7 @@ import {
   type SubscriptionRepository,
   type SubscriptionTransport,
 } from '../ports';
+import { bsonInteger, withInt64 } from './mongo-bson';
 import { isInvalidRegex, type MongoContext } from './mongo-context';
 import { raiseEventSequence } from './mongo-index-manager';
 
@@ -47,10 +48,6 @@ const hex = (value: unknown): string => (value instanceof ObjectId ? value.toHex
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MATCH_NOTHING: Document = { _id: { $exists: false } };
 
-/** KernelCI's (pymongo's) integer encoding: int32 when it fits, int64 beyond (a JS number would become a double). */
-export function bsonInteger(value: number): number | Long {
-  return value > 0x7fffffff || value < -0x80000000 ? Long.fromNumber(value) : value;
-}
 
 /** The `eventhistory` document (pure): KernelCI's fields in its order, plus `ce` when there is one. */
 export function eventToDocument(event: NewEvent, sequenceId: number): Document & { _id: ObjectId } {
@@ -60,7 +57,7 @@ export function eventToDocument(event: NewEvent, sequenceId: number): Document &
     sequence_id: bsonInteger(sequenceId),
     channel: event.channel,
     owner: event.owner,
-    data: event.data,
+    data: withInt64(event.data),
     ...(event.ce ? { ce: { ...event.ce } } : {}),
   };
 }

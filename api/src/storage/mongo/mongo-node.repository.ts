@@ -18,6 +18,7 @@ import {
   type NodeTransition,
   type QueryOptions,
 } from '../ports';
+import { withInt64 } from './mongo-bson';
 import { isInvalidRegex, MONGO_MAX_TIME_MS_EXPIRED, type MongoContext } from './mongo-context';
 import { MongoLeaseRepository } from './mongo-lease.repository';
 import { toMongoNodeFilter } from './node-filter.mongo';
@@ -38,8 +39,8 @@ export function nodeToDocument(node: NodeRecord): Document & { _id: ObjectId } {
     state: node.state,
     result: node.result,
     artifacts: node.artifacts,
-    data: node.data,
-    debug: node.debug,
+    data: withInt64(node.data),
+    debug: withInt64(node.debug),
     jobfilter: node.jobfilter,
     platform_filter: node.platform_filter,
     created: node.created,
