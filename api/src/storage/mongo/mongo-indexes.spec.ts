@@ -110,7 +110,8 @@ describe('index decisions (contract §11.3)', () => {
     ['creates beside the _id index only', ttl, [existing('_id_', { _id: 1 })], 'create', 'timestamp_1'],
     ['reuses an equivalent index under another name (ttl_timestamp)', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800 })], 'reuse', 'ttl_timestamp'],
     ['reuses when the TTL is reported as a double', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800.0 })], 'reuse', 'ttl_timestamp'],
-    ['refuses a TTL of another value', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], 'conflict', 'timestamp_1'],
+    ['changes a TTL of another value in place (collMod)', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], 'retune', 'ttl_timestamp'],
+    ['refuses a TTL index of another value that also differs otherwise', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400, unique: true })], 'conflict', 'timestamp_1'],
     ['refuses the same keys without a TTL', ttl, [existing('timestamp_1', { timestamp: 1 })], 'conflict', 'timestamp_1'],
     ['refuses a unique index where a plain one is wanted', compound, [existing('x', { channel: 1, sequence_id: 1 }, { unique: true })], 'conflict', 'channel_1_sequence_id_1'],
     ['refuses a sparse index', compound, [existing('x', { channel: 1, sequence_id: 1 }, { sparse: true })], 'conflict', 'channel_1_sequence_id_1'],
@@ -134,9 +135,9 @@ describe('index decisions (contract §11.3)', () => {
   });
 
   it('names the index, the existing one and the difference in a conflict', () => {
-    const decision = planIndex(ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 3600 })]);
+    const decision = planIndex(ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 3600, sparse: true })]);
     expect(decision.action).toBe('conflict');
-    expect(decision.action === 'conflict' && decision.message).toMatch(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*expireAfterSeconds 3600 instead of 604800/);
+    expect(decision.action === 'conflict' && decision.message).toMatch(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*sparse true instead of false, expireAfterSeconds 3600 instead of 604800/);
   });
 
   it('prefers an equivalent index over a conflicting one on the same keys', () => {
@@ -220,5 +221,28 @@ describe('sharing a database with KernelCI (its exact indexes, both directions)'
     const previous = listed([['email', 1]], { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
     const kernelci = KERNELCI_INDEX_REQUESTS.find((r) => r.options.name === 'case_insensitive_email_index')!;
     expect(createIndexOutcome(kernelci, [previous])).toMatchObject({ outcome: 'error', code: 85 });
+  });
+});
+
+describe('a TTL variable changed after the first start (EVENT_HISTORY_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS)', () => {
+  const ttlIndexes = (table: IndexSpec[]) => table.filter((i) => i.options.expireAfterSeconds !== undefined && i.options.expireAfterSeconds > 0);
+
+  it('start-up changes each TTL in place instead of stopping, whatever the index is called', () => {
+    const first = mongoIndexTable({ eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 });
+    const second = mongoIndexTable({ eventHistoryTtlSeconds: 3600, idempotencyTtlSeconds: 600 });
+    const created = (collection: string) =>
+      first.filter((i) => i.collection === collection).map((i) => listed(i.key, { ...i.options, name: indexName(i) }));
+    const decisions = ttlIndexes(second).map((wanted) => planIndex(wanted, created(wanted.collection)));
+    expect(decisions).toEqual([
+      { action: 'retune', name: 'ttl_timestamp', from: 604_800, expireAfterSeconds: 3600 },
+      { action: 'retune', name: 'created_1', from: 86_400, expireAfterSeconds: 600 },
+    ]);
+    // And on KernelCI's own TTL index.
+    expect(planIndex(ttlIndexes(second)[0], kernelciListing('eventhistory'))).toMatchObject({ action: 'retune', name: 'ttl_timestamp' });
+  });
+
+  it('a TTL cannot be put on an index that has none (that stays a conflict naming both)', () => {
+    const wanted = ttlIndexes(TABLE)[0];
+    expect(planIndex(wanted, [existing('timestamp_1', { timestamp: 1 })])).toMatchObject({ action: 'conflict' });
   });
 });

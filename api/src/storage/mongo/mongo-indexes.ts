@@ -195,13 +195,23 @@ export function optionDifferences(wanted: IndexOptions, existing: ExistingIndex)
 export type IndexDecision =
   | { action: 'reuse'; name: string }
   | { action: 'create'; name: string }
+  /** The index exists with another TTL: `collMod` sets the configured one (a TTL variable changed). */
+  | { action: 'retune'; name: string; from: number; expireAfterSeconds: number }
   | { action: 'conflict'; name: string; message: string };
 
+/** The one difference `collMod` can settle in place: both are TTL indexes, with other values. */
+function onlyTtlDiffers(wanted: IndexOptions, existing: ExistingIndex): boolean {
+  if (wanted.expireAfterSeconds === undefined || existing.expireAfterSeconds === undefined || existing.expireAfterSeconds === null) return false;
+  return optionDifferences({ ...wanted, expireAfterSeconds: Number(existing.expireAfterSeconds) }, existing).length === 0;
+}
+
 /**
- * §11.3 rules 1 and 3: reuse an equivalent index whatever its name; refuse an index that MongoDB
- * would consider the same (same keys, collation and partial filter) but that behaves differently
- * (another TTL, not unique…); otherwise create it under the wanted name. An index of that name on
- * other keys is a conflict too (MongoDB would refuse to create ours).
+ * §11.3 rules 1 and 3: reuse an equivalent index whatever its name; change the TTL of one that
+ * differs only by its TTL (`EVENT_HISTORY_TTL_SECONDS` or `IDEMPOTENCY_TTL_SECONDS` changed since
+ * the first start: start-up must not stop on it); refuse an index that MongoDB would consider the
+ * same (same keys, collation and partial filter) but that behaves otherwise (not unique, no TTL…);
+ * otherwise create it under the wanted name. An index of that name on other keys is a conflict too
+ * (MongoDB would refuse to create ours).
  */
 export function planIndex(spec: IndexSpec, existing: readonly ExistingIndex[]): IndexDecision {
   const wantedName = indexName(spec);
@@ -209,6 +219,9 @@ export function planIndex(spec: IndexSpec, existing: readonly ExistingIndex[]): 
   const equivalent = sameKeys.find((index) => optionDifferences(spec.options, index).length === 0);
   if (equivalent) return { action: 'reuse', name: equivalent.name };
   const clash = sameKeys.find((index) => sameShape(spec.options, index));
+  if (clash && onlyTtlDiffers(spec.options, clash)) {
+    return { action: 'retune', name: clash.name, from: Number(clash.expireAfterSeconds), expireAfterSeconds: spec.options.expireAfterSeconds! };
+  }
   if (clash) {
     return {
       action: 'conflict',

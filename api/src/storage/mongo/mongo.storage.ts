@@ -128,6 +128,9 @@ export class MongoStorage implements Storage {
       const table = mongoIndexTable(options);
       const ready = await ensureIndexes(db, table.filter((spec) => spec.phase === 'before-serving'));
       logger.log(`indexes ready: ${ready.filter((o) => o.action === 'created').length} created, ${ready.filter((o) => o.action === 'reused').length} reused`);
+      for (const outcome of ready.filter((o) => o.action === 'retuned')) {
+        logger.warn(`index ${outcome.spec.collection}.${outcome.name}: TTL set to ${outcome.spec.options.expireAfterSeconds} s (collMod)`);
+      }
       await raiseEventSequence(db);
       const storage = new MongoStorage(connection, supportsTransactions, logger);
       storage.backgroundIndexes = storage.buildInBackground(table.filter((spec) => spec.phase === 'background'));
