@@ -45,6 +45,11 @@ export interface MongoUnit {
   holder?: string;
   /** `afterCommit` callbacks, run by MongoStorage.transaction once the unit has committed. */
   hooks?: (() => void)[];
+  /**
+   * Replica set: sequence ids this attempt reserved (ADR 0007); MongoStorage.transaction releases
+   * them when the attempt ends, committed or not.
+   */
+  reservations?: number[];
   /** Standalone server: lock releases to run when the unit ends, whatever its outcome. */
   releases?: (() => Promise<unknown>)[];
   /**

@@ -355,6 +355,17 @@ export class MongoNodeRepository implements NodeRepository {
     return written.filter((transition): transition is NodeTransition => transition !== null);
   }
 
+  /**
+   * The same repository outside the unit's transaction: lifecycle selections and descendant walks
+   * read committed data without the session, so the transaction begins at the first transition and
+   * holds only the conditional writes (each re-checks state and `updated`, so a stale selection
+   * changes nothing): a unit stays far below MongoDB's 60 s transaction lifetime however long the
+   * scan takes.
+   */
+  private get outside(): MongoNodeRepository {
+    return this.ctx.unit.session ? new MongoNodeRepository(this.ctx.withUnit({})) : this;
+  }
+
   private select(selection: { filter: Document; sort: Sort }, limit: number): Promise<Document[]> {
     return this.ctx.run(() =>
       this.nodes.find(selection.filter, { ...this.ctx.session, sort: selection.sort, limit, projection: { _id: 1, state: 1, result: 1, updated: 1 } }).toArray(),
@@ -363,13 +374,14 @@ export class MongoNodeRepository implements NodeRepository {
 
   async applyTimeouts(now: Date, limit: number): Promise<NodeTransition[]> {
     if (limit <= 0) return [];
-    return this.transition(await this.select(lifecycleSelections(now).timeouts, limit), () => timeoutPipeline(now));
+    return this.transition(await this.outside.select(lifecycleSelections(now).timeouts, limit), () => timeoutPipeline(now));
   }
 
   async applyHoldoffs(now: Date, limit: number): Promise<NodeTransition[]> {
     if (limit <= 0) return [];
-    const selected = await this.select(lifecycleSelections(now).holdoffs, limit);
-    const pending = await inGroups(selected, this.width, (document) => this.hasPendingDescendant(document._id));
+    const outside = this.outside;
+    const selected = await outside.select(lifecycleSelections(now).holdoffs, limit);
+    const pending = await inGroups(selected, LIFECYCLE_CONCURRENCY, (document) => outside.hasPendingDescendant(document._id));
     const next = new Map(selected.map((document, i) => [document, pending[i] ? 'closing' : 'done']));
     return this.transition(selected, (document) => ({ $set: { state: next.get(document), updated: now, processed_by_kcidb_bridge: false } }));
   }
@@ -379,10 +391,11 @@ export class MongoNodeRepository implements NodeRepository {
     if (limit <= 0) return [];
     const finished: Document[] = [];
     const { filter, sort } = lifecycleSelections(now).closing;
-    const cursor = this.nodes.find(filter, { ...this.ctx.session, sort, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
+    const outside = this.outside;
+    const cursor = outside.nodes.find(filter, { ...outside.ctx.session, sort, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
     try {
       for await (const document of cursor) {
-        if (!(await this.hasPendingDescendant(document._id))) finished.push(document);
+        if (!(await outside.hasPendingDescendant(document._id))) finished.push(document);
         if (finished.length >= limit) break;
       }
     } finally {
