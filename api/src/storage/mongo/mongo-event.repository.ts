@@ -198,12 +198,17 @@ export class MongoEventRepository implements EventRepository {
 
   async append(event: NewEvent): Promise<EventRecord> {
     if (!this.ctx.transactions) return this.appendUnderLease(event);
-    const sequenceId = await this.reserve();
     if (this.ctx.unit.session) {
+      // One reservation entry per attempt, at its first event: the horizon depends only on a unit's
+      // lowest id, so later events of the unit just take the next ids (`pending` stays as small as
+      // the number of units in flight, however many events a hierarchy produces).
+      const reservations = (this.ctx.unit.reservations ??= []);
+      const sequenceId = await this.reserve(reservations.length === 0);
       // Released by MongoStorage.transaction when the attempt ends.
-      (this.ctx.unit.reservations ??= []).push(sequenceId);
+      reservations.push(sequenceId);
       return this.insertEvent(event, sequenceId);
     }
+    const sequenceId = await this.reserve(true);
     // Outside a unit of work: a single insert, atomic by itself.
     try {
       return await this.insertEvent(event, sequenceId);
@@ -218,14 +223,13 @@ export class MongoEventRepository implements EventRepository {
    * id is detected without a server error, so the transaction stays usable (§13.12); its id
    * becomes a gap, like an id of an aborted attempt.
    */
-  private async reserve(): Promise<number> {
-    const counter = await this.ctx
-      .collection('maestro_counter')
-      .findOneAndUpdate({ _id: 'event_sequence' }, reserveSequencePipeline(randomUUID(), RESERVATION_MS), { upsert: true, returnDocument: 'after' });
+  private async reserve(withEntry: boolean): Promise<number> {
+    const update = withEntry ? reserveSequencePipeline(randomUUID(), RESERVATION_MS) : { $inc: { value: Long.fromNumber(1) } };
+    const counter = await this.ctx.collection('maestro_counter').findOneAndUpdate({ _id: 'event_sequence' }, update, { upsert: true, returnDocument: 'after' });
     return Number(counter!.value);
   }
 
-  /** Drops reservations whose attempt has ended (committed or aborted). */
+  /** Drops the reservation entries of ids whose attempt has ended (committed or aborted); ids without one are ignored. */
   async releaseReservations(sequenceIds: number[]): Promise<void> {
     if (sequenceIds.length === 0) return;
     await this.ctx

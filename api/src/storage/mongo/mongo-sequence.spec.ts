@@ -57,9 +57,11 @@ describe('interleaved writers and a polling reader (model of the protocol)', () 
     ['an abort in the middle (its id becomes a gap)', ['r:a', 'r:b', 'r:c', 'c:c', 'x:b', 'c:a']],
     ['a long unit overtaken by many short ones', ['r:long', 'r:s1', 'c:s1', 'r:s2', 'c:s2', 'r:s3', 'c:s3', 'c:long']],
     ['a re-run after an abort reserves again', ['r:a', 'r:b', 'x:a', 'r:a2', 'c:b', 'c:a2']],
+    ['units of several events (one entry each, later ids by increment)', ['r:h', 'n:h', 'r:w', 'n:h', 'c:w', 'n:h', 'r:v', 'c:v', 'c:h']],
   ])('%s', (_title, steps) => {
     let counter: Counter = { _id: 'event_sequence', value: 0 };
     const reserved = new Map<string, number>();
+    const more = new Map<string, number[]>();
     const committed = new Map<number, string>();
     const delivered: number[] = [];
     let cursor = 0;
@@ -74,9 +76,13 @@ describe('interleaved writers and a polling reader (model of the protocol)', () 
       if (action === 'r') {
         counter = reserve(counter, writer);
         reserved.set(writer, Number(counter.value));
+      } else if (action === 'n') {
+        // A later event of the same unit: the next id, no entry.
+        counter = { ...counter, value: Number(counter.value) + 1 };
+        more.set(writer, [...(more.get(writer) ?? []), Number(counter.value)]);
       } else {
         const seq = reserved.get(writer)!;
-        if (action === 'c') committed.set(seq, writer); // commit first, release after
+        if (action === 'c') for (const id of [seq, ...(more.get(writer) ?? [])]) committed.set(id, writer); // commit first, release after
         poll();
         counter = release(counter, seq);
       }
