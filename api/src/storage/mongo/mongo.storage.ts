@@ -179,7 +179,11 @@ export class MongoStorage implements Storage {
       // the commit, before the wake-ups, so that woken readers can see its events.
       const reserved: number[] = [];
       const events = new MongoEventRepository(new MongoContext(this.connection, true));
-      const release = () => events.releaseReservations(reserved.splice(0));
+      // Never fails the unit (its write may have committed): an entry left behind expires by itself.
+      const release = () =>
+        events.releaseReservations(reserved.splice(0)).catch((error: unknown) => {
+          this.logger.warn(`releasing sequence reservations failed (they expire within 90 s): ${error instanceof Error ? error.message : String(error)}`);
+        });
       try {
         const result = await session.withTransaction(
           async () => {
@@ -196,9 +200,7 @@ export class MongoStorage implements Storage {
         for (const hook of unit.hooks ?? []) hook();
         return result;
       } finally {
-        await release().catch((error: unknown) => {
-          this.logger.warn(`releasing sequence reservations failed (they expire by themselves): ${error instanceof Error ? error.message : String(error)}`);
-        });
+        await release();
         await session.endSession();
       }
     }
