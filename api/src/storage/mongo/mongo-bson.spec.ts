@@ -4,10 +4,10 @@
  * float), and read back as the same numbers. Checked through bson's own serializer; no server needed.
  */
 import { deserialize, Double, Int32, Long, ObjectId, serialize } from 'bson';
-import { makeNode } from '../contract/storage.contract';
+import { makeNode } from '../contract/fixtures';
 import { bsonInteger, withInt64 } from './mongo-bson';
 import { eventFromDocument, eventToDocument } from './mongo-event.repository';
-import { nodeFromDocument, nodeToDocument } from './mongo-node.repository';
+import { nodeFromDocument, nodeToDocument } from './mongo-node.documents';
 
 /** The stored BSON types, as the server keeps them (no promotion to JavaScript numbers). */
 const storedTypes = (document: Record<string, unknown>) => deserialize(serialize(document), { promoteValues: false });

@@ -5,7 +5,7 @@
  * unit stays under MongoDB's 60 s transaction lifetime, and a subscriber reading alongside is
  * delivered every committed event, once, in sequence order.
  */
-import { makeNode } from '../../contract/storage.contract';
+import { makeNode } from '../../contract/fixtures';
 import { describeOnServer, freshDatabaseName, newEvent, readAll, storages, timedUnit, TRANSACTION_LIMIT_MS } from './server-harness';
 
 const WRITERS = 4;

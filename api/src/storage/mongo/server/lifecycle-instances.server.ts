@@ -4,7 +4,7 @@
  * event happen exactly once, no PUT is lost, and every unit stays under 60 s.
  */
 import type { NodeTransition } from '../../ports';
-import { makeNode } from '../../contract/storage.contract';
+import { makeNode } from '../../contract/fixtures';
 import type { MongoStorage } from '../mongo.storage';
 import { describeOnServer, freshDatabaseName, newEvent, storages, timedUnit, TRANSACTION_LIMIT_MS } from './server-harness';
 
