@@ -26,8 +26,9 @@ describeOnServer('kit (c): lifecycle from two instances with locked PUTs', (url)
     const channel = 'node';
 
     const lifecycle = async (storage: MongoStorage) => {
-      const until = Date.now() + 10_000;
-      while (Date.now() < until) {
+      // Until every node has timed out (shared by both instances), at most a minute.
+      const until = Date.now() + 60_000;
+      while (transitions.length < NODES && Date.now() < until) {
         const batch = await timedUnit(storage, durations, async (tx) => {
           const changed = await tx.nodes.applyTimeouts(new Date(), storage.lifecycleBatch);
           for (const { node } of changed) await tx.events.append(newEvent({ op: 'updated', id: node.id, state: node.state, source: 'lifecycle' }, channel));
