@@ -5,7 +5,7 @@
  */
 import { deserialize, Double, Int32, Long, ObjectId, serialize } from 'bson';
 import { makeNode } from '../contract/fixtures';
-import { bsonInteger, withInt64 } from './mongo-bson';
+import { bsonInteger, withInt64, withNumbers } from './mongo-bson';
 import { eventFromDocument, eventToDocument } from './mongo-event.repository';
 import { nodeFromDocument, nodeToDocument } from './mongo-node.documents';
 
@@ -75,5 +75,18 @@ describe('node data and event payloads through BSON', () => {
     const read = eventFromDocument(deserialize(serialize(document)));
     expect(read.data).toEqual({ op: 'created', job_id: 9_876_543_210 });
     expect(read.sequenceId).toBe(3_000_000_000);
+  });
+});
+
+describe('int64 values beyond 53 bits (written by another client)', () => {
+  it('read as the nearest number, never as the Long object\'s fields', () => {
+    const stored = { ...nodeToDocument(makeNode()), data: { big: Long.fromString('9223372036854775807'), nested: [{ big: Long.fromString('-9007199254740993') }], ok: 1 } };
+    const read = nodeFromDocument(deserialize(serialize(stored)));
+    expect(read.data).toEqual({ big: 9223372036854775807, nested: [{ big: -9007199254740992 }], ok: 1 });
+    expect(JSON.stringify(read.data)).not.toContain('high');
+    const event = eventFromDocument(deserialize(serialize({ _id: new ObjectId(), timestamp: new Date(), sequence_id: 1, data: { big: Long.MAX_VALUE } })));
+    expect(event.data).toEqual({ big: 9223372036854775807 });
+    const untouched = { a: [1, { b: 'x' }] };
+    expect(withNumbers(untouched)).toBe(untouched);
   });
 });

@@ -35,7 +35,7 @@ import {
   type NewEvent,
   type StoredCloudEvent,
 } from '../ports';
-import { bsonInteger, withInt64 } from './mongo-bson';
+import { bsonInteger, withInt64, withNumbers } from './mongo-bson';
 import { isInvalidRegex, type MongoContext } from './mongo-context';
 import { raiseEventSequence } from './mongo-index-manager';
 
@@ -82,7 +82,7 @@ export function eventFromDocument(document: Document): EventRecord {
     sequenceId: Number(document.sequence_id ?? 0),
     channel: typeof document.channel === 'string' ? document.channel : 'node',
     owner: typeof document.owner === 'string' ? document.owner : null,
-    data: document.data === undefined ? null : document.data,
+    data: document.data === undefined ? null : withNumbers(document.data),
     ce: ceFromDocument(document.ce),
   };
 }

@@ -4,7 +4,7 @@ import type { Document } from 'mongodb';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { isObjectIdString } from '../../common/object-id';
 import type { NodeRecord, NodeResult, NodeState } from '../ports';
-import { withInt64 } from './mongo-bson';
+import { withInt64, withNumbers } from './mongo-bson';
 
 const NODE_STATES: readonly string[] = ['running', 'available', 'closing', 'done'];
 const NODE_RESULTS: readonly string[] = ['pass', 'fail', 'skip', 'incomplete'];
@@ -113,8 +113,8 @@ export function nodeFromDocument(document: Document, now: Date = new Date()): No
     state: state as NodeState,
     result: result as NodeResult | null,
     artifacts: object<Record<string, string>>('artifacts'),
-    data: object<Record<string, unknown>>('data'),
-    debug: object<Record<string, unknown>>('debug'),
+    data: withNumbers(object<Record<string, unknown>>('data')),
+    debug: withNumbers(object<Record<string, unknown>>('debug')),
     jobfilter: stringList('jobfilter', null),
     platform_filter: stringList('platform_filter', []),
     created,
