@@ -31,6 +31,8 @@ export async function createApp(
     loggerInstance: rootLogger,
     bodyLimit: config.maxRequestBodyBytes,
     requestIdHeader: 'x-request-id',
+    // X-Forwarded-For/-Host/-Proto are believed only from TRUSTED_PROXIES (docs/security.md).
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
     // §2.6: a repeated query key takes its last value; kept as arrays here and resolved by handlers.
     rewriteUrl(request: IncomingMessage) {

@@ -58,4 +58,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@h/db' })).toThrow(/\/\/\*\*\*@h/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@h/db' })).not.toThrow(/hunter2/);
   });
+
+  it('trusts no proxy by default and reads TRUSTED_PROXIES as a checked list', () => {
+    expect(loadConfig({ DATABASE_URL: 'pglite:memory' }).trustedProxies).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'pglite:memory', TRUSTED_PROXIES: ' 10.0.0.0/8, loopback  fd00::1 ' }).trustedProxies).toEqual(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    expect(() => loadConfig({ DATABASE_URL: 'pglite:memory', TRUSTED_PROXIES: '10.0.0.0/8,ingress.local' })).toThrow(/^TRUSTED_PROXIES: expected/);
+  });
 });

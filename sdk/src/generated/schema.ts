@@ -454,7 +454,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password-reset token
-         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response.
+         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response. Requests are rate-limited per client address (`LOGIN_RATE_LIMIT_ATTEMPTS` per window).
          */
         post: operations["forgotPassword"];
         delete?: never;
@@ -3695,6 +3695,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Too many password reset requests, try again later`: too many requests from this address */
+            429: {
+                headers: {
+                    /** @description Seconds until requests are accepted again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */

@@ -8,11 +8,13 @@ import type { RateLimitRepository } from './rate-limit.port';
 import type { SubscriberStateRepository } from './subscriber-state.port';
 import type { SubscriptionRepository } from './subscription.port';
 import type { UserRepository } from './user.port';
+import type { UsernameRepository } from './username.port';
 
 export interface Repositories {
   nodes: NodeRepository;
   idempotency: IdempotencyRepository;
   users: UserRepository;
+  usernames: UsernameRepository;
   groups: GroupRepository;
   leases: LeaseRepository;
   apiTokens: ApiTokenRepository;

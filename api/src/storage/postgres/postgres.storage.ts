@@ -5,7 +5,7 @@ import { PostgresIdempotencyRepository } from './postgres-idempotency.repository
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
-import { PostgresGroupRepository, PostgresUserRepository } from './postgres-user.repository';
+import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
 
@@ -14,6 +14,7 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     nodes: new PostgresNodeRepository(sql),
     idempotency: new PostgresIdempotencyRepository(sql),
     users: new PostgresUserRepository(sql),
+    usernames: new PostgresUsernameRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
@@ -34,6 +35,7 @@ export class PostgresStorage implements Storage {
   readonly nodes;
   readonly idempotency;
   readonly users;
+  readonly usernames;
   readonly groups;
   readonly leases;
   readonly apiTokens;
@@ -48,6 +50,7 @@ export class PostgresStorage implements Storage {
       nodes: this.nodes,
       idempotency: this.idempotency,
       users: this.users,
+      usernames: this.usernames,
       groups: this.groups,
       leases: this.leases,
       apiTokens: this.apiTokens,
