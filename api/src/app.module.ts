@@ -10,6 +10,7 @@ import { EventsModule } from './events/events.module';
 import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
+import { HealthController } from './system/health.controller';
 import { SystemController } from './system/system.controller';
 import { UsersBootstrapService } from './users/bootstrap.service';
 
@@ -35,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule],
-      controllers: [SystemController],
+      controllers: [SystemController, HealthController],
       providers: [
         UsersBootstrapService,
         { provide: APP_GUARD, useClass: AuthGuard },

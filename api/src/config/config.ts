@@ -44,6 +44,8 @@ export interface AppConfig {
   subscriberStateTtlDays: number;
   subscriptionIdleSeconds: number;
   lifecycleEnabled: boolean;
+  /** PostgreSQL: apply pending migrations at start (false: only check, `npm run migrate` applies them). */
+  migrateOnStart: boolean;
   lifecycleIntervalSeconds: number;
   idempotencyTtlSeconds: number;
   maxRequestBodyBytes: number;
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     subscriberStateTtlDays: integer(env, 'SUBSCRIBER_STATE_TTL_DAYS', 30, 1),
     subscriptionIdleSeconds: integer(env, 'SUBSCRIPTION_IDLE_SECONDS', 900, 1),
     lifecycleEnabled: boolean(env, 'LIFECYCLE_ENABLED', true),
+    migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     lifecycleIntervalSeconds: integer(env, 'LIFECYCLE_INTERVAL_SECONDS', 60, 1),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 33_554_432, 1),

@@ -10,7 +10,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
   if (database.kind === 'mongo') {
     return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
   }
-  return PostgresStorage.open(database);
+  return PostgresStorage.open(database, { migrate: config.migrateOnStart });
 }
 
 @Global()
