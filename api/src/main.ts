@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
-import { SchemaNotMigratedError, SchemaTooNewError } from './storage/postgres/migrator';
+import { SchemaNotMigratedError, SchemaTooNewError } from './storage/schema-errors';
 
 /** Exit status when the database schema does not match this release (docs/deployment.md). */
 const EXIT_SCHEMA_MISMATCH = 3;

@@ -5,27 +5,12 @@
  * Exit status: 0 done, 1 failure, 2 configuration error, 3 schema newer than this release.
  */
 import { ConfigError, loadConfig } from '../config/config';
-import { MongoStorage } from '../storage/mongo/mongo.storage';
-import { SchemaTooNewError, migrate } from '../storage/postgres/migrator';
-import { openSqlClient } from '../storage/postgres/sql-client';
+import { SchemaTooNewError } from '../storage/schema-errors';
+import { migrateDatabase } from '../storage/storage.module';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const { database } = config;
-  if (database.kind === 'mongo') {
-    // MongoDB has no migration table: opening ensures the collections' indexes (docs/deployment.md).
-    const storage = await MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
-    await storage.close();
-    process.stdout.write('maestro: MongoDB indexes ensured\n');
-    return;
-  }
-  const sql = await openSqlClient(database);
-  try {
-    const applied = await migrate(sql);
-    process.stdout.write(applied.length > 0 ? `maestro: applied migration(s) ${applied.join(', ')}\n` : 'maestro: schema up to date\n');
-  } finally {
-    await sql.close();
-  }
+  const outcome = await migrateDatabase(loadConfig());
+  process.stdout.write(`maestro: ${outcome}\n`);
 }
 
 main().catch((error: unknown) => {

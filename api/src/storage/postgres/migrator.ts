@@ -1,33 +1,11 @@
 import { MIGRATIONS, type Migration } from './migrations';
+import { SchemaNotMigratedError, SchemaTooNewError } from '../schema-errors';
 import type { SqlClient, SqlExecutor } from './sql-client';
+
+export { SchemaNotMigratedError, SchemaTooNewError };
 
 /** Arbitrary, fixed key of the advisory lock that serialises migrations across replicas. */
 const MIGRATION_LOCK_KEY = 7_240_517;
-
-/**
- * The database holds migrations this release does not know: it was migrated by a newer release.
- * Serving would read and write a layout this code was not written for, so start-up stops instead.
- */
-export class SchemaTooNewError extends Error {
-  constructor(
-    readonly databaseVersion: number,
-    readonly knownVersion: number,
-  ) {
-    super(
-      `the database schema is at migration ${databaseVersion}, newer than this release knows (${knownVersion}): ` +
-        'run a release at least as new as the one that migrated it (docs/deployment.md, "Upgrades")',
-    );
-    this.name = 'SchemaTooNewError';
-  }
-}
-
-/** Migrations this release knows that the database has not applied (only with MIGRATE_ON_START=false). */
-export class SchemaNotMigratedError extends Error {
-  constructor(readonly pending: number[]) {
-    super(`the database schema lacks migration(s) ${pending.join(', ')}: run \`npm run migrate\` (or the migration Job) first`);
-    this.name = 'SchemaNotMigratedError';
-  }
-}
 
 export interface SchemaState {
   /** Highest applied version (0 on an empty database). */
