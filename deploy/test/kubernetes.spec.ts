@@ -8,14 +8,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { readCompose } from './compose-files';
+import { readCompose } from '../../test/src/support/compose';
 
 const KUSTOMIZE_DIR = resolve(__dirname, '../kubernetes');
 const TARGETS = ['base', 'overlays/staging', 'overlays/early-access'] as const;
 const KINDS = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'NetworkPolicy', 'PodDisruptionBudget', 'Service'];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are walked as plain JSON */
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
 const missing = kubectl.error || kubectl.status !== 0 ? 'kubectl is not installed (apt-get install kubectl; .ci/run installs it)' : undefined;
@@ -98,7 +98,7 @@ if (missing && !process.env.CI) {
       expect(one(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
       const ingress = one(objects, 'Ingress');
       expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: one(objects, 'Service').metadata.name, port: { name: 'http' } });
-      expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('3600');
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('3600');
     });
 
     it('documents every setting the ConfigMaps set (docs/configuration.md)', () => {

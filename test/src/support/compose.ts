@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 
-export const COMPOSE_DIR = resolve(__dirname, '../compose');
+export const COMPOSE_DIR = resolve(__dirname, '../../../deploy/compose');
 export const COMPOSE_FILES = ['compose.yaml', 'compose.mongo.yaml'] as const;
 
 export interface ComposeService {
