@@ -3,8 +3,9 @@
 # folder (scripts/production-install-test.mjs) but no image is built on the project's machines.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# Build stage: every dependency, then the API, the SDK and the pipeline.
-FROM ${NODE_IMAGE} AS build
+# Package manifests only, shared by both stages: dependencies install before the sources are
+# copied, so a source change reuses the installed layers.
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY api/package.json api/
@@ -12,22 +13,18 @@ COPY sdk/package.json sdk/
 COPY pipeline/package.json pipeline/
 COPY test/package.json test/
 COPY scripts/api-build.mjs scripts/
+
+# Build stage: every dependency, then the API, the SDK and the pipeline.
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
 # Runtime stage: production dependencies and the built output only.
-FROM ${NODE_IMAGE} AS runtime
+FROM manifests AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8001
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY api/package.json api/
-COPY sdk/package.json sdk/
-COPY pipeline/package.json pipeline/
-COPY test/package.json test/
-COPY scripts/api-build.mjs scripts/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/api/dist api/dist
 COPY --from=build /app/sdk/dist sdk/dist

@@ -116,8 +116,11 @@ async function main() {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
       const name = instruction.getBuildStage() ?? `stage${stages.size}`;
-      stage = { name, dir: join(work, name), workdir: '/', env: { ...baseEnv }, cmd: null, healthcheck: null };
-      mkdirSync(stage.dir, { recursive: true });
+      const parent = stages.get(instruction.getImageName());
+      stage = { name, dir: join(work, name), workdir: parent?.workdir ?? '/', env: { ...(parent?.env ?? baseEnv) }, cmd: null, healthcheck: null };
+      // A stage built FROM an earlier one starts with that stage's files.
+      if (parent) cpSync(parent.dir, stage.dir, { recursive: true });
+      else mkdirSync(stage.dir, { recursive: true });
       stages.set(name, stage);
     } else if (keyword === 'WORKDIR') {
       stage.workdir = instruction.getArgumentsContent();
