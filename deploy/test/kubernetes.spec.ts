@@ -21,7 +21,8 @@ const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
 const missing = kubectl.error || kubectl.status !== 0 ? 'kubectl is not installed (apt-get install kubectl; .ci/run installs it)' : undefined;
 
 function render(target: string): K8sObject[] {
-  const text = execFileSync('kubectl', ['kustomize', resolve(KUSTOMIZE_DIR, target)], { encoding: 'utf8' });
+  // stderr piped: newer kustomize notes that the (deliberately old-style) fields are deprecated.
+  const text = execFileSync('kubectl', ['kustomize', resolve(KUSTOMIZE_DIR, target)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject);
 }
 
