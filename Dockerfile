@@ -1,4 +1,5 @@
-# Maestro API image (the reference pipeline runs from the same image with another command).
+# Maestro API image (the reference pipeline and the `maestro` CLI run from the same image with
+# another command).
 # docs/deployment.md explains it; CI proves this recipe's install and build commands in a clean
 # folder (scripts/production-install-test.mjs) but no image is built on the project's machines.
 ARG NODE_IMAGE=node:22-bookworm-slim
@@ -11,10 +12,11 @@ COPY package.json package-lock.json ./
 COPY api/package.json api/
 COPY sdk/package.json sdk/
 COPY pipeline/package.json pipeline/
+COPY cli/package.json cli/
 COPY test/package.json test/
 COPY scripts/api-build.mjs scripts/
 
-# Build stage: every dependency, then the API, the SDK and the pipeline.
+# Build stage: every dependency, then the API, the SDK, the pipeline and the CLI.
 FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -30,6 +32,7 @@ COPY --from=build /app/api/dist api/dist
 COPY --from=build /app/sdk/dist sdk/dist
 COPY --from=build /app/pipeline/dist pipeline/dist
 COPY --from=build /app/pipeline/config pipeline/config
+COPY --from=build /app/cli/dist cli/dist
 # The official image's unprivileged user; the API writes nothing to /app (use a database server,
 # or mount a volume writable by uid 1000 for DATABASE_URL=pglite:/data).
 USER node

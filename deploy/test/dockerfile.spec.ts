@@ -54,6 +54,12 @@ describe('Dockerfile', () => {
     expect(keyword('COPY').some((i) => i.getArgumentsContent() === '. .')).toBe(false);
   });
 
+  it('copies every workspace manifest before installing (npm ci needs them all)', () => {
+    const workspaces = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    const copies = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'COPY').map((i) => i.getArgumentsContent());
+    for (const workspace of workspaces) expect(copies).toContain(`${workspace}/package.json ${workspace}/`);
+  });
+
   it('keeps dependencies, builds, secrets and local data out of the build context', () => {
     const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '/.git', '/data', '**/.env']));
