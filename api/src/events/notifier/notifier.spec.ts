@@ -58,7 +58,7 @@ if (redisUrl) {
 
     it('reports itself connected for /readyz once both connections are up, and not after they close', async () => {
       const notifier = new RedisNotifier(redisUrl);
-      await eventually(() => expect(notifier.isConnected()).toBe(true));
+      await eventually(() => expect(notifier.isConnected()).toBe(true), 15_000);
       await notifier.close();
       await eventually(() => expect(notifier.isConnected()).toBe(false));
     });
