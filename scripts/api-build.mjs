@@ -62,7 +62,10 @@ if (command === 'build') {
   if (existsSync(join(root, 'node_modules/@nestjs/cli/bin/nest.js')) && existsSync(join(root, 'api/src'))) build();
 } else if (command === 'run' && args[0]) {
   build();
-  await import(pathToFileURL(resolve(root, args[0])).href);
+  // The script sees the argv it would see when run as `node <file.js> …`.
+  const file = resolve(root, args[0]);
+  process.argv = [process.argv[0], file, ...args.slice(1)];
+  await import(pathToFileURL(file).href);
 } else {
   console.error('usage: node scripts/api-build.mjs build [--force] | prepare | run <file.js>');
   process.exit(2);

@@ -871,6 +871,20 @@ export interface components {
              */
             value: string | boolean;
         };
+        /** @description `data` of a checkout node (KernelCI's `Checkout` model). Unknown keys are stored as sent. */
+        CheckoutData: {
+            architecture_filter?: string[] | null;
+            error_code?: components["schemas"]["CheckoutErrorCode"] | null;
+            error_msg?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description `data.error_code` of checkout nodes.
+         * @enum {string}
+         */
+        CheckoutErrorCode: "node_timeout" | "git_checkout_failure";
         CloudEventDto: {
             /** @description Sequence id; absent on keep-alives. */
             _sequence_id?: number;
@@ -893,6 +907,11 @@ export interface components {
             /** @example api.kernelci.org */
             type: string;
         };
+        /**
+         * @description `data.error_code` of kbuild, test, job and regression nodes.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_job_params" | "submit_error" | "node_timeout" | "Infrastructure" | "Canceled" | "Job" | "Bug" | "Test" | "Configuration" | "LAVATimeout" | "MultinodeTimeout" | "ObjectNotPersisted" | "Unexisting permission codename." | "job_generation_error" | "kbuild_internal_error";
         ErrorDto: {
             /**
              * @description What went wrong, e.g. `Node not found with id: 65a1…`.
@@ -1064,6 +1083,66 @@ export interface components {
              * @example https://api.example.org
              */
             public_base_url: string;
+        };
+        /** @description `data` of a job node (KernelCI's `Job` model). Unknown keys are stored as sent. */
+        JobData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `data` of a kbuild node (KernelCI's `Kbuild` model). Unknown keys are stored as sent. */
+        KbuildData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            fragments?: string[] | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The `KernelVersion` model of KernelCI. */
+        KernelVersion: {
+            extra?: string | null;
+            name?: string | null;
+            patchlevel: number;
+            /** @description Also accepts a decimal string. */
+            sublevel?: number | null;
+            version: number;
+        } & {
+            [key: string]: unknown;
         };
         ListenMessageDto: {
             /** @example node */
@@ -1284,6 +1363,20 @@ export interface components {
             /** @description Names of existing user groups allowed to edit the node, without duplicates. */
             user_groups?: string[];
         };
+        /**
+         * @description A node kind that writes accept.
+         * @enum {string}
+         */
+        NodeKind: "checkout" | "kbuild" | "job" | "test" | "process" | "regression";
+        /** @description The `data` model of each node kind. */
+        NodeKindData: {
+            checkout: components["schemas"]["CheckoutData"];
+            job: components["schemas"]["JobData"];
+            kbuild: components["schemas"]["KbuildData"];
+            process: components["schemas"]["ProcessData"];
+            regression: components["schemas"]["RegressionData"];
+            test: components["schemas"]["TestData"];
+        };
         NodeListDto: {
             /** @description The nodes of this page. */
             items: components["schemas"]["NodeDto"][];
@@ -1347,6 +1440,17 @@ export interface components {
          * @enum {string}
          */
         NodeState: "running" | "available" | "closing" | "done";
+        /** @description The state machine: for each state, the states a node may move to (staying is always allowed; nothing leaves `done`). */
+        NodeStateTransitions: {
+            available: ("closing" | "done")[];
+            closing: "done"[];
+            done: never[];
+            running: ("available" | "closing" | "done")[];
+        };
+        /** @description `data` of a process node: any object, stored as sent. */
+        ProcessData: {
+            [key: string]: unknown;
+        };
         PublishEventDto: {
             /** @description Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
             attributes?: {
@@ -1460,11 +1564,50 @@ export interface components {
         RealtimeUnsubscribeDto: {
             subscription: number;
         };
+        /** @description `data` of a regression node (KernelCI's `Regression` model). Unknown keys are stored as sent. */
+        RegressionData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            /** @description A node id. */
+            fail_node?: string | null;
+            failed_kernel_revision?: components["schemas"]["Revision"] | null;
+            node_sequence?: string[] | null;
+            /** @description A node id. */
+            pass_node?: string | null;
+            platform?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         ResetPasswordDto: {
             /** @description The new password. */
             password: string;
             /** @description The reset token (mailed, or logged without SMTP). */
             token: string;
+        };
+        /** @description The `Revision` model of KernelCI. */
+        Revision: {
+            branch: string;
+            commit: string;
+            commit_message?: string | null;
+            commit_tags?: string[] | null;
+            describe?: string | null;
+            patchset?: string | null;
+            /** @description Also accepts pydantic's boolean words ("yes", "off", 1, 0…). */
+            tip_of_branch?: boolean | null;
+            tree: string;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            url: string;
+            version?: components["schemas"]["KernelVersion"] | null;
+        } & {
+            [key: string]: unknown;
         };
         RootDto: {
             /**
@@ -1518,6 +1661,35 @@ export interface components {
         };
         /** @enum {string} */
         SubscriptionTransport: "http" | "socket.io";
+        /** @description `data` of a test node (KernelCI's `Test` model). Unknown keys are stored as sent. */
+        TestData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         UpdatePasswordFormDto: {
             /** @description The new password; when absent nothing changes (the credentials are only checked). */
             new_password?: string;
@@ -1656,13 +1828,13 @@ export interface operations {
                     "application/json": components["schemas"]["RootDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1738,13 +1910,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1790,13 +1962,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1841,13 +2013,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1926,13 +2098,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1964,13 +2136,13 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2113,13 +2285,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2374,13 +2546,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2542,13 +2714,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2604,13 +2776,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2687,13 +2859,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2757,13 +2929,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller holds MAX_SUBSCRIPTIONS_PER_USER live subscriptions already */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2824,13 +3005,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2847,9 +3028,11 @@ export interface operations {
     listGroups: {
         parameters: {
             query?: {
+                /** @description Page size, at least 1 */
                 limit?: number;
                 /** @description Exact group name */
                 name?: unknown;
+                /** @description Matches to skip */
                 offset?: number;
             };
             header?: never;
@@ -2884,13 +3067,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2952,13 +3135,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3027,13 +3210,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3110,13 +3293,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3183,13 +3366,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3250,13 +3433,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3329,13 +3512,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3404,13 +3587,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3479,13 +3662,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3520,13 +3703,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3579,13 +3762,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3621,13 +3804,13 @@ export interface operations {
                     "application/json": components["schemas"]["ForgotPasswordResultDto"] | null;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3689,13 +3872,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3744,13 +3927,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3794,13 +3977,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
@@ -3859,13 +4042,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3918,13 +4101,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3964,13 +4147,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4023,13 +4206,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4079,13 +4262,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4141,13 +4324,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4192,13 +4375,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4243,13 +4426,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
@@ -4281,7 +4464,9 @@ export interface operations {
                 filters?: {
                     [key: string]: string;
                 };
+                /** @description Page size, at least 1 */
                 limit?: number;
+                /** @description Matches to skip */
                 offset?: number;
             };
             header?: never;
@@ -4316,13 +4501,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4387,13 +4572,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
