@@ -7,8 +7,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { startServer, type TestServer } from './support/api-server';
+
+const dist = resolve(__dirname, '../../api/dist');
+// The API's own SQL client (PGlite on a folder), as the e2e suites load the built API.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { openSqlClient } = require(`${dist}/storage/postgres/sql-client.js`) as {
+  openSqlClient: (target: { kind: 'pglite'; dataDir: string }) => Promise<{ exec(sql: string): Promise<void>; close(): Promise<void> }>;
+};
 
 describe('health probes (e2e)', () => {
   let server: TestServer;
@@ -45,11 +51,11 @@ describe('start-up on a schema newer than this release (e2e)', () => {
   it('exits with status 3 and says why, before serving', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-schema-'));
     try {
-      const db = new PGlite(dir);
+      const db = await openSqlClient({ kind: 'pglite', dataDir: dir });
       await db.exec(`CREATE TABLE maestro_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
                      INSERT INTO maestro_migration (version, name) VALUES (9999, 'from-a-newer-release');`);
       await db.close();
-      const child = spawn(process.execPath, [resolve(__dirname, '../../api/dist/main.js')], {
+      const child = spawn(process.execPath, [`${dist}/main.js`], {
         env: { PATH: process.env.PATH ?? '', DATABASE_URL: `pglite:${dir}`, PORT: '0', LOG_LEVEL: 'silent', KCI_INITIAL_PASSWORD: 'x' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
