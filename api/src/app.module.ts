@@ -7,10 +7,13 @@ import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
+import { KeyValueModule } from './kv/kv.module';
 import { NodesModule } from './nodes/nodes.module';
+import { QueuesModule } from './queues/queues.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { SystemController } from './system/system.controller';
+import { TelemetryModule } from './telemetry/telemetry.module';
 import { UsersBootstrapService } from './users/bootstrap.service';
 
 @Global()
@@ -34,7 +37,7 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule],
+      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule, TelemetryModule, KeyValueModule, QueuesModule],
       controllers: [SystemController],
       providers: [
         UsersBootstrapService,

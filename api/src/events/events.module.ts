@@ -40,7 +40,7 @@ function createNotifier(config: AppConfig): EventNotifier {
     EventsMaintenanceService,
     RealtimeGateway,
   ],
-  exports: [NODE_EVENT_PUBLISHER, EventLogService],
+  exports: [NODE_EVENT_PUBLISHER, EventLogService, EVENT_NOTIFIER],
 })
 export class EventsModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier) {}

@@ -4,6 +4,13 @@
  * contract suite in storage/contract. Nothing outside storage/ imports a driver.
  */
 import type { NodeFilter } from '../common/query/filter-model';
+import type { KeyValueRepository } from './ports/kv.port';
+import type { QueueRepository } from './ports/queue.port';
+import type { TelemetryRepository } from './ports/telemetry.port';
+
+export * from './ports/kv.port';
+export * from './ports/queue.port';
+export * from './ports/telemetry.port';
 
 export type NodeState = 'running' | 'available' | 'closing' | 'done';
 export type NodeResult = 'pass' | 'fail' | 'skip' | 'incomplete';
@@ -439,6 +446,9 @@ export interface Repositories {
   events: EventRepository;
   subscriptions: SubscriptionRepository;
   subscriberStates: SubscriberStateRepository;
+  telemetry: TelemetryRepository;
+  keyValues: KeyValueRepository;
+  queues: QueueRepository;
   /**
    * Runs `callback` once the surrounding transaction has committed (immediately outside one, never
    * after a rollback): how a committed event wakes its subscribers (transactional outbox).

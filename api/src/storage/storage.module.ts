@@ -8,7 +8,11 @@ import { PostgresStorage } from './postgres/postgres.storage';
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const { database } = config;
   if (database.kind === 'mongo') {
-    return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+    return MongoStorage.open(database, {
+      eventHistoryTtlSeconds: config.eventHistoryTtlSeconds,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+      telemetryTtlSeconds: config.telemetryTtlSeconds,
+    });
   }
   return PostgresStorage.open(database);
 }

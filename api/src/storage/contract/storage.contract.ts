@@ -9,6 +9,7 @@ import { DuplicateKeyError, type NodeRecord, type Storage, type UserRecord } fro
 import { describeAuthStorageContract } from './auth.contract';
 import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
+import { describeTelemetryKvQueuesContract } from './telemetry-kv-queues.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -220,5 +221,6 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeAuthStorageContract(() => storage);
+    describeTelemetryKvQueuesContract(() => storage);
   });
 }

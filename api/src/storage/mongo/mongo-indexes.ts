@@ -56,6 +56,8 @@ export interface IndexTtlSettings {
   eventHistoryTtlSeconds: number;
   /** IDEMPOTENCY_TTL_SECONDS (contract §12). */
   idempotencyTtlSeconds: number;
+  /** TELEMETRY_TTL_SECONDS (docs/configuration.md); 14 days when absent. */
+  telemetryTtlSeconds?: number;
 }
 
 /** KernelCI's case-insensitive email collation (contract §11.2). */
@@ -64,9 +66,12 @@ export const EMAIL_COLLATION: Collation = { locale: 'en', strength: 2 };
 /** TTL of `eventhistory` in KernelCI releases before durable subscriptions (contract §11.3). */
 export const PRE_DURABLE_EVENT_HISTORY_TTL = 86_400;
 
+/** TELEMETRY_TTL_SECONDS default: 14 days. */
+export const DEFAULT_TELEMETRY_TTL_SECONDS = 1_209_600;
+
 const k = (...fields: string[]): IndexKey => fields.map((field) => [field, 1]);
 
-/** The index table of contract §11.2, in its order. `telemetry` indexes belong to Appendix A (LATER). */
+/** The index table of contract §11.2, in its order, then telemetry, key/value and queue lists (docs/storage.md). */
 export function mongoIndexTable(ttl: IndexTtlSettings): IndexSpec[] {
   const now = (collection: string, key: IndexKey, options: IndexOptions = {}): IndexSpec => ({ collection, key, options, phase: 'before-serving' });
   const node = (...fields: string[]): IndexSpec => ({ collection: 'node', key: k(...fields), options: {}, phase: 'background' });
@@ -102,6 +107,13 @@ export function mongoIndexTable(ttl: IndexTtlSettings): IndexSpec[] {
     now('maestro_ratelimit', k('key'), { unique: true }),
     now('maestro_ratelimit', k('expires'), { expireAfterSeconds: 0 }),
     now('maestro_lock', k('expires'), { expireAfterSeconds: 0 }),
+    now('telemetry', k('ts'), { expireAfterSeconds: ttl.telemetryTtlSeconds ?? DEFAULT_TELEMETRY_TTL_SECONDS }),
+    now('telemetry', [['kind', 1], ['ts', -1]]),
+    now('telemetry', [['runtime', 1], ['device_type', 1], ['ts', -1]]),
+    now('telemetry', [['job_name', 1], ['ts', -1]]),
+    now('telemetry', [['result', 1], ['is_infra_error', 1], ['ts', -1]]),
+    now('maestro_kv', k('namespace', 'key'), { unique: true }),
+    now('maestro_queue', k('list', '_id')),
   ];
 }
 
