@@ -69,10 +69,28 @@ const spec = (collection: string, fields: string[], options: IndexSpec['options'
 });
 
 describe('index table (contract §11.2)', () => {
+  const LATER = new Set(['telemetry', 'maestro_kv', 'maestro_queue']);
+  const CORE = TABLE.filter((index) => !LATER.has(index.collection));
+
   it('lists exactly the indexes of the contract, in its order', () => {
-    const actual = TABLE.map((index) => [index.collection, index.key.map(([field]) => field).join(' '), index.options]);
+    const actual = CORE.map((index) => [index.collection, index.key.map(([field]) => field).join(' '), index.options]);
     expect(actual).toEqual(CONTRACT_11_2);
-    expect(TABLE.every((index) => index.key.every(([, direction]) => direction === 1))).toBe(true);
+    expect(CORE.every((index) => index.key.every(([, direction]) => direction === 1))).toBe(true);
+  });
+
+  it('adds the telemetry indexes (TTL on ts from TELEMETRY_TTL_SECONDS), the key/value key and the queue order (docs/storage.md)', () => {
+    const later = TABLE.filter((index) => LATER.has(index.collection)).map((index) => [index.collection, index.key, index.options]);
+    expect(later).toEqual([
+      ['telemetry', [['ts', 1]], { expireAfterSeconds: 1_209_600 }],
+      ['telemetry', [['kind', 1], ['ts', -1]], {}],
+      ['telemetry', [['runtime', 1], ['device_type', 1], ['ts', -1]], {}],
+      ['telemetry', [['job_name', 1], ['ts', -1]], {}],
+      ['telemetry', [['result', 1], ['is_infra_error', 1], ['ts', -1]], {}],
+      ['maestro_kv', [['namespace', 1], ['key', 1]], { unique: true }],
+      ['maestro_queue', [['list', 1], ['_id', 1]], {}],
+    ]);
+    const custom = mongoIndexTable({ eventHistoryTtlSeconds: 1, idempotencyTtlSeconds: 1, telemetryTtlSeconds: 3600 });
+    expect(custom.find((index) => index.collection === 'telemetry')?.options.expireAfterSeconds).toBe(3600);
   });
 
   it('takes the TTLs of EVENT_HISTORY_TTL_SECONDS and IDEMPOTENCY_TTL_SECONDS', () => {
@@ -93,8 +111,8 @@ describe('index table (contract §11.2)', () => {
     expect(new Set(TABLE.map((i) => `${i.collection}.${indexName(i)}`)).size).toBe(TABLE.length);
   });
 
-  it('never touches telemetry or pymongo_migrate (§11.1)', () => {
-    expect(TABLE.some((i) => i.collection === 'telemetry' || i.collection === 'pymongo_migrate')).toBe(false);
+  it('never touches pymongo_migrate (§11.1)', () => {
+    expect(TABLE.some((i) => i.collection === 'pymongo_migrate')).toBe(false);
   });
 });
 

@@ -84,6 +84,61 @@ function flatten(row: Document, keys: readonly string[]): Document {
   return flat;
 }
 
+export function statsPipeline(groupBy: TelemetryGroupField[], match: Document): Document[] {
+  return [
+    { $match: match },
+    { $group: { _id: Object.fromEntries(groupBy.map((field) => [field, groupSource(field)])), ...COUNTS } },
+    { $sort: { total: -1, ...Object.fromEntries(groupBy.map((field) => [`_id.${field}`, 1])) } },
+  ];
+}
+
+export const anomalyKeys = (query: Pick<AnomalyQuery, 'scope'>): string[] => (query.scope === 'device' ? ['runtime', 'device_type', 'device_id'] : ['runtime', 'device_type']);
+
+export function resultGroupsPipeline(query: AnomalyQuery): Document[] {
+  const keys = anomalyKeys(query);
+  const match: Document = { kind: 'job_result', ts: { $gte: query.since } };
+  if (query.scope === 'device') match.device_id = { $nin: [null, ''] };
+  return [
+    { $match: match },
+    { $sort: { ts: -1, _id: -1 } },
+    {
+      $group: {
+        _id: Object.fromEntries(keys.map((key) => [key, `$${key}`])),
+        ...COUNTS,
+        last_seen: { $first: '$ts' },
+        latest_error_type: { $first: '$error_type' },
+        latest_error_msg: { $first: '$error_msg' },
+      },
+    },
+    { $set: { fail_rate: { $divide: [{ $add: ['$fail', '$incomplete'] }, '$total'] }, infra_rate: { $divide: ['$infra_error', '$total'] } } },
+    { $match: { total: { $gte: query.minTotal }, $or: [{ fail_rate: { $gte: query.threshold } }, { infra_rate: { $gte: query.threshold } }] } },
+    { $sort: { fail_rate: -1, total: -1, ...Object.fromEntries(keys.map((key) => [`_id.${key}`, 1])) } },
+    { $unset: ['fail_rate', 'infra_rate'] },
+  ];
+}
+
+export function errorCountsPipeline(since: Date): Document[] {
+  return [
+    { $match: { kind: { $in: ['runtime_error', 'job_submission'] }, error_type: { $ne: null }, ts: { $gte: since } } },
+    { $group: { _id: { runtime: '$runtime', error_type: '$error_type' }, count: { $sum: 1 } } },
+    { $sort: { count: -1, '_id.runtime': 1, '_id.error_type': 1 } },
+  ];
+}
+
+/** Rows of `$group` stages as the port answers them. */
+export const statsRows = (rows: Document[], groupBy: TelemetryGroupField[]): TelemetryStatsRow[] => rows.map((row) => flatten(row, groupBy) as TelemetryStatsRow);
+
+export function resultGroupRows(rows: Document[], query: Pick<AnomalyQuery, 'scope'>): ResultAnomalyRow[] {
+  return rows.map((row) => {
+    const flat = flatten(row, anomalyKeys(query));
+    for (const field of COUNT_FIELDS) flat[field] = Number(flat[field]);
+    return { ...flat, latest_error_type: flat.latest_error_type ?? null, latest_error_msg: flat.latest_error_msg ?? null } as ResultAnomalyRow;
+  });
+}
+
+export const errorCountRows = (rows: Document[]): ErrorAnomalyRow[] =>
+  rows.map((row) => ({ ...(flatten(row, ['runtime', 'error_type']) as ErrorAnomalyRow), count: Number(row.count) }));
+
 export class MongoTelemetryRepository implements TelemetryRepository {
   constructor(private readonly ctx: MongoContext) {}
 
@@ -111,66 +166,15 @@ export class MongoTelemetryRepository implements TelemetryRepository {
   async stats(groupBy: TelemetryGroupField[], filter: TelemetryFilter): Promise<TelemetryStatsRow[]> {
     const match = telemetryMatch(filter);
     if (!match) return [];
-    const rows = await this.collection
-      .aggregate(
-        [
-          { $match: match },
-          { $group: { _id: Object.fromEntries(groupBy.map((field) => [field, groupSource(field)])), ...COUNTS } },
-          { $sort: { total: -1, ...Object.fromEntries(groupBy.map((field) => [`_id.${field}`, 1])) } },
-        ],
-        this.ctx.session,
-      )
-      .toArray();
-    return rows.map((row) => flatten(row, groupBy) as TelemetryStatsRow);
+    return statsRows(await this.collection.aggregate(statsPipeline(groupBy, match), this.ctx.session).toArray(), groupBy);
   }
 
   async resultGroups(query: AnomalyQuery): Promise<ResultAnomalyRow[]> {
-    const device = query.scope === 'device';
-    const keys = device ? ['runtime', 'device_type', 'device_id'] : ['runtime', 'device_type'];
-    const match: Document = { kind: 'job_result', ts: { $gte: query.since } };
-    if (device) match.device_id = { $nin: [null, ''] };
-    const failures = { $add: ['$fail', '$incomplete'] };
-    const rows = await this.collection
-      .aggregate(
-        [
-          { $match: match },
-          { $sort: { ts: -1, _id: -1 } },
-          {
-            $group: {
-              _id: Object.fromEntries(keys.map((key) => [key, `$${key}`])),
-              ...COUNTS,
-              last_seen: { $first: '$ts' },
-              latest_error_type: { $first: '$error_type' },
-              latest_error_msg: { $first: '$error_msg' },
-            },
-          },
-          { $set: { fail_rate: { $divide: [failures, '$total'] }, infra_rate: { $divide: ['$infra_error', '$total'] } } },
-          { $match: { total: { $gte: query.minTotal }, $or: [{ fail_rate: { $gte: query.threshold } }, { infra_rate: { $gte: query.threshold } }] } },
-          { $sort: { fail_rate: -1, total: -1, ...Object.fromEntries(keys.map((key) => [`_id.${key}`, 1])) } },
-          { $unset: ['fail_rate', 'infra_rate'] },
-        ],
-        this.ctx.session,
-      )
-      .toArray();
-    return rows.map((row) => {
-      const flat = flatten(row, keys);
-      for (const field of COUNT_FIELDS) flat[field] = Number(flat[field]);
-      return { ...flat, latest_error_type: flat.latest_error_type ?? null, latest_error_msg: flat.latest_error_msg ?? null } as ResultAnomalyRow;
-    });
+    return resultGroupRows(await this.collection.aggregate(resultGroupsPipeline(query), this.ctx.session).toArray(), query);
   }
 
   async errorCounts(since: Date): Promise<ErrorAnomalyRow[]> {
-    const rows = await this.collection
-      .aggregate(
-        [
-          { $match: { kind: { $in: ['runtime_error', 'job_submission'] }, error_type: { $ne: null }, ts: { $gte: since } } },
-          { $group: { _id: { runtime: '$runtime', error_type: '$error_type' }, count: { $sum: 1 } } },
-          { $sort: { count: -1, '_id.runtime': 1, '_id.error_type': 1 } },
-        ],
-        this.ctx.session,
-      )
-      .toArray();
-    return rows.map((row) => flatten(row, ['runtime', 'error_type']) as ErrorAnomalyRow);
+    return errorCountRows(await this.collection.aggregate(errorCountsPipeline(since), this.ctx.session).toArray());
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
