@@ -28,6 +28,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
     bodyLimit: config.maxRequestBodyBytes,
+    // Room for percent-encoded key/value names (docs/queues-kv.md checks their length with a 400).
+    routerOptions: { maxParamLength: 4096 },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // §2.6: a repeated query key takes its last value; kept as arrays here and resolved by handlers.

@@ -1,11 +1,17 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiInternalServerErrorResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
 import { rawBodyText } from '../common/http/body-parsing';
 import { keyValueFromBody, KeyValueService } from './kv.service';
+
+/** Answers a JSON string or null (a bare string return would be sent as text/plain). */
+function json(reply: FastifyReply, value: string | null): string {
+  reply.header('content-type', 'application/json; charset=utf-8');
+  return JSON.stringify(value);
+}
 
 /** KernelCI's key/value store (docs/queues-kv.md): namespaced string values, no expiry. */
 @ApiTags('kv')
@@ -19,8 +25,8 @@ export class KeyValueController {
   @Authenticated()
   @ApiOkResponse({ schema: { type: 'string', nullable: true, example: 'v6.9-rc1-123-gabcdef' } })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Namespace or key too long' })
-  get(@Param('namespace') namespace: string, @Param('key') key: string): Promise<string | null> {
-    return this.kv.get(namespace, key);
+  async get(@Param('namespace') namespace: string, @Param('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return json(reply, await this.kv.get(namespace, key));
   }
 
   /**
@@ -37,17 +43,22 @@ export class KeyValueController {
   @ApiOkResponse({ schema: { type: 'string', enum: ['OK'] } })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Namespace or key too long, or value larger than 1 MiB' })
   @ApiInternalServerErrorResponse({ type: ErrorDto, description: '`Failed to set key-value pair`' })
-  async set(@Param('namespace') namespace: string, @Param('key') key: string, @Req() request: FastifyRequest): Promise<string> {
+  async set(
+    @Param('namespace') namespace: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     await this.kv.set(namespace, key, keyValueFromBody(request.headers['content-type'], rawBodyText(request), request.body));
-    return 'OK';
+    return json(reply, 'OK');
   }
 
   /** Delete a value (also when it is not set). */
   @Delete('kv/:namespace/:key')
   @Authenticated()
   @ApiOkResponse({ schema: { type: 'string', enum: ['Key-value pair deleted successfully'] } })
-  async delete(@Param('namespace') namespace: string, @Param('key') key: string): Promise<string> {
+  async delete(@Param('namespace') namespace: string, @Param('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     await this.kv.delete(namespace, key);
-    return 'Key-value pair deleted successfully';
+    return json(reply, 'Key-value pair deleted successfully');
   }
 }

@@ -48,7 +48,8 @@ export class KeyValueService {
  * anything else (raw text, or JSON that is not a string) is stored as the body text.
  */
 export function keyValueFromBody(contentType: string | undefined, rawText: string | undefined, parsed: unknown): string {
-  const text = rawText ?? '';
+  // text/plain reaches Fastify's own parser: the parsed body is then the text itself.
+  const text = rawText ?? (typeof parsed === 'string' ? parsed : '');
   const json = /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType ?? '');
   if (json && typeof parsed === 'string') return parsed;
   return text;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
@@ -8,17 +8,36 @@ import { InvalidCloudEventError } from '../events/cloud-event';
 import { QueueEventDto, QueuePushDto } from './queue.dto';
 import { QueuesService, type PopConsumer } from './queues.service';
 
-/** The consumer's connection as a pop sees it: gone when it closes before the answer was written. */
-function consumerOf(reply: FastifyReply): PopConsumer {
+/**
+ * The consumer's connection as a pop sees it: gone when it closed before the answer was written.
+ * Both the response and its socket are watched: a socket that closed before the handler ran never
+ * emits `close` on the response, and a client that closes its side only (FIN) is not disconnected
+ * by Node until the answer was written, so the end of the socket's input counts as gone too.
+ */
+export function consumerOf(reply: FastifyReply): PopConsumer {
   const raw = reply.raw;
-  const closedEarly = () => raw.destroyed && !raw.writableFinished;
+  const socket = raw.socket;
+  let fired = false;
+  const callbacks: (() => void)[] = [];
+  const closed = () => !raw.writableFinished && (fired || raw.destroyed || !socket || socket.destroyed || socket.readableEnded);
+  const onClose = () => {
+    if (raw.writableFinished || fired) return;
+    fired = true;
+    for (const callback of callbacks.splice(0)) callback();
+  };
+  raw.once('close', onClose);
+  socket?.once('close', onClose);
+  socket?.once('end', onClose);
+  // A kept-alive socket serves later requests: stop watching it once this answer is done.
+  raw.once('close', () => {
+    socket?.off('close', onClose);
+    socket?.off('end', onClose);
+  });
   return {
-    gone: closedEarly,
+    gone: closed,
     onGone(callback) {
-      if (closedEarly()) return callback();
-      raw.once('close', () => {
-        if (!raw.writableFinished) callback();
-      });
+      if (closed()) callback();
+      else callbacks.push(callback);
     },
   };
 }
@@ -66,7 +85,8 @@ export class QueuesController {
    */
   @Get('pop/:list_name')
   @Authenticated()
-  @ApiOkResponse({ type: QueueEventDto, description: 'The CloudEvent as a JSON object, or null when none arrived in time' })
+  @ApiExtraModels(QueueEventDto)
+  @ApiOkResponse({ schema: { nullable: true, allOf: [{ $ref: getSchemaPath(QueueEventDto) }] }, description: 'The CloudEvent as a JSON object, or null when none arrived in time' })
   async pop(@Param('list_name') list: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | null> {
     return this.queues.pop(list, consumerOf(reply));
   }

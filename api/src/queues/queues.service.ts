@@ -23,8 +23,17 @@ export const POP_POLL_MS = 2_000;
 export interface PopConsumer {
   /** True once the connection closed before the answer was written. */
   gone(): boolean;
-  /** Called when the connection closes before the answer was written (at most once). */
+  /** Called when the connection closes before the answer was written (at once when it already has). */
   onGone(callback: () => void): void;
+}
+
+const CLOUD_EVENT_KEYS = ['specversion', 'id', 'source', 'type', 'time', 'data'];
+
+/** The CloudEvent's keys in wire order (PostgreSQL's jsonb does not keep the order). */
+function cloudEventOrder(event: Record<string, unknown>): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of CLOUD_EVENT_KEYS) if (key in event) ordered[key] = event[key];
+  return Object.assign(ordered, event);
 }
 
 @Injectable()
@@ -33,6 +42,7 @@ export class QueuesService implements OnModuleDestroy {
   private readonly waiting: Gauge;
   private readonly wakers = new Map<string, Set<() => void>>();
   private readonly unsubscribe: () => void;
+  private stopped = false;
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
@@ -59,7 +69,9 @@ export class QueuesService implements OnModuleDestroy {
     });
   }
 
+  /** Waiting pops answer null at shutdown. */
   onModuleDestroy(): void {
+    this.stopped = true;
     this.unsubscribe();
     for (const set of this.wakers.values()) for (const wake of set) wake();
   }
@@ -86,7 +98,7 @@ export class QueuesService implements OnModuleDestroy {
     this.waiting.inc();
     try {
       for (;;) {
-        if (consumer.gone()) return null;
+        if (consumer.gone() || this.stopped) return null;
         const item = await this.storage.queues.pop(list);
         if (item) return this.deliver(list, item, consumer);
         const left = deadline - Date.now();
@@ -117,7 +129,7 @@ export class QueuesService implements OnModuleDestroy {
       return null;
     }
     consumer.onGone(restore);
-    return item.event;
+    return cloudEventOrder(item.event);
   }
 
   private nap(list: string, ms: number, consumer: PopConsumer): Promise<void> {

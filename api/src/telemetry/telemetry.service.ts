@@ -8,9 +8,12 @@ import type { ErrorAnomalyDto, ResultAnomalyDto, TelemetryAnomaliesDto, Telemetr
 import type { AnomaliesQuery } from './telemetry-input';
 
 /** The wire form of a stored event, in KernelCI's key order. */
-export function toTelemetryDto(event: TelemetryEventRecord): TelemetryEventDto {
-  const { id, ts, ...rest } = event;
-  return { id, ts: formatWireDatetime(ts), ...rest };
+export function toTelemetryDto(e: TelemetryEventRecord): TelemetryEventDto {
+  return {
+    id: e.id, ts: formatWireDatetime(e.ts), kind: e.kind, runtime: e.runtime, device_type: e.device_type, device_id: e.device_id,
+    job_name: e.job_name, test_name: e.test_name, job_id: e.job_id, node_id: e.node_id, tree: e.tree, branch: e.branch, arch: e.arch,
+    result: e.result, is_infra_error: e.is_infra_error, error_type: e.error_type, error_msg: e.error_msg, retry: e.retry, extra: e.extra,
+  };
 }
 
 /** Telemetry: bulk insert, queries, stats and anomalies (docs/telemetry.md). */
