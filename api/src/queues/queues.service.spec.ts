@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/config';
 import { InProcessNotifier } from '../events/notifier/in-process.notifier';
 import type { Storage } from '../storage/ports';
-import { PostgresStorage } from '../storage/postgres/postgres.storage';
+import { openStorage } from '../storage/storage.module';
 import { MetricsService } from '../system/metrics.service';
 import { QueuesService, type PopConsumer } from './queues.service';
 
@@ -31,8 +31,9 @@ describe('QueuesService', () => {
   const metrics = new MetricsService();
 
   beforeAll(async () => {
-    storage = await PostgresStorage.open({ kind: 'pglite', dataDir: null });
-    queues = new QueuesService(storage, loadConfig({ DATABASE_URL: 'pglite:memory', SECRET_KEY: 'x', POP_TIMEOUT_SECONDS: '1' }), new InProcessNotifier(), metrics);
+    const config = loadConfig({ DATABASE_URL: 'pglite:memory', SECRET_KEY: 'x', POP_TIMEOUT_SECONDS: '1' });
+    storage = await openStorage(config);
+    queues = new QueuesService(storage, config, new InProcessNotifier(), metrics);
   });
   afterAll(async () => {
     queues.onModuleDestroy();
