@@ -70,4 +70,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The command line rests on the SDK's public API only (docs/cli.md).
+    files: ['cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The CLI talks to the API only through @maestro-ci/sdk.' },
+            { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*'], message: "Import the SDK by its package name only (its public exports); never the API." },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -18,5 +18,16 @@ module.exports = {
         '^@maestro-ci/sdk/(events|schema)$': '<rootDir>/../sdk/src/$1',
       },
     },
+    {
+      ...base,
+      displayName: 'cli',
+      rootDir: '<rootDir>/cli',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      // Like the pipeline: unit tests run on the SDK's sources, so `npm test` needs no build.
+      moduleNameMapper: {
+        ...base.moduleNameMapper,
+        '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
+      },
+    },
   ],
 };

@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // `npm run demo`: the quickest way to see Maestro work. Starts an API on the embedded default
 // (in-memory PGlite), creates a pipeline user and API token through the SDK, makes a toy git
-// repository with two commits, runs every pipeline service as its own process, waits for both
-// reports, prints them and exits 0. Needs the build (`npm run build`); `npm run demo` does it.
-import { spawn } from 'node:child_process';
+// repository, runs every pipeline service as its own process and a local SMTP server, and walks
+// three commits: A (all pass), B (unit/math/div fails: a regression node), C (fixed: the
+// regression becomes inactive). The first run of every `smoke` job fails with an injected
+// infrastructure error and is retried once. Prints the reports, the regression and the paths of
+// the emails the SMTP server received, and exits 0. `npm run demo -- --bisect` also bisects the
+// breakage through pipeline-api with the calls kci-dev bisect makes.
+// Needs the build (`npm run build`); `npm run demo` does it.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +23,11 @@ const require = createRequire(import.meta.url);
 const sdk = require('@maestro-ci/sdk');
 const toy = require(join(root, 'pipeline/dist/toy-repo.js'));
 const cli = join(root, 'pipeline/dist/cli.js');
-const SERVICES = ['storage', 'trigger', 'tarball', 'scheduler', 'runtime-shell', 'report'];
+const { SMTPServer } = require('smtp-server');
+const BISECT = process.argv.includes('--bisect');
+const SERVICES = ['storage', 'trigger', 'tarball', 'scheduler', 'runtime-shell', 'report', 'regression-tracker', 'job-retry', 'email', ...(BISECT ? ['pipeline-api'] : [])];
+const EVENT_SERVICES = ['tarball', 'scheduler', 'runtime-shell', 'report', 'regression-tracker', 'job-retry', 'email'];
+const SHOWN = ['checkout.created', 'checkout.available', 'job.created', 'results.submitted', 'report.written', 'regression.created', 'regression.fixed', 'job.retried', 'job.injected-failure', 'email.sent', 'api.checkout'];
 const BUDGET_MS = 240_000;
 
 const say = (msg) => process.stdout.write(`demo: ${msg}\n`);
@@ -58,11 +67,11 @@ function start(name, args, env) {
       proc.lines.push(line);
       if (!line.startsWith('{')) continue;
       const r = JSON.parse(line);
-      if (['checkout.created', 'checkout.available', 'job.created', 'results.submitted', 'report.written'].includes(r.action)) {
-        const extra = r.action === 'results.submitted' ? ` ${r.job}: ${r.result}` : r.job ? ` ${r.job}` : '';
+      if (SHOWN.includes(r.action)) {
+        const extra = r.action === 'results.submitted' ? ` ${r.job}: ${r.result}` : r.job ? ` ${r.job}` : r.path ? ` ${r.path}` : r.list ? ` ${r.list}` : '';
         say(`${r.service.padEnd(13)} ${r.action}${extra} ${r.node ?? ''}`);
       }
-      if (r.level === 'error' || r.level === 'warn') say(`${r.service} ${r.level}: ${r.msg} ${r.error ? JSON.stringify(r.error) : ''}`);
+      if (r.level === 'error' || (r.level === 'warn' && r.action !== 'job.injected-failure')) say(`${r.service} ${r.level}: ${r.msg} ${r.error ? JSON.stringify(r.error) : ''}`);
     }
   });
   child.stderr.on('data', (chunk) => proc.lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => `stderr: ${l}`)));
@@ -123,34 +132,120 @@ async function main() {
     const login = await anonymous.tokens.login({ username: 'pipeline', password });
     const { token } = await sdk.createClient({ baseUrl, token: login.access_token }).tokens.create({ name: 'demo-pipeline' });
 
+    // A local SMTP server: every message it receives is kept as an .eml file (outside the demo's
+    // temporary directory, so the printed paths stay readable).
+    const mailDir = mkdtempSync(join(tmpdir(), 'maestro-demo-mail-'));
+    const mails = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks = [];
+        stream.on('data', (c) => chunks.push(c));
+        stream.on('end', () => {
+          const file = join(mailDir, `${String(mails.length + 1).padStart(2, '0')}.eml`);
+          writeFileSync(file, Buffer.concat(chunks));
+          mails.push({ file, to: session.envelope.rcptTo.map((r) => r.address) });
+          callback();
+        });
+      },
+    });
+    await new Promise((ok) => smtp.listen(0, '127.0.0.1', ok));
+    const smtpPort = smtp.server.address().port;
+    say(`SMTP server on 127.0.0.1:${smtpPort}; received mail goes to ${mailDir}`);
+
     const repo = join(dir, 'toy');
-    toy.createToyRepo(repo);
+    const commitA = toy.createToyRepo(repo);
     say(`toy repository at ${repo}: commit A tagged v0.1`);
     const storagePort = await freePort();
+    const apiPort2 = await freePort();
+    const pipelineApiUrl = `http://127.0.0.1:${apiPort2}`;
     const configFile = join(dir, 'pipeline.yaml');
     const storageRoot = join(dir, 'storage');
-    writeFileSync(configFile, toy.toyConfig({ apiUrl: baseUrl, storageUrl: `http://127.0.0.1:${storagePort}`, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: '5s', pollInterval: '1s' }));
+    const extra = `job_retry: { max_retries: 1 }
+email:
+  from: "Maestro demo <maestro@example.invalid>"
+  smtp: { host: 127.0.0.1, port: ${smtpPort} }
+  wait_for_regressions: 30s
+  lists:
+    - { name: toy-devs, to: [toy-devs@example.invalid], tree: toy, branch: main }
+${BISECT ? `pipeline_api: { url: ${pipelineApiUrl}, allow: { checkout: { users: [admin] }, jobretry: { users: [admin] }, patchset: { users: [admin] } } }\n` : ''}`;
+    writeFileSync(configFile, toy.toyConfig({ apiUrl: baseUrl, storageUrl: `http://127.0.0.1:${storagePort}`, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: '5s', pollInterval: '1s' }) + extra);
     say(`config: ${configFile}`);
     // The event services subscribe first: a durable subscriber's first subscription starts at the
     // newest event, so a checkout created before it exists would never reach it (docs/pipeline.md).
-    const launch = (name) => start(name, [cli, name, '--config', configFile, '--quiet'], { MAESTRO_TOKEN: token });
+    const env = { MAESTRO_TOKEN: token, PIPELINE_INJECT_INFRA_FAILURE: 'smoke' };
+    const launch = (name) => start(name, [cli, name, '--config', configFile, '--quiet'], env);
     const services = Object.fromEntries(SERVICES.filter((name) => name !== 'trigger').map((name) => [name, launch(name)]));
-    for (const name of ['tarball', 'scheduler', 'runtime-shell', 'report']) {
+    for (const name of EVENT_SERVICES) {
       await until(`${name} to subscribe`, async () => services[name].lines.some((l) => l.includes('"subscription.subscribed"')));
     }
     services.trigger = launch('trigger');
 
-    const written = () => services.report.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.action === 'report.written');
+    const pipelineClient = sdk.createClient({ baseUrl, token });
+    const find = (filter) => pipelineClient.nodes.find(filter).toArray({ max: 1000 });
+    const records = (name) => services[name].lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const written = () => records('report').filter((r) => r.action === 'report.written');
+    const showRegression = (r) =>
+      process.stdout.write(
+        `${JSON.stringify({ id: r.id, kind: r.kind, name: r.name, path: r.path, state: r.state, result: r.result, data: r.data }, null, 2)}\n`,
+      );
+
     await until('the first checkout', async () => services.trigger.lines.some((l) => l.includes('"checkout.created"')));
-    toy.addFailingCommit(repo);
-    say('added commit B, which makes unit/math/div fail');
-    await until('both reports', async () => written().length >= 2, 1000);
+    const neutral = BISECT ? [toy.addNeutralCommit(repo, 'one'), toy.addNeutralCommit(repo, 'two')] : [];
+    const commitB = toy.addFailingCommit(repo);
+    say(`added ${neutral.length ? 'two neutral commits and ' : ''}commit B, which makes unit/math/div fail`);
+    const [regression] = await until('the regression of commit B', async () => {
+      const found = await find({ kind: 'regression' });
+      return found.length ? found : undefined;
+    }, 1000);
+    say('regression tracker opened a regression (active: result fail):');
+    showRegression(regression);
+    await until(`the report of commit B`, async () => written().length >= 2 + neutral.length, 1000);
+    toy.addFixCommit(repo);
+    say('added commit C, which fixes unit/math/div');
+    await until('all reports and emails', async () => written().length >= 3 + neutral.length && mails.length >= 3 + neutral.length, 1000);
+    const fixed = await until('the regression to become inactive', async () => (await find({ kind: 'regression', result: 'pass' }))[0], 1000);
 
     for (const r of written()) {
       process.stdout.write(`\n${'='.repeat(78)}\n${readFileSync(r.file, 'utf8')}`);
     }
     process.stdout.write(`${'='.repeat(78)}\n\n`);
-    say('both reports written; stopping');
+    say('the regression after commit C (inactive: result pass, C\'s run in node_sequence):');
+    showRegression(fixed);
+    const smokes = await find({ kind: 'job', name: 'smoke' });
+    say('job retries of smoke (the first run of each fails with an injected infrastructure error):');
+    for (const s of smokes.sort((a, b) => (a.created < b.created ? -1 : 1))) say(`  ${s.id} retry_counter=${s.retry_counter} ${s.result}${s.data?.error_code ? ` (${s.data.error_code})` : ''}`);
+    say(`emails received by the SMTP server (${mails.length}):`);
+    for (const m of mails) say(`  ${m.file} to ${m.to.join(', ')}`);
+
+    if (BISECT) {
+      say(`bisecting unit/math/div between A and B through pipeline-api at ${pipelineApiUrl} (the calls of kci-dev bisect)`);
+      const work = join(dir, 'bisect');
+      execFileSync('git', ['clone', '--quiet', repo, work]);
+      const git = (...args) => execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.invalid', ...args], { cwd: work, encoding: 'utf8' });
+      git('bisect', 'start');
+      git('bisect', 'good', commitA);
+      let out = git('bisect', 'bad', commitB);
+      while (!out.includes('is the first bad commit')) {
+        const commit = git('rev-parse', 'HEAD').trim();
+        const res = await fetch(`${pipelineApiUrl}/api/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8', authorization: access_token },
+          body: JSON.stringify({ url: `file://${repo}`, branch: 'main', commit, jobfilter: ['kbuild-toy', 'unit'] }),
+        });
+        const answer = await res.json();
+        if (res.status !== 200) throw new Error(`POST /api/checkout: ${res.status} ${answer.message}`);
+        const result = await until(`div at ${commit.slice(0, 7)}`, async () => (await find({ treeid: answer.node.treeid })).find((n) => n.name === 'div' && n.state === 'done')?.result);
+        say(`  ${commit.slice(0, 12)}: div ${result} -> ${result === 'pass' ? 'good' : 'bad'}`);
+        out = git('bisect', result === 'pass' ? 'good' : 'bad');
+      }
+      say(`  ${out.split('\n')[0]}`);
+    }
+    await pipelineClient.close();
+    await new Promise((ok) => smtp.close(ok));
+    say('done; stopping');
     await stopAll();
     return 0;
   } catch (err) {

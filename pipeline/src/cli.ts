@@ -10,6 +10,10 @@ import { crashPoints } from './crash';
 import { createLogger, type Logger } from './log';
 import { connectMaestro, type Maestro } from './maestro';
 import type { RunningService, ServiceContext } from './service';
+import { startEmail } from './services/email';
+import { startJobRetry } from './services/job-retry';
+import { startPipelineApi } from './services/pipeline-api';
+import { startRegressionTracker } from './services/regression-tracker';
 import { startReport } from './services/report';
 import { startRuntimeShell } from './services/runtime-shell';
 import { startScheduler } from './services/scheduler';
@@ -23,6 +27,10 @@ export const SERVICES = {
   scheduler: startScheduler,
   'runtime-shell': startRuntimeShell,
   report: startReport,
+  'regression-tracker': startRegressionTracker,
+  'job-retry': startJobRetry,
+  email: startEmail,
+  'pipeline-api': (ctx: ServiceContext) => startPipelineApi(ctx),
 } as const satisfies Record<string, (ctx: ServiceContext) => Promise<RunningService>>;
 export type ServiceName = keyof typeof SERVICES | 'storage';
 const SERVICE_NAMES: readonly string[] = [...Object.keys(SERVICES), 'storage'];
@@ -114,7 +122,8 @@ export async function main(deps: MainDeps): Promise<number> {
     } else {
       if (!token) log.warn('MAESTRO_TOKEN is not set; writes will be refused', { action: 'config.no-token' });
       maestro = (deps.connect ?? connectMaestro)({ baseUrl: config.apiUrl, token });
-      const ctx: ServiceContext = { config, maestro, log, crash: crashPoints(deps.env), instance: args.instance, quiet: args.quiet };
+      const inject = (deps.env.PIPELINE_INJECT_INFRA_FAILURE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const ctx: ServiceContext = { config, maestro, log, crash: crashPoints(deps.env), instance: args.instance, quiet: args.quiet, injectInfraFailure: inject };
       service = await SERVICES[args.service](ctx);
     }
   } catch (err) {

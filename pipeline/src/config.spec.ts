@@ -115,4 +115,57 @@ describe('shipped configuration (B1.4)', () => {
     expect(config.offline).toBe(true);
     expect(config.trees.toy!.fetchUrl).toBe(`file://${join(__dirname, '../var/toy')}`);
   });
+
+  it('reads job_retry, email and pipeline_api, with their defaults', () => {
+    const plain = validateConfig(base(), '/etc/maestro');
+    expect(plain.jobRetry).toEqual({ maxRetries: 3, errorCodes: ['Infrastructure', 'submit_error', 'job_generation_error', 'kbuild_internal_error'] });
+    expect(plain.email).toBeNull();
+    expect(plain.pipelineApi).toBeNull();
+    const config = validateConfig(
+      {
+        ...base(),
+        job_retry: { max_retries: 1, error_codes: ['Infrastructure'] },
+        email: { from: 'ci@example.invalid', smtp: { host: '127.0.0.1', port: 2525, user: 'ci', password: 'pw' }, lists: [{ name: 'devs', to: ['d@example.invalid'], tree: 'toy' }] },
+        pipeline_api: { url: 'http://127.0.0.1:8003', allow: { checkout: { users: ['alice'], groups: ['devs'] } } },
+      },
+      '/etc/maestro',
+    );
+    expect(config.jobRetry).toEqual({ maxRetries: 1, errorCodes: ['Infrastructure'] });
+    expect(config.email).toEqual({
+      from: 'ci@example.invalid',
+      smtp: { host: '127.0.0.1', port: 2525, secure: false, user: 'ci', password: 'pw' },
+      outbox: '/etc/maestro/var/outbox',
+      waitForRegressionsMs: 60_000,
+      lists: [{ name: 'devs', to: ['d@example.invalid'], tree: 'toy' }],
+    });
+    expect(config.pipelineApi).toEqual({
+      url: 'http://127.0.0.1:8003',
+      whoamiCacheMs: 30_000,
+      allow: { checkout: { users: ['alice'], groups: ['devs'] }, jobretry: { users: [], groups: [] }, patchset: { users: [], groups: [] } },
+    });
+  });
+
+  it('reports every mistake in the new sections, and keeps them offline', () => {
+    expect(
+      problems({
+        ...base(),
+        job_retry: { max_retries: -1, retries: 2 },
+        email: { from: 'x', smtp: { host: 'smtp.example.com', port: 0 }, lists: [{ name: 'a b', to: [] }, { name: 'a b', to: ['x'], tree: 'nope' }] },
+        pipeline_api: { url: 'http://pipeline.example.com', allow: { checkout: { users: 'alice' }, delete: {} } },
+      }),
+    ).toEqual([
+      "job_retry: unknown key 'retries'",
+      'job_retry.max_retries: must be an integer from 0 to 10',
+      "email.smtp.host: offline: true forbids the non-loopback host 'smtp.example.com'",
+      'email.smtp.port: must be a port number',
+      "email.lists[0].name: letters, digits, '_' or '-' only",
+      'email.lists[0].to: at least one address is required',
+      "email.lists[1].name: letters, digits, '_' or '-' only",
+      "email.lists[1].tree: unknown tree 'nope'",
+      'email.lists: names must be unique',
+      "pipeline_api.url: offline: true forbids the non-loopback host 'pipeline.example.com'",
+      "pipeline_api.allow: unknown key 'delete'",
+      'pipeline_api.allow.checkout.users: must be a list of names',
+    ]);
+  });
 });

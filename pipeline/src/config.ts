@@ -49,6 +49,44 @@ export interface SchedulerEntry {
   runtime: 'shell';
 }
 
+/** `job_retry`: which `incomplete` endings are re-submitted, and how often (docs/pipeline.md). */
+export interface JobRetryConfig {
+  maxRetries: number;
+  errorCodes: string[];
+}
+
+/** One recipient list of `email.lists`. */
+export interface EmailList {
+  name: string;
+  to: string[];
+  tree?: string;
+  branch?: string;
+}
+
+export interface EmailConfig {
+  from: string;
+  /** Absent: messages are written as `.eml` files to `outbox` instead of sent. */
+  smtp: { host: string; port: number; secure: boolean; user?: string; password?: string } | null;
+  outbox: string;
+  /** How long the email service waits for the regression tracker to finish a checkout. */
+  waitForRegressionsMs: number;
+  lists: EmailList[];
+}
+
+/** Who may call a pipeline-api route: usernames and group names. */
+export interface ApiPermission {
+  users: string[];
+  groups: string[];
+}
+
+export interface PipelineApiConfig {
+  url: string;
+  whoamiCacheMs: number;
+  allow: { checkout: ApiPermission; jobretry: ApiPermission; patchset: ApiPermission };
+}
+
+export const DEFAULT_RETRY_ERROR_CODES = ['Infrastructure', 'submit_error', 'job_generation_error', 'kbuild_internal_error'];
+
 export interface PipelineConfig {
   offline: boolean;
   /** Directory of the config file; relative paths are resolved against it. */
@@ -63,6 +101,9 @@ export interface PipelineConfig {
   scheduler: SchedulerEntry[];
   trigger: { pollIntervalMs: number };
   runtimeShell: { concurrency: number };
+  jobRetry: JobRetryConfig;
+  email: EmailConfig | null;
+  pipelineApi: PipelineApiConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -145,7 +186,7 @@ export function validateConfig(doc: unknown, baseDir: string): PipelineConfig {
   };
 
   if (!isObj(doc)) throw new ConfigError(['the file must contain a YAML mapping']);
-  keys(doc, 'config', ['offline', 'api', 'storage', 'work_dir', 'trees', 'build_configs', 'jobs', 'scheduler', 'trigger', 'runtime_shell']);
+  keys(doc, 'config', ['offline', 'api', 'storage', 'work_dir', 'trees', 'build_configs', 'jobs', 'scheduler', 'trigger', 'runtime_shell', 'job_retry', 'email', 'pipeline_api']);
   if (doc.offline !== undefined && typeof doc.offline !== 'boolean') fail('offline: must be true or false');
   const offline = doc.offline === true;
 
@@ -284,6 +325,88 @@ export function validateConfig(doc: unknown, baseDir: string): PipelineConfig {
   if (!Number.isInteger(concurrency) || (concurrency as number) < 1) fail('runtime_shell.concurrency: must be a positive integer');
 
   const pollIntervalMs = duration(trigger.poll_interval, 'trigger.poll_interval', 10_000);
+
+  const strList = (v: unknown, where: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((i) => typeof i === 'string' && i.length > 0)) {
+      fail(`${where}: must be a list of names`);
+      return [];
+    }
+    return v as string[];
+  };
+
+  const jr = obj(doc.job_retry, 'job_retry');
+  keys(jr, 'job_retry', ['max_retries', 'error_codes']);
+  const maxRetries = jr.max_retries ?? 3;
+  if (!Number.isInteger(maxRetries) || (maxRetries as number) < 0 || (maxRetries as number) > 10) fail('job_retry.max_retries: must be an integer from 0 to 10');
+  const jobRetry: JobRetryConfig = {
+    maxRetries: maxRetries as number,
+    errorCodes: jr.error_codes === undefined ? [...DEFAULT_RETRY_ERROR_CODES] : strList(jr.error_codes, 'job_retry.error_codes'),
+  };
+
+  let email: EmailConfig | null = null;
+  if (doc.email !== undefined) {
+    const e = obj(doc.email, 'email');
+    keys(e, 'email', ['from', 'smtp', 'outbox', 'wait_for_regressions', 'lists']);
+    let smtp: EmailConfig['smtp'] = null;
+    if (e.smtp !== undefined) {
+      const s = obj(e.smtp, 'email.smtp');
+      keys(s, 'email.smtp', ['host', 'port', 'secure', 'user', 'password']);
+      const host = str(s.host, 'email.smtp.host') ?? '';
+      if (offline && host && !isLoopbackHost(host)) fail(`email.smtp.host: offline: true forbids the non-loopback host '${host}'`);
+      if (!Number.isInteger(s.port) || (s.port as number) < 1 || (s.port as number) > 65535) fail('email.smtp.port: must be a port number');
+      if (s.secure !== undefined && typeof s.secure !== 'boolean') fail('email.smtp.secure: must be true or false');
+      smtp = {
+        host,
+        port: s.port as number,
+        secure: s.secure === true,
+        ...(s.user !== undefined ? { user: str(s.user, 'email.smtp.user') } : {}),
+        ...(s.password !== undefined ? { password: str(s.password, 'email.smtp.password') } : {}),
+      };
+    }
+    const lists: EmailList[] = [];
+    if (!Array.isArray(e.lists) || e.lists.length === 0) fail('email.lists: at least one recipient list is required');
+    for (const [i, raw] of (Array.isArray(e.lists) ? e.lists : []).entries()) {
+      const where = `email.lists[${i}]`;
+      const l = obj(raw, where);
+      keys(l, where, ['name', 'to', 'tree', 'branch']);
+      const name = str(l.name, `${where}.name`) ?? '';
+      if (name && !/^[A-Za-z0-9_-]+$/.test(name)) fail(`${where}.name: letters, digits, '_' or '-' only`);
+      const to = strList(l.to, `${where}.to`);
+      if (to.length === 0) fail(`${where}.to: at least one address is required`);
+      const tree = str(l.tree, `${where}.tree`, false);
+      if (tree !== undefined && !trees[tree]) fail(`${where}.tree: unknown tree '${tree}'`);
+      lists.push({ name, to, ...(tree ? { tree } : {}), ...(l.branch !== undefined ? { branch: str(l.branch, `${where}.branch`) } : {}) });
+    }
+    if (new Set(lists.map((l) => l.name)).size !== lists.length) fail('email.lists: names must be unique');
+    email = {
+      from: str(e.from, 'email.from') ?? '',
+      smtp,
+      outbox: resolve(baseDir, (e.outbox === undefined ? './var/outbox' : str(e.outbox, 'email.outbox')) ?? '.'),
+      waitForRegressionsMs: duration(e.wait_for_regressions, 'email.wait_for_regressions', 60_000),
+      lists,
+    };
+  }
+
+  let pipelineApi: PipelineApiConfig | null = null;
+  if (doc.pipeline_api !== undefined) {
+    const a = obj(doc.pipeline_api, 'pipeline_api');
+    keys(a, 'pipeline_api', ['url', 'whoami_cache', 'allow']);
+    const url = checkHttpUrl(str(a.url, 'pipeline_api.url'), 'pipeline_api.url');
+    const allow = obj(a.allow, 'pipeline_api.allow');
+    keys(allow, 'pipeline_api.allow', ['checkout', 'jobretry', 'patchset']);
+    const perm = (k: 'checkout' | 'jobretry' | 'patchset'): ApiPermission => {
+      const p = obj(allow[k], `pipeline_api.allow.${k}`);
+      keys(p, `pipeline_api.allow.${k}`, ['users', 'groups']);
+      return { users: strList(p.users, `pipeline_api.allow.${k}.users`), groups: strList(p.groups, `pipeline_api.allow.${k}.groups`) };
+    };
+    pipelineApi = {
+      url,
+      whoamiCacheMs: duration(a.whoami_cache, 'pipeline_api.whoami_cache', 30_000),
+      allow: { checkout: perm('checkout'), jobretry: perm('jobretry'), patchset: perm('patchset') },
+    };
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     offline,
@@ -297,6 +420,9 @@ export function validateConfig(doc: unknown, baseDir: string): PipelineConfig {
     scheduler,
     trigger: { pollIntervalMs },
     runtimeShell: { concurrency: concurrency as number },
+    jobRetry,
+    email,
+    pipelineApi,
   };
 }
 

@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, writeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The points B1.5 requires, so a typo in a service is a type error rather than a dead point. */
+/** The points B1.5 requires and those of the later services, so a typo in a service is a type error rather than a dead point. */
 export const CRASH_POINTS = [
   'trigger:after-create',
   'tarball:after-archive-before-update',
@@ -16,6 +16,9 @@ export const CRASH_POINTS = [
   'runtime-shell:after-command-before-submit',
   'runtime-shell:after-submit-before-ack',
   'report:after-write-before-ack',
+  'regression-tracker:after-create-before-ack',
+  'job-retry:after-create-before-ack',
+  'email:after-send-before-record',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

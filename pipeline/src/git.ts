@@ -108,3 +108,42 @@ export async function archive(dir: string, sha: string, prefix: string, target: 
     throw err;
   }
 }
+
+/** A patch that `git apply` refused; `index` is its position in the series (0-based). */
+export class PatchError extends Error {
+  constructor(
+    readonly index: number,
+    readonly stderr: string,
+  ) {
+    super(`patch ${index + 1} does not apply: ${stderr.trim().split('\n').slice(0, 5).join('; ')}`);
+    this.name = 'PatchError';
+  }
+}
+
+/**
+ * Applies `patchFiles` in order to `sha`'s tree in a temporary index of the bare repository `dir`
+ * (`git apply --cached`: no checkout), and archives the resulting tree like `archive`. The same
+ * commit and patches always give the same bytes.
+ */
+export async function archivePatched(dir: string, sha: string, patchFiles: string[], prefix: string, target: string): Promise<void> {
+  const index = `${target}.index-${process.pid}`;
+  const withIndex = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      execFile('git', args, { cwd: dir, env: { ...process.env, ...GIT_ENV, GIT_INDEX_FILE: index }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+        err ? reject(new GitError(`git ${args.join(' ')} failed: ${stderr.trim() || err.message}`, stderr)) : resolve(stdout),
+      );
+    });
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    await withIndex(['read-tree', sha]);
+    for (const [i, file] of patchFiles.entries()) {
+      await withIndex(['apply', '--cached', file]).catch((err: GitError) => {
+        throw new PatchError(i, err.stderr || err.message);
+      });
+    }
+    const tree = (await withIndex(['write-tree'])).trim();
+    await archive(dir, tree, prefix, target);
+  } finally {
+    await rm(index, { force: true });
+  }
+}

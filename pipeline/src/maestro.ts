@@ -29,6 +29,7 @@ export interface MaestroNode {
   debug?: Record<string, unknown> | null;
   treeid: string | null;
   owner: string | null;
+  submitter?: string | null;
   jobfilter: string[] | null;
   platform_filter?: string[] | null;
   retry_counter: number;
@@ -54,6 +55,9 @@ export interface NodeInput {
   artifacts?: Record<string, string>;
   treeid?: string | null;
   submitter?: string | null;
+  jobfilter?: string[] | null;
+  platform_filter?: string[] | null;
+  retry_counter?: number;
   timeout?: Date | string;
   holdoff?: Date | string | null;
   state?: NodeState;
@@ -66,6 +70,7 @@ export interface ChildInput {
   name: string;
   group?: string;
   data?: Record<string, unknown>;
+  retry_counter?: number;
   timeout: Date | string;
 }
 
@@ -160,6 +165,12 @@ export interface Maestro {
   users: {
     /** A5.1 `users.whoami()`. */
     whoami(): Promise<{ id: string; username: string }>;
+    /**
+     * `users.whoami()` of a client holding someone else's token (an API token or an access token):
+     * how pipeline-api verifies the callers of its routes. Throws `UnauthorizedError` (status 401) for a
+     * token the API refuses.
+     */
+    whoamiWithToken(token: string): Promise<{ username: string; groups: string[] }>;
   };
   nodes: {
     /** A6.1 `nodes.get(id)`; throws NotFoundError. */
@@ -178,7 +189,7 @@ export interface Maestro {
     /** A7.4 `nodes.patch(id, changes, { expect, noEvent })` with the default deep merge. */
     patch(
       id: string,
-      changes: { data?: Record<string, unknown>; artifacts?: Record<string, string> },
+      changes: { data?: Record<string, unknown>; artifacts?: Record<string, string>; debug?: Record<string, unknown> },
       options?: { expect?: { state?: NodeState | NodeState[] }; noEvent?: boolean },
     ): Promise<MaestroNode>;
     /** A7.5 `nodes.setState(id, state, …)`. */
@@ -188,7 +199,7 @@ export interface Maestro {
       options: {
         result?: NodeResult;
         /** Values of the SDK's `ErrorCode` (contract §6.2); a checkout's codes go in `data.error_code`. */
-        errorCode?: 'kbuild_internal_error' | 'job_generation_error' | 'node_timeout';
+        errorCode?: 'kbuild_internal_error' | 'job_generation_error' | 'node_timeout' | 'Infrastructure';
         errorMsg?: string;
         holdoff?: number | Date;
         artifacts?: Record<string, string>;
@@ -226,7 +237,7 @@ export interface Maestro {
  * against the real `MaestroClient` by the assignment in `connectMaestro`.
  */
 interface PartAClient {
-  users: { whoami(): Promise<{ id: string; username: string }> };
+  users: { whoami(): Promise<{ id: string; username: string; groups?: { name: string }[] }> };
   nodes: {
     get(id: string): Promise<MaestroNode>;
     count(filter: NodeFilter): Promise<number>;
@@ -277,7 +288,18 @@ export function connectMaestro(options: { baseUrl: string; token: string | undef
   const client: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
 
   return {
-    users: { whoami: () => client.users.whoami() },
+    users: {
+      whoami: () => client.users.whoami(),
+      whoamiWithToken: async (token) => {
+        const other: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token, userAgent: 'maestro-pipeline/0.1.0', retry: false });
+        try {
+          const user = await other.users.whoami();
+          return { username: user.username, groups: (user.groups ?? []).map((g) => g.name) };
+        } finally {
+          await other.close();
+        }
+      },
+    },
     nodes: {
       get: (id) => client.nodes.get(id),
       count: (filter) => client.nodes.count(filter),

@@ -11,9 +11,9 @@ export interface ReportInput {
   previous?: NodeTree | null;
 }
 
-const pathKey = (n: MaestroNode): string => (n.path ?? [n.name]).join('/');
+export const pathKey = (n: MaestroNode): string => (n.path ?? [n.name]).join('/');
 
-function flatten(tree: NodeTree): { node: MaestroNode; children: MaestroNode[]; parentKind: string | null }[] {
+export function flatten(tree: NodeTree): { node: MaestroNode; children: MaestroNode[]; parentKind: string | null }[] {
   const out: { node: MaestroNode; children: MaestroNode[]; parentKind: string | null }[] = [];
   const walk = (t: NodeTree, parentKind: string | null) => {
     out.push({ node: t.node, children: t.children.map((c) => c.node), parentKind });
@@ -24,7 +24,7 @@ function flatten(tree: NodeTree): { node: MaestroNode; children: MaestroNode[]; 
 }
 
 /** Leaves: nodes without children, the root excluded. */
-function leaves(tree: NodeTree): MaestroNode[] {
+export function leaves(tree: NodeTree): MaestroNode[] {
   return flatten(tree)
     .filter((e) => e.children.length === 0 && e.parentKind !== null)
     .map((e) => e.node);
@@ -115,7 +115,7 @@ function subtree(tree: NodeTree, id: string): NodeTree | null {
 }
 
 /** A leaf's own log, else the log of its nearest ancestor that has one (the job's). */
-function nearestLog(tree: NodeTree, leaf: MaestroNode): string | undefined {
+export function nearestLog(tree: NodeTree, leaf: MaestroNode): string | undefined {
   const chain: MaestroNode[] = [];
   const walk = (t: NodeTree): boolean => {
     chain.push(t.node);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PipelineConfig } from './config';
 import type { CrashFn } from './crash';
 import type { Logger } from './log';
-import type { ConsumeOptions, Delivery, Maestro, Subscription } from './maestro';
+import type { ConsumeOptions, Delivery, Maestro, MaestroNode, NodeFilter, Subscription } from './maestro';
 
 export interface ServiceContext {
   config: PipelineConfig;
@@ -19,6 +19,12 @@ export interface ServiceContext {
   instance: string;
   /** `--quiet`: the report service does not print reports. */
   quiet: boolean;
+  /**
+   * Job names whose first run (retry_counter 0) runtime-shell ends `incomplete` with the
+   * `Infrastructure` error code instead of running: `PIPELINE_INJECT_INFRA_FAILURE=<job>,…`, for
+   * the demo and the tests of job-retry.
+   */
+  injectInfraFailure?: readonly string[];
 }
 
 /** A running service: `stop()` stops taking work, lets the current handler finish, and resolves. */
@@ -107,4 +113,28 @@ export function msUntil(timestamp: string | null | undefined, now = Date.now()):
   if (!timestamp) return Infinity;
   const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(timestamp);
   return Date.parse(hasZone ? timestamp : `${timestamp}Z`) - now;
+}
+
+/** Nodes read at most when the server cannot sort (KernelCI mode). */
+export const MAX_UNSORTED_SCAN = 10_000;
+
+/**
+ * The newest node matching `filter` that `accept` takes: `sort: "-created"` where the server allows
+ * it (keyset pagination on an index, A6.4), reading at most `max` candidates. In KernelCI mode the
+ * SDK refuses `sort`, so the candidates are read unsorted and ordered here.
+ */
+export async function findNewest(maestro: Maestro, filter: NodeFilter, accept: (node: MaestroNode) => boolean = () => true, max = 20): Promise<MaestroNode | undefined> {
+  let candidates: MaestroNode[];
+  try {
+    candidates = await maestro.nodes.find(filter, { sort: '-created', max });
+  } catch (err) {
+    if ((err as Error)?.name !== 'UnsupportedFeatureError') throw err;
+    candidates = (await maestro.nodes.find(filter, { max: MAX_UNSORTED_SCAN })).sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  }
+  return candidates.find(accept);
+}
+
+/** True for nodes made on a user's request (pipeline-api): custom checkouts, patchsets, manual retries' trees. */
+export function isCustomRun(node: Pick<MaestroNode, 'jobfilter' | 'submitter'>): boolean {
+  return (node.jobfilter?.length ?? 0) > 0 || (typeof node.submitter === 'string' && node.submitter.startsWith('user:'));
 }

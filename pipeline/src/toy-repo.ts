@@ -78,6 +78,32 @@ export function addFailingCommit(dir: string): string {
   return run(dir, ['rev-parse', 'HEAD']);
 }
 
+/** Adds commit C, which restores the quotient so that `div` passes again; returns C's SHA. */
+export function addFixCommit(dir: string): string {
+  writeFileSync(join(dir, 'src/math.txt'), '6 3 2\n');
+  run(dir, ['commit', '--quiet', '-am', 'math: restore the expected quotient']);
+  return run(dir, ['rev-parse', 'HEAD']);
+}
+
+/** Adds a commit that only touches the README (bisection needs commits that change nothing). */
+export function addNeutralCommit(dir: string, line: string): string {
+  writeFileSync(join(dir, 'README'), `A toy kernel for the Maestro reference pipeline.\n${line}\n`);
+  run(dir, ['commit', '--quiet', '-am', `README: ${line}`]);
+  return run(dir, ['rev-parse', 'HEAD']);
+}
+
+/** A patch that turns commit B's `src/math.txt` back into A's: applies on B, not on A. */
+export const FIX_PATCH = `From: Toy Dev <toy@example.invalid>
+Subject: [PATCH] math: restore the expected quotient
+
+diff --git a/src/math.txt b/src/math.txt
+--- a/src/math.txt
++++ b/src/math.txt
+@@ -1 +1 @@
+-6 3 3
++6 3 2
+`;
+
 export interface ToyConfigOptions {
   apiUrl: string;
   storageUrl: string;

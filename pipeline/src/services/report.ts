@@ -7,10 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Delivery, MaestroNode, NodeTree } from '../maestro';
 import { renderReport } from '../report-render';
-import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
-
-/** Checkouts read at most when the server cannot sort (KernelCI mode). */
-const MAX_PREVIOUS_SCAN = 10_000;
+import { consumeEvents, findNewest, isCustomRun, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
 export class Report {
   constructor(
@@ -37,14 +34,8 @@ export class Report {
       'data.kernel_revision.branch': String(kr.branch ?? ''),
       created: { lt: node.created },
     } as const;
-    let prev: MaestroNode | undefined;
-    try {
-      [prev] = await this.ctx.maestro.nodes.find(filter, { sort: '-created', max: 1 });
-    } catch (err) {
-      if ((err as Error)?.name !== 'UnsupportedFeatureError') throw err;
-      const all = await this.ctx.maestro.nodes.find(filter, { max: MAX_PREVIOUS_SCAN });
-      prev = all.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0))[0];
-    }
+    // Custom runs (pipeline-api: bisection, patchsets) are not part of the branch's history.
+    const prev = await findNewest(this.ctx.maestro, filter, (n) => !isCustomRun(n));
     return prev ? this.ctx.maestro.nodes.tree(prev) : null;
   }
 

@@ -112,6 +112,11 @@ export class RuntimeShell {
   async run(node: MaestroNode, job: JobConfig): Promise<void> {
     const { maestro, log, config, crash } = this.ctx;
     await maestro.nodes.patch(node.id, { data: { job_id: `${this.ctx.instance}:${process.pid}` } }, { expect: { state: 'running' } });
+    if ((node.retry_counter ?? 0) === 0 && this.ctx.injectInfraFailure?.includes(job.name)) {
+      log.warn('injected infrastructure failure', { action: 'job.injected-failure', node: node.id, job: job.name });
+      await maestro.nodes.setState(node.id, 'done', { result: 'incomplete', errorCode: 'Infrastructure', errorMsg: 'injected infrastructure failure (PIPELINE_INJECT_INFRA_FAILURE)', expect: { state: 'running' } });
+      return;
+    }
     const work = join(this.jobsDir, node.id);
     const src = join(work, 'src');
     const artifactsDir = join(work, 'artifacts');

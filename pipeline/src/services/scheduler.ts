@@ -91,9 +91,20 @@ export class Scheduler {
     crash('scheduler:after-create-before-ack');
   }
 
-  async createJob(parent: MaestroNode, job: JobConfig, sequence: number | null): Promise<void> {
+  /**
+   * Creates `job` below `parent` under the key derived from (parent, job, runtime, platform,
+   * retry_counter). A retry (job-retry, `POST /api/jobretry`) passes `retryCounter` > 0 and lands
+   * on a key of its own, so each retry level exists at most once; `submitter` overrides the one
+   * inherited from the parent for nodes created on a user's behalf.
+   */
+  async createJob(
+    parent: MaestroNode,
+    job: JobConfig,
+    sequence: number | null,
+    options: { retryCounter?: number; submitter?: string; retryOf?: string } = {},
+  ): Promise<{ node: MaestroNode; created: boolean }> {
     const { maestro, log } = this.ctx;
-    const retryCounter = 0;
+    const retryCounter = options.retryCounter ?? 0;
     const key = await maestro.deriveKey('job', parent.id, job.name, 'shell', 'shell', retryCounter);
     const data: Record<string, unknown> = { runtime: 'shell', platform: 'shell' };
     if (job.kind === 'kbuild') {
@@ -101,9 +112,11 @@ export class Scheduler {
     } else {
       for (const k of INHERITED_DATA) if (parent.data?.[k] !== undefined && parent.data[k] !== null) data[k] = parent.data[k];
     }
+    // createChild copies the parent's submitter: a request made on a user's behalf names the user.
+    const asParent = options.submitter ? { ...parent, submitter: options.submitter } : parent;
     const { node, created } = await maestro.nodes.createChild(
-      parent,
-      { kind: job.kind, name: job.name, group: job.name, data, timeout: new Date(Date.now() + job.timeoutMs) },
+      asParent,
+      { kind: job.kind, name: job.name, group: job.name, data, timeout: new Date(Date.now() + job.timeoutMs), ...(retryCounter ? { retry_counter: retryCounter } : {}) },
       { key },
     );
     log.info(created ? 'job created' : 'job already existed', {
@@ -112,7 +125,10 @@ export class Scheduler {
       parent: parent.id,
       job: job.name,
       sequence,
+      ...(retryCounter ? { retry_counter: retryCounter } : {}),
+      ...(options.retryOf ? { retry_of: options.retryOf } : {}),
     });
+    return { node, created };
   }
 }
 

@@ -4,10 +4,20 @@
  * reused, so a crash between archiving and the state change just reuses the file on redelivery.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { archive, commitInfo, parseVersion, revParse, updateMirror } from '../git';
+import { isLoopbackHost } from '../config';
+import { archive, archivePatched, commitInfo, parseVersion, revParse, updateMirror } from '../git';
 import type { Delivery, MaestroNode } from '../maestro';
 import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
+
+/** The patch artifacts of a patchset node (`patch0`, `patch1`, …) in order. */
+export function patchArtifacts(node: MaestroNode): string[] {
+  return Object.entries(node.artifacts ?? {})
+    .filter(([k]) => /^patch\d+$/.test(k))
+    .sort(([a], [b]) => Number(a.slice(5)) - Number(b.slice(5)))
+    .map(([, url]) => url);
+}
 
 /** A file-name-safe rendering of a branch or describe string. */
 export function safeName(s: string): string {
@@ -49,10 +59,16 @@ export class Tarball {
       if (!/^[0-9a-f]{7,64}$/.test(sha) || !(await revParse(mirror, sha))) throw new Error(`commit ${sha} not found in ${tree.url}`);
       info = await commitInfo(mirror, sha);
       tip = (await revParse(mirror, `refs/heads/${branch}`)) === sha;
-      const file = `${safeName(treeName)}-${safeName(branch)}-${safeName(info.describe)}.tar.gz`;
+      // A patchset (pipeline-api) is the same commit with patches applied: its own archive.
+      const patches = node.name === 'patchset' ? patchArtifacts(node) : [];
+      const suffix = patches.length ? `-patchset-${node.id}` : '';
+      const file = `${safeName(treeName)}-${safeName(branch)}-${safeName(info.describe)}${suffix}.tar.gz`;
       const target = join(config.storage.root, 'tarballs', file);
       if (existsSync(target)) {
         log.info('archive exists; reused', { action: 'tarball.reused', node: node.id, file });
+      } else if (patches.length) {
+        await this.archiveWithPatches(node, mirror, sha, patches, `${treeName}-${info.describe}`, target);
+        log.info('patched archive written', { action: 'tarball.archived', node: node.id, file, patches: patches.length });
       } else {
         await archive(mirror, sha, `${treeName}-${info.describe}`, target);
         log.info('archive written', { action: 'tarball.archived', node: node.id, file });
@@ -87,6 +103,28 @@ export class Tarball {
       expect: { state: 'running' },
     });
     log.info('checkout available', { action: 'checkout.available', node: node.id, describe: info.describe, sequence });
+  }
+
+  /** Downloads the patches (loopback only when offline) and archives the patched tree. */
+  async archiveWithPatches(node: MaestroNode, mirror: string, sha: string, urls: string[], prefix: string, target: string): Promise<void> {
+    const dir = join(this.ctx.config.workDir, this.ctx.instance, 'patches', node.id);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    try {
+      const files: string[] = [];
+      for (const [i, url] of urls.entries()) {
+        const parsed = new URL(url);
+        if (this.ctx.config.offline && !isLoopbackHost(parsed.hostname)) throw new Error(`patch ${i + 1}: offline: true forbids ${parsed.hostname}`);
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`patch ${i + 1}: GET ${url}: ${res.status}`);
+        const file = join(dir, `${String(i).padStart(4, '0')}.patch`);
+        await writeFile(file, Buffer.from(await res.arrayBuffer()));
+        files.push(file);
+      }
+      await archivePatched(mirror, sha, files, prefix, target);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 

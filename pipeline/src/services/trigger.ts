@@ -15,6 +15,9 @@ export function treeId(url: string, branch: string, commit: string): string {
   return createHash('sha256').update(`${url}\n${branch}\n${commit}`).digest('hex');
 }
 
+/** `submitter` of the checkouts the trigger creates. */
+export const TRIGGER_SUBMITTER = 'service:pipeline';
+
 /** Walks back at most this many first-parent commits per poll (B3.1 step 3). */
 export const MAX_WALK = 10;
 
@@ -49,7 +52,15 @@ export class Trigger {
       log.warn('branch not found', { action: 'trigger.no-branch', tree: bc.tree, branch: bc.branch });
       return;
     }
-    const base = { kind: 'checkout' as const, 'data.kernel_revision.tree': bc.tree, 'data.kernel_revision.branch': bc.branch, ...(this.#owner ? { owner: this.#owner } : {}) };
+    // Only the trigger's own checkouts count: a user's custom checkout (pipeline-api) of a commit
+    // does not stand in for the branch's regular one.
+    const base = {
+      kind: 'checkout' as const,
+      'data.kernel_revision.tree': bc.tree,
+      'data.kernel_revision.branch': bc.branch,
+      submitter: TRIGGER_SUBMITTER,
+      ...(this.#owner ? { owner: this.#owner } : {}),
+    };
     // The first time a branch is seen (no checkout of it at all), only `initial_backfill` commits count.
     const seenBefore = (await maestro.nodes.count(base)) > 0;
     const history = await firstParentHistory(mirror, head, seenBefore ? MAX_WALK : bc.initialBackfill);
@@ -71,7 +82,7 @@ export class Trigger {
         path: ['checkout'],
         data: { kernel_revision: { tree: bc.tree, url, branch: bc.branch, commit: sha } },
         treeid: treeId(url, bc.branch, sha),
-        submitter: 'service:pipeline',
+        submitter: TRIGGER_SUBMITTER,
         timeout: new Date(Date.now() + bc.checkoutTimeoutMs),
       },
       { key },

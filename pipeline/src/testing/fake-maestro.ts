@@ -42,7 +42,7 @@ export class FakeError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = status === 412 ? 'PreconditionFailedError' : status === 404 ? 'NotFoundError' : status === 400 ? 'InvalidTransitionError' : 'HttpError';
+    this.name = status === 412 ? 'PreconditionFailedError' : status === 404 ? 'NotFoundError' : status === 400 ? 'InvalidTransitionError' : status === 401 ? 'UnauthorizedError' : 'HttpError';
   }
 }
 
@@ -78,7 +78,8 @@ function matchesFilter(node: MaestroNode, filter: NodeFilter): boolean {
       if ('lt' in want) return String(have) < stamp(want.lt);
       if ('gt' in want) return String(have) > stamp(want.gt);
     }
-    return have === want;
+    // Array fields match by element, as on the server.
+    return Array.isArray(have) ? have.includes(want) : have === want;
   });
 }
 
@@ -112,6 +113,9 @@ export class FakeMaestro implements Maestro {
   readonly calls: { method: string; args: unknown[] }[] = [];
   #seq = 0;
   #clock = 0;
+
+  /** Tokens `users.whoamiWithToken` accepts, and whom they belong to. */
+  readonly tokens = new Map<string, { username: string; groups: string[] }>();
 
   constructor(readonly username = 'pipeline') {}
 
@@ -199,9 +203,10 @@ export class FakeMaestro implements Maestro {
       debug: key ? { idempotency_key: key } : {},
       treeid: input.treeid ?? null,
       owner: input.owner ?? this.username,
-      jobfilter: null,
-      platform_filter: null,
-      retry_counter: 0,
+      submitter: input.submitter ?? null,
+      jobfilter: input.jobfilter ?? null,
+      platform_filter: input.platform_filter ?? null,
+      retry_counter: input.retry_counter ?? 0,
       created: this.#created(),
       updated: now,
       timeout: stamp(input.timeout) ?? new Date(Date.now() + 6 * 3_600_000).toISOString().replace('Z', ''),
@@ -225,6 +230,11 @@ export class FakeMaestro implements Maestro {
 
   users = {
     whoami: async () => ({ id: 'u'.repeat(24), username: this.username }),
+    whoamiWithToken: async (token: string) => {
+      const user = this.tokens.get(token);
+      if (!user) throw new FakeError(401, 'Could not validate credentials');
+      return structuredClone(user);
+    },
   };
 
   nodes: Maestro['nodes'] = {
@@ -262,6 +272,10 @@ export class FakeMaestro implements Maestro {
           data: { ...(child.data ?? {}), ...(kr ? { kernel_revision: kr } : {}) },
           timeout: child.timeout,
           owner: this.username,
+          submitter: parent.submitter ?? null,
+          jobfilter: parent.jobfilter,
+          platform_filter: parent.platform_filter ?? null,
+          retry_counter: child.retry_counter ?? 0,
         },
         key,
       );
@@ -276,6 +290,7 @@ export class FakeMaestro implements Maestro {
         {
           ...(changes.data ? { data: deepMerge(node.data, changes.data) } : {}),
           ...(changes.artifacts ? { artifacts: { ...(node.artifacts ?? {}), ...changes.artifacts } } : {}),
+          ...(changes.debug ? { debug: deepMerge(node.debug ?? null, changes.debug) } : {}),
         },
         { noEvent: options.noEvent },
       );

@@ -18,6 +18,9 @@ const cli = join(pipelineDist, 'cli.js');
 interface ToyRepoModule {
   createToyRepo(dir: string): string;
   addFailingCommit(dir: string): string;
+  addFixCommit(dir: string): string;
+  addNeutralCommit(dir: string, line: string): string;
+  FIX_PATCH: string;
   toyConfig(o: { apiUrl: string; storageUrl: string; storageRoot: string; workDir: string; repoDir: string; holdoff?: string; pollInterval?: string }): string;
 }
 // The fixture is the pipeline's own (pipeline/src/toy-repo.ts), loaded from its build output.
@@ -75,7 +78,10 @@ export async function freePort(): Promise<number> {
 }
 
 export const SERVICES = ['storage', 'trigger', 'tarball', 'scheduler', 'runtime-shell', 'report'] as const;
-export type Service = (typeof SERVICES)[number];
+/** A service name of `maestro-pipeline` (the six above, or the optional ones: email, pipeline-api…). */
+export type Service = (typeof SERVICES)[number] | 'regression-tracker' | 'job-retry' | 'email' | 'pipeline-api';
+/** Services that listen to nothing on the event stream. */
+const NOT_SUBSCRIBING: readonly Service[] = ['trigger', 'storage', 'pipeline-api'];
 
 export interface ServiceProcess {
   name: Service;
@@ -91,8 +97,11 @@ export interface ServiceProcess {
 export interface PipelineRun {
   server: TestServer;
   admin: PartAClient;
+  /** The admin's access token (a JWT). */
+  adminToken: string;
   maestro: PartAClient;
   token: string;
+  configFile: string;
   dir: string;
   repo: string;
   commitA: string;
@@ -109,10 +118,16 @@ export interface RunOptions {
   supervise?: boolean;
   crashAt?: string[];
   holdoff?: string;
+  /** The services to run (default: the six of SERVICES); the trigger always starts last. */
+  services?: readonly Service[];
+  /** YAML appended to the toy configuration (email, job_retry, pipeline_api sections). */
+  configExtra?: string;
+  /** Extra environment of every service. */
+  env?: Record<string, string>;
 }
 
 /** Creates the pipeline user through the SDK: invite, accept, log in, create an API token. */
-async function createPipelineUser(baseUrl: string): Promise<{ admin: PartAClient; token: string }> {
+async function createPipelineUser(baseUrl: string): Promise<{ admin: PartAClient; adminToken: string; token: string }> {
   const anonymous = connect(baseUrl);
   const { access_token } = await anonymous.tokens.login({ username: 'admin', password: ADMIN_PASSWORD });
   const admin = connect(baseUrl, access_token);
@@ -124,12 +139,13 @@ async function createPipelineUser(baseUrl: string): Promise<{ admin: PartAClient
   const login = await anonymous.tokens.login({ username: 'pipeline', password });
   const { token } = await connect(baseUrl, login.access_token).tokens.create({ name: 'reference-pipeline' });
   await anonymous.close();
-  return { admin, token };
+  return { admin, adminToken: access_token, token };
 }
 
 export async function startPipeline(options: RunOptions = {}): Promise<PipelineRun> {
   const server = await startServer({ LIFECYCLE_ENABLED: 'true', LIFECYCLE_INTERVAL_SECONDS: '1' });
-  const { admin, token } = await createPipelineUser(server.baseUrl);
+  const { admin, adminToken, token } = await createPipelineUser(server.baseUrl);
+  const wanted = options.services ?? SERVICES;
   const maestro = connect(server.baseUrl, token);
   const dir = mkdtempSync(join(tmpdir(), 'maestro-pipeline-e2e-'));
   const repo = join(dir, 'toy');
@@ -138,11 +154,12 @@ export async function startPipeline(options: RunOptions = {}): Promise<PipelineR
   const storageUrl = `http://127.0.0.1:${storagePort}`;
   const storageRoot = join(dir, 'storage');
   const configFile = join(dir, 'pipeline.yaml');
-  writeFileSync(configFile, toy.toyConfig({ apiUrl: server.baseUrl, storageUrl, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: options.holdoff ?? '10s', pollInterval: '1s' }));
+  writeFileSync(configFile, toy.toyConfig({ apiUrl: server.baseUrl, storageUrl, storageRoot, workDir: join(dir, 'work'), repoDir: repo, holdoff: options.holdoff ?? '10s', pollInterval: '1s' }) + (options.configExtra ?? ''));
   const crashDir = join(dir, 'crash-markers');
   const env = {
     ...process.env,
     MAESTRO_TOKEN: token,
+    ...(options.env ?? {}),
     ...(options.crashAt?.length ? { PIPELINE_CRASH_AT: options.crashAt.join(','), PIPELINE_CRASH_DIR: crashDir } : {}),
   };
 
@@ -167,7 +184,7 @@ export async function startPipeline(options: RunOptions = {}): Promise<PipelineR
     });
     return child;
   };
-  for (const name of SERVICES) {
+  for (const name of wanted) {
     services.set(name, {
       name,
       lines: [],
@@ -181,17 +198,19 @@ export async function startPipeline(options: RunOptions = {}): Promise<PipelineR
   }
   // The event services subscribe before the trigger creates the first checkout: a durable
   // subscriber's first subscription starts at the newest event (docs/pipeline.md, start-up order).
-  for (const name of SERVICES) if (name !== 'trigger') launch(name);
+  for (const name of wanted) if (name !== 'trigger') launch(name);
   await until('the event services to subscribe', 60_000, async () =>
-    SERVICES.filter((n) => n !== 'trigger' && n !== 'storage').every((n) => services.get(n)!.lines.some((l) => l.includes('"subscription.subscribed"'))),
+    wanted.filter((n) => !NOT_SUBSCRIBING.includes(n)).every((n) => services.get(n)!.lines.some((l) => l.includes('"subscription.subscribed"'))),
   );
-  launch('trigger');
+  if (wanted.includes('trigger')) launch('trigger');
 
   return {
     server,
     admin,
+    adminToken,
     maestro,
     token,
+    configFile,
     dir,
     repo,
     commitA,
