@@ -13,6 +13,7 @@ import { registerBodyParsers } from './common/http/body-parsing';
 import { RouteTable } from './common/http/route-table';
 import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
 import type { AppConfig } from './config/config';
+import { RealtimeIoAdapter } from './events/realtime/realtime-io.adapter';
 import { setupOpenApi } from './openapi';
 import { MetricsService } from './system/metrics.service';
 import { createRootLogger, PinoNestLogger } from './system/pino-logger';
@@ -50,6 +51,7 @@ export async function createApp(
     bodyParser: false,
     abortOnError: false,
   });
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   await app.register(formBody, { bodyLimit: config.maxRequestBodyBytes });
   registerBodyParsers(fastify, config.maxRequestBodyBytes);
 

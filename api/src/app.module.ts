@@ -7,6 +7,8 @@ import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
+import { GroupsModule } from './groups/groups.module';
+import { JobsModule } from './common/jobs/jobs.module';
 import { KeyValueModule } from './kv/kv.module';
 import { NodesModule } from './nodes/nodes.module';
 import { QueuesModule } from './queues/queues.module';
@@ -14,7 +16,7 @@ import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { SystemController } from './system/system.controller';
 import { TelemetryModule } from './telemetry/telemetry.module';
-import { UsersBootstrapService } from './users/bootstrap.service';
+import { UsersModule } from './users/users.module';
 
 @Global()
 @Module({})
@@ -37,10 +39,9 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule, TelemetryModule, KeyValueModule, QueuesModule],
+      imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule, TelemetryModule, KeyValueModule, QueuesModule],
       controllers: [SystemController],
       providers: [
-        UsersBootstrapService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: KernelCiExceptionFilter },

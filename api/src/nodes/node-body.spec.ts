@@ -1,5 +1,6 @@
-import { makeNode } from '../storage/contract/storage.contract';
-import { checkIfMatch, checkTransition, parseBooleanQuery } from './node-body';
+import { makeNode } from '../storage/contract/fixtures';
+import { checkIfMatch, parseBooleanQuery } from './node-body';
+import { checkTransition } from './node-state';
 import { nodeEtag } from './node.mapper';
 
 describe('If-Match (contract §7.11)', () => {

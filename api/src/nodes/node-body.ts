@@ -1,11 +1,12 @@
 /**
  * Request-level helpers of the node routes that are not DTO shape rules: JSON fidelity of node
- * bodies (contract §13.12), `If-Match` (§7.11), the state machine (§6.5) and `noevent` (§2.6).
+ * bodies (contract §13.12), `If-Match` (§7.11) and `noevent` (§2.6). The state machine is in
+ * node-state.ts.
  */
-import { BadRequestError, PreconditionFailedError, UnprocessableError } from '../common/errors/domain-errors';
+import { PreconditionFailedError, UnprocessableError } from '../common/errors/domain-errors';
 import { checkJsonFidelity } from '../common/validation/json-fidelity';
 import { isPlainObject } from '../common/validation/decorators';
-import type { NodeRecord, NodeState } from '../storage/ports';
+import type { NodeRecord } from '../storage/ports';
 import { nodeEtag } from './node.mapper';
 
 /** NUL, out-of-range integers and over-deep `data` in a single-node body (POST, PUT, PATCH). */
@@ -42,18 +43,6 @@ export function checkIfMatch(header: string | undefined, node: NodeRecord): void
   if (tags.includes('*')) return;
   const current = nodeEtag(node);
   if (!tags.some((tag) => !tag.startsWith('W/') && tag === current)) throw new PreconditionFailedError();
-}
-
-/** Allowed moves besides staying in the same state (contract §6.5). */
-const TRANSITIONS: Record<NodeState, readonly NodeState[]> = {
-  running: ['available', 'closing', 'done'],
-  available: ['closing', 'done'],
-  closing: ['done'],
-  done: [],
-};
-
-export function checkTransition(from: NodeState, to: NodeState): void {
-  if (from !== to && !TRANSITIONS[from]?.includes(to)) throw new BadRequestError(`Transition not allowed with state: ${to}`);
 }
 
 /** Boolean query parameters (contract §2.6): true/false/1/0/yes/no/on/off in any case, else 422. */

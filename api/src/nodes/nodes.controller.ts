@@ -25,11 +25,11 @@ import { ErrorDto, ValidationErrorDto } from '../common/errors/error.dto';
 import { parseObjectId } from '../common/object-id';
 import { parsePagination } from '../common/pagination/pagination';
 import { parseNodeQuery, type QueryParams } from '../common/query/query-parser';
-import type { NodeRecord, UserRecord } from '../storage/ports';
+import type { UserRecord } from '../storage/ports';
 import { BatchNodesetDto } from './dto/node-batch.dto';
 import { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodeListDto } from './dto/node-list.dto';
-import { IdempotencyService, parseIdempotencyKey, requestFingerprint } from './idempotency.service';
+import { idempotentRequest } from '../common/idempotency/idempotency.http';
 import { checkHierarchyBody, checkNodeBody, parseBooleanQuery } from './node-body';
 import { etagOfResponse, nodeEtag, toNodeResponse } from './node.mapper';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';
@@ -84,20 +84,12 @@ const TOO_LARGE = { type: ErrorDto, description: '`Request body too large` (abov
 
 type RawRequest = FastifyRequest & { body: unknown };
 
-function queryString(request: FastifyRequest): string {
-  const index = request.url.indexOf('?');
-  return index < 0 ? '' : request.url.slice(index + 1);
-}
-
 @ApiTags('nodes')
 @ApiCommonResponses()
 @ApiExtraModels(NodeDto, ValidationErrorDto, ErrorDto)
 @Controller()
 export class NodesController {
-  constructor(
-    private readonly nodes: NodesService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly nodes: NodesService) {}
 
   /**
    * Create a node
@@ -124,14 +116,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const idempotencyKey = parseIdempotencyKey(key);
-    const outcome = await this.idempotency.run<NodeDto>(
-      idempotencyKey === null ? null : { userId: user.id, method: 'POST', path: '/latest/node', key: idempotencyKey },
-      requestFingerprint(request.body, queryString(request)),
-      async (record) => toNodeResponse(await this.nodes.create(body, user, record && ((tx, node) => record(tx, toNodeResponse(node))))),
-      (response) => response,
-      async (recorded) => recorded as NodeDto,
-    );
+    const outcome = await this.nodes.create(body, user, idempotentRequest(request, key));
     if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
     void reply.header('ETag', etagOfResponse(outcome.result));
     return outcome.result;
@@ -255,16 +240,8 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto[]> {
     checkHierarchyBody(request.body);
-    const idempotencyKey = parseIdempotencyKey(key);
-    const rootId = parseObjectId(nodeId);
-    const outcome = await this.idempotency.run<NodeRecord[]>(
-      idempotencyKey === null ? null : { userId: user.id, method: 'PUT', path: `/latest/nodes/${rootId}`, key: idempotencyKey },
-      requestFingerprint(request.body, queryString(request)),
-      (record) => this.nodes.submitHierarchy(rootId, body, user, { ifMatch }, record),
-      // Hierarchy answers can be megabytes: the record keeps the ids and a replay re-reads them.
-      (nodes) => nodes.map((node) => node.id),
-      (recorded) => this.nodes.findManyInOrder(recorded as string[]),
-    );
+    const idempotency = idempotentRequest(request, key);
+    const outcome = await this.nodes.submitHierarchy(parseObjectId(nodeId), body, user, { ifMatch }, idempotency);
     if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
     if (outcome.result[0]) void reply.header('ETag', nodeEtag(outcome.result[0]));
     return outcome.result.map(toNodeResponse);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { canEditNode } from '../auth/edit-policy';
 import { parseIsoDatetime } from '../common/datetime';
+import { IdempotencyService, type IdempotencyRecorder, type IdempotentRequest, type Replay } from '../common/idempotency/idempotency.service';
 import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
 import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
@@ -16,8 +17,10 @@ import {
   type Storage,
   type UserRecord,
 } from '../storage/ports';
-import type { HierarchyNodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
-import { checkIfMatch, checkTransition } from './node-body';
+import type { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
+import { toNodeResponse } from './node.mapper';
+import { checkIfMatch } from './node-body';
+import { checkTransition } from './node-state';
 import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
 /** Default node lifetime: `timeout` = creation + 6 h (contract §6.1). */
@@ -53,9 +56,6 @@ function toDate(value: Date | string | null | undefined): Date | null {
   return parsed;
 }
 
-/** Records the outcome of an `Idempotency-Key` request inside the write's transaction (§7.10). */
-export type WriteRecorder<T> = (tx: Repositories, result: T) => Promise<void>;
-
 export interface WriteOptions {
   ifMatch?: string;
   noevent?: boolean;
@@ -68,6 +68,7 @@ export class NodesService {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
@@ -112,7 +113,16 @@ export class NodesService {
   }
 
   /** `POST /node`, steps 2–8 of contract §7.5 (step 1, the shape, is the DTO's). */
-  async create(input: NodeInputDto, caller: UserRecord, record?: WriteRecorder<NodeRecord>): Promise<NodeRecord> {
+  async create(input: NodeInputDto, caller: UserRecord, idempotency: IdempotentRequest | null = null): Promise<Replay<NodeDto>> {
+    return this.idempotency.run<NodeDto>({
+      userId: caller.id,
+      request: idempotency,
+      // The record keeps the answer as sent.
+      execute: async (record) => toNodeResponse(await this.insert(input, caller, record && ((tx, node) => record(tx, toNodeResponse(node))))),
+    });
+  }
+
+  private async insert(input: NodeInputDto, caller: UserRecord, record?: IdempotencyRecorder<NodeRecord>): Promise<NodeRecord> {
     const draft = this.validateGeneric(this.fromInput(input, new Date()));
     if (draft.parent && !(await this.storage.nodes.findById(draft.parent))) {
       throw new NotFoundError(`Parent not found with id: ${draft.parent}`);
@@ -217,9 +227,26 @@ export class NodesService {
     body: HierarchyNodeDto,
     caller: UserRecord,
     options: WriteOptions = {},
-    record?: WriteRecorder<NodeRecord[]>,
-  ): Promise<NodeRecord[]> {
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<Replay<NodeRecord[]>> {
     const rootId = parseObjectId(id);
+    return this.idempotency.run<NodeRecord[]>({
+      userId: caller.id,
+      request: idempotency,
+      execute: (record) => this.writeHierarchy(rootId, body, caller, options, record),
+      // Hierarchy answers can be megabytes: the record keeps the ids and a replay re-reads them.
+      toRecord: (nodes) => nodes.map((node) => node.id),
+      fromRecord: (recorded) => this.findManyInOrder(recorded as string[]),
+    });
+  }
+
+  private async writeHierarchy(
+    rootId: string,
+    body: HierarchyNodeDto,
+    caller: UserRecord,
+    options: WriteOptions,
+    record?: IdempotencyRecorder<NodeRecord[]>,
+  ): Promise<NodeRecord[]> {
     const now = new Date();
     return this.storage.transaction(async (tx) => {
       const root = await this.lockForEdit(tx, rootId, caller, options.ifMatch);

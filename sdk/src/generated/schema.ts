@@ -957,6 +957,20 @@ export interface components {
              */
             value: string | boolean;
         };
+        /** @description `data` of a checkout node (KernelCI's `Checkout` model). Unknown keys are stored as sent. */
+        CheckoutData: {
+            architecture_filter?: string[] | null;
+            error_code?: components["schemas"]["CheckoutErrorCode"] | null;
+            error_msg?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description `data.error_code` of checkout nodes.
+         * @enum {string}
+         */
+        CheckoutErrorCode: "node_timeout" | "git_checkout_failure";
         CloudEventDto: {
             /** @description Sequence id; absent on keep-alives. */
             _sequence_id?: number;
@@ -987,6 +1001,11 @@ export interface components {
             /** @example lava-collabora */
             runtime: string;
         };
+        /**
+         * @description `data.error_code` of kbuild, test, job and regression nodes.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_job_params" | "submit_error" | "node_timeout" | "Infrastructure" | "Canceled" | "Job" | "Bug" | "Test" | "Configuration" | "LAVATimeout" | "MultinodeTimeout" | "ObjectNotPersisted" | "Unexisting permission codename." | "job_generation_error" | "kbuild_internal_error";
         ErrorDto: {
             /**
              * @description What went wrong, e.g. `Node not found with id: 65a1…`.
@@ -1158,6 +1177,66 @@ export interface components {
              * @example https://api.example.org
              */
             public_base_url: string;
+        };
+        /** @description `data` of a job node (KernelCI's `Job` model). Unknown keys are stored as sent. */
+        JobData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `data` of a kbuild node (KernelCI's `Kbuild` model). Unknown keys are stored as sent. */
+        KbuildData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            fragments?: string[] | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The `KernelVersion` model of KernelCI. */
+        KernelVersion: {
+            extra?: string | null;
+            name?: string | null;
+            patchlevel: number;
+            /** @description Also accepts a decimal string. */
+            sublevel?: number | null;
+            version: number;
+        } & {
+            [key: string]: unknown;
         };
         ListenMessageDto: {
             /** @example node */
@@ -1371,6 +1450,20 @@ export interface components {
             /** @description Names of existing user groups allowed to edit the node, without duplicates. */
             user_groups?: string[];
         };
+        /**
+         * @description A node kind that writes accept.
+         * @enum {string}
+         */
+        NodeKind: "checkout" | "kbuild" | "job" | "test" | "process" | "regression";
+        /** @description The `data` model of each node kind. */
+        NodeKindData: {
+            checkout: components["schemas"]["CheckoutData"];
+            job: components["schemas"]["JobData"];
+            kbuild: components["schemas"]["KbuildData"];
+            process: components["schemas"]["ProcessData"];
+            regression: components["schemas"]["RegressionData"];
+            test: components["schemas"]["TestData"];
+        };
         NodeListDto: {
             /** @description The nodes of this page. */
             items: components["schemas"]["NodeDto"][];
@@ -1434,6 +1527,17 @@ export interface components {
          * @enum {string}
          */
         NodeState: "running" | "available" | "closing" | "done";
+        /** @description The state machine: for each state, the states a node may move to (staying is always allowed; nothing leaves `done`). */
+        NodeStateTransitions: {
+            available: ("closing" | "done")[];
+            closing: "done"[];
+            done: never[];
+            running: ("available" | "closing" | "done")[];
+        };
+        /** @description `data` of a process node: any object, stored as sent. */
+        ProcessData: {
+            [key: string]: unknown;
+        };
         PublishEventDto: {
             /** @description Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
             attributes?: {
@@ -1554,6 +1658,25 @@ export interface components {
         RealtimeUnsubscribeDto: {
             subscription: number;
         };
+        /** @description `data` of a regression node (KernelCI's `Regression` model). Unknown keys are stored as sent. */
+        RegressionData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            /** @description A node id. */
+            fail_node?: string | null;
+            failed_kernel_revision?: components["schemas"]["Revision"] | null;
+            node_sequence?: string[] | null;
+            /** @description A node id. */
+            pass_node?: string | null;
+            platform?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         ResetPasswordDto: {
             /** @description The new password. */
             password: string;
@@ -1597,6 +1720,26 @@ export interface components {
             runtime: string;
             skip: number;
             total: number;
+        };
+        /** @description The `Revision` model of KernelCI. */
+        Revision: {
+            branch: string;
+            commit: string;
+            commit_message?: string | null;
+            commit_tags?: string[] | null;
+            describe?: string | null;
+            patchset?: string | null;
+            /** @description Also accepts pydantic's boolean words ("yes", "off", 1, 0…). */
+            tip_of_branch?: boolean | null;
+            tree: string;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            url: string;
+            version?: components["schemas"]["KernelVersion"] | null;
+        } & {
+            [key: string]: unknown;
         };
         RootDto: {
             /**
@@ -1787,6 +1930,35 @@ export interface components {
             /** @example 12 */
             total: number;
             tree?: string | null;
+        };
+        /** @description `data` of a test node (KernelCI's `Test` model). Unknown keys are stored as sent. */
+        TestData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         UpdatePasswordFormDto: {
             /** @description The new password; when absent nothing changes (the credentials are only checked). */

@@ -22,8 +22,9 @@ import {
   KeepAsSent,
 } from '../../common/validation/decorators';
 
-export const NODE_STATES = ['running', 'available', 'closing', 'done'] as const satisfies readonly NodeState[];
-export const NODE_RESULTS = ['pass', 'fail', 'skip', 'incomplete'] as const satisfies readonly NodeResult[];
+import { NODE_RESULTS, NODE_STATES } from '../node-definitions';
+
+export { NODE_RESULTS, NODE_STATES };
 
 /** Body of `POST /node` and `PUT /node/{node_id}`, and each `node` of a hierarchy submission. */
 export class NodeInputDto {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, InvalidPatternError, type EventRecord, type NewEvent, type Storage, type SubscriptionRecord } from '../ports';
-import { makeNode } from './storage.contract';
+import { makeNode } from './fixtures';
 
 function makeEvent(channel: string, overrides: Partial<NewEvent> = {}): NewEvent {
   return {
