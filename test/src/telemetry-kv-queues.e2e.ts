@@ -1,6 +1,7 @@
 /**
  * Telemetry, the key/value store and queue lists over HTTP (docs/telemetry.md, docs/queues-kv.md),
- * on embedded PostgreSQL and, when DATABASE_URL=postgres://… is set, on the server (fresh schema).
+ * on embedded PostgreSQL (unless E2E_SKIP_PGLITE=1) and, when DATABASE_URL=postgres://… is set, on
+ * the server (fresh schema): support/engines.ts.
  * kernelci-core's client calls are made exactly as it sends them (support/kernelci-client.ts).
  */
 import { connect } from 'node:net';
@@ -8,43 +9,31 @@ import { resolve } from 'node:path';
 import { startServer, type TestServer } from './support/api-server';
 import { adminToken } from './support/accounts';
 import { HTTPError, KernelCiClient } from './support/kernelci-client';
-import { freshSchema } from './support/replicas';
+import { engines } from './support/engines';
 
 const dist = resolve(__dirname, '../../api/dist');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { TelemetryPurgeService } = require(`${dist}/telemetry/telemetry-purge.service.js`) as { TelemetryPurgeService: new () => unknown };
 
-const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
-const targets: [string, () => Promise<{ env: Record<string, string>; drop?: () => Promise<void> }>][] = [['embedded PostgreSQL (PGlite)', async () => ({ env: {} })]];
-if (serverUrl) {
-  targets.push(['PostgreSQL server', async () => {
-    const schema = await freshSchema(serverUrl);
-    return { env: { DATABASE_URL: schema.url }, drop: schema.drop };
-  }]);
-} else {
-  process.stdout.write('telemetry/kv/queues e2e: PostgreSQL server run skipped (DATABASE_URL is not a postgres:// URL)\n');
-}
+const targets = engines().map((engine) => [engine.name, engine] as const);
 
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${seq++}`;
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().replace('Z', '');
 
-describe.each(targets)('telemetry, key/value and queues on %s (e2e)', (_name, prepare) => {
+describe.each(targets)('telemetry, key/value and queues on %s (e2e)', (_name, engine) => {
   let server: TestServer;
-  let drop: (() => Promise<void>) | undefined;
   let admin: string;
   let client: KernelCiClient;
 
   beforeAll(async () => {
-    const target = await prepare();
-    drop = target.drop;
-    server = await startServer({ POP_TIMEOUT_SECONDS: '1', ...target.env });
+    server = await startServer({ POP_TIMEOUT_SECONDS: '1', ...(await engine.env()) });
     admin = await adminToken(server);
     client = new KernelCiClient(server.baseUrl, admin, server.fetch);
   });
   afterAll(async () => {
     await server?.close();
-    await drop?.();
+    await engine.cleanup();
   });
 
   describe('telemetry', () => {

@@ -82,6 +82,10 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
     return (await this.subscriptions.find({}, { ...this.ctx.session, sort: { _id: 1 } }).toArray()).map(subscriptionFromDocument);
   }
 
+  countByUser(user: string): Promise<number> {
+    return this.subscriptions.countDocuments({ user: { $eq: user } }, this.ctx.session);
+  }
+
   async findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]> {
     const documents = await this.subscriptions
       .find({ subscriber_id: { $eq: subscriberId }, transport: { $eq: transport } }, { ...this.ctx.session, sort: { _id: 1 } })
