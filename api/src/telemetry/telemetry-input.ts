@@ -5,7 +5,7 @@
 import { newObjectId } from '../common/object-id';
 import { parseIsoDatetime } from '../common/datetime';
 import { BadRequestError, UnprocessableError } from '../common/errors/domain-errors';
-import { lastQueryValue } from '../common/pagination/pagination';
+import { lastValue as lastQueryValue, type QueryParams } from '../common/query/query-params';
 import {
   TELEMETRY_GROUP_FIELDS,
   TELEMETRY_TEXT_FIELDS,
@@ -17,7 +17,7 @@ import {
   type TelemetryValue,
 } from '../storage/ports';
 
-export type QueryParams = Record<string, string | string[] | undefined>;
+export type { QueryParams };
 
 /** Validates one event; returns the problems found (empty when valid). */
 function problems(event: unknown): string[] {

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
-import { parsePagination } from '../common/pagination/pagination';
+import { ApiPagination, parsePagination } from '../common/query/pagination';
 import type { TelemetryStatsRow } from '../storage/ports';
 import { TelemetryAnomaliesDto, TelemetryEventInputDto, TelemetryInsertedDto, TelemetryPageDto, TelemetryStatsRowDto } from './dto/telemetry.dto';
 import { parseAnomaliesQuery, parseStatsQuery, parseTelemetryEvents, parseTelemetryQuery, type QueryParams } from './telemetry-input';
@@ -56,8 +56,7 @@ export class TelemetryController {
    * `runtime`, `device_type`, `job_name`, `result`, `is_infra_error`) must match exactly.
    */
   @Get('telemetry')
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: 50 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiPagination('Events to skip')
   @ApiQuery(TIME_BOUNDS[0])
   @ApiQuery(TIME_BOUNDS[1])
   @ApiQuery({ name: 'kind', required: false, schema: { type: 'string' }, example: 'job_result' })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { formatWireDatetime } from '../common/datetime';
-import type { Pagination } from '../common/pagination/pagination';
+import type { PageParams } from '../common/query/pagination';
 import { STORAGE, type Storage, type TelemetryEventRecord, type TelemetryFilter, type TelemetryGroupField, type TelemetryStatsRow } from '../storage/ports';
 import { MetricsService } from '../system/metrics.service';
 import type { ErrorAnomalyDto, ResultAnomalyDto, TelemetryAnomaliesDto, TelemetryEventDto, TelemetryPageDto } from './dto/telemetry.dto';
@@ -34,7 +34,7 @@ export class TelemetryService {
     return count;
   }
 
-  async find(filter: TelemetryFilter, page: Pagination): Promise<TelemetryPageDto> {
+  async find(filter: TelemetryFilter, page: PageParams): Promise<TelemetryPageDto> {
     const { items, total } = await this.storage.telemetry.find(filter, page);
     return { items: items.map(toTelemetryDto), total, limit: page.limit, offset: page.offset };
   }

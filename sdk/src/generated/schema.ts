@@ -2341,13 +2341,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2404,13 +2404,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description `Failed to set key-value pair` */
@@ -2453,13 +2453,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3193,13 +3193,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3299,13 +3299,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3459,7 +3459,9 @@ export interface operations {
                 /** @description `true` or `false` in any letter case */
                 is_infra_error?: "true" | "false";
                 kind?: string;
+                /** @description Page size, at least 1 */
                 limit?: number;
+                /** @description Events to skip */
                 offset?: number;
                 runtime?: string;
                 /** @description Events with `ts` at or after this ISO 8601 time */
@@ -3490,13 +3492,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3549,13 +3551,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3600,13 +3602,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3663,13 +3665,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
