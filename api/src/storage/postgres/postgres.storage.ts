@@ -3,13 +3,19 @@ import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postg
 import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
 import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
+import { EventVisibility } from './event-visibility';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresGroupRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
 
-function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => void, inTransaction = false): Repositories {
+function repositories(
+  sql: SqlExecutor,
+  visibility: EventVisibility,
+  afterCommit: (callback: () => void) => void,
+  inTransaction = false,
+): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
     idempotency: new PostgresIdempotencyRepository(sql),
@@ -18,7 +24,7 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
-    events: new PostgresEventRepository(sql, inTransaction),
+    events: new PostgresEventRepository(sql, visibility, inTransaction),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
     afterCommit,
@@ -42,8 +48,11 @@ export class PostgresStorage implements Storage {
   readonly subscriptions;
   readonly subscriberStates;
   readonly afterCommit = runNow;
+  /** The event log's visibility bound, shared by every reader of this process. */
+  private readonly visibility: EventVisibility;
 
   private constructor(readonly sql: SqlClient) {
+    this.visibility = new EventVisibility(sql);
     ({
       nodes: this.nodes,
       idempotency: this.idempotency,
@@ -55,7 +64,7 @@ export class PostgresStorage implements Storage {
       events: this.events,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
-    } = repositories(sql, runNow));
+    } = repositories(sql, this.visibility, runNow));
   }
 
   /** Opens the database and applies pending migrations. */
@@ -75,7 +84,7 @@ export class PostgresStorage implements Storage {
 
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
-    const result = await this.sql.transaction((tx) => work(repositories(tx, (callback) => hooks.push(callback), true)));
+    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, (callback) => hooks.push(callback), true)));
     for (const hook of hooks) hook();
     return result;
   }
