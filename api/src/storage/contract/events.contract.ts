@@ -47,27 +47,39 @@ function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
   return { promise, open };
 }
 
+/**
+ * Opens a transaction that appends one event and stays open until `finish` is called; it then
+ * commits, or rolls back when `rollBack` is true. Resolves once the event is appended (uncommitted).
+ */
+async function heldAppend(storage: Storage, channel: string, rollBack = false): Promise<{ event: EventRecord; finish: () => Promise<void> }> {
+  const appended = gate<EventRecord>();
+  const release = gate();
+  const done = storage.transaction(async (tx) => {
+    appended.open(await tx.events.append(makeEvent(channel)));
+    await release.promise;
+    if (rollBack) throw new Error('rolled back');
+  });
+  const ended = done.catch((error: Error) => {
+    if (!rollBack || error.message !== 'rolled back') throw error;
+  });
+  return { event: await appended.promise, finish: () => (release.open(), ended) };
+}
+
 export function describeEventsContract(getStorage: () => Storage, options: { concurrentTransactions: boolean }): void {
   describe('event log', () => {
     if (options.concurrentTransactions) {
       it('never delivers an event before a lower sequence id that commits later, and delivers both once it has', async () => {
         const storage = getStorage();
         const channel = channelName();
-        const appended = gate<EventRecord>();
-        const release = gate();
         // Transaction A allocates n and stays open; B allocates n+1 and commits first.
-        const a = storage.transaction(async (tx) => {
-          appended.open(await tx.events.append(makeEvent(channel)));
-          await release.promise;
-        });
-        const eventA = await appended.promise;
+        const a = await heldAppend(storage, channel);
+        const eventA = a.event;
         const eventB = await storage.transaction((tx) => tx.events.append(makeEvent(channel)));
         expect(eventB.sequenceId).toBeGreaterThan(eventA.sequenceId);
         expect(await storage.events.stream({ channel, afterSequence: 0, limit: 10 })).toEqual([]);
         expect(await storage.events.history({ conditions: [{ field: 'channel', value: channel }] })).toEqual([]);
         expect(await storage.events.latestSequence()).toBeLessThan(eventA.sequenceId);
-        release.open();
-        await a;
+        await a.finish();
         expect(seqs(await storage.events.stream({ channel, afterSequence: 0, limit: 10 }))).toEqual([eventA.sequenceId, eventB.sequenceId]);
         expect(seqs(await storage.events.history({ conditions: [{ field: 'channel', value: channel }] }))).toEqual([eventA.sequenceId, eventB.sequenceId]);
         expect(await storage.events.latestSequence()).toBeGreaterThanOrEqual(eventB.sequenceId);
@@ -76,19 +88,11 @@ export function describeEventsContract(getStorage: () => Storage, options: { con
       it('lets readers past the id of a transaction that rolls back after a higher id committed', async () => {
         const storage = getStorage();
         const channel = channelName();
-        const appended = gate<EventRecord>();
-        const release = gate();
-        const a = storage.transaction(async (tx) => {
-          appended.open(await tx.events.append(makeEvent(channel)));
-          await release.promise;
-          throw new Error('rolled back');
-        });
-        const eventA = await appended.promise;
+        const a = await heldAppend(storage, channel, true);
         const eventB = await storage.transaction((tx) => tx.events.append(makeEvent(channel)));
         expect(await storage.events.stream({ channel, afterSequence: 0, limit: 10 })).toEqual([]);
-        release.open();
-        await expect(a).rejects.toThrow('rolled back');
-        expect(eventB.sequenceId).toBeGreaterThan(eventA.sequenceId);
+        await a.finish();
+        expect(eventB.sequenceId).toBeGreaterThan(a.event.sequenceId);
         expect(seqs(await storage.events.stream({ channel, afterSequence: 0, limit: 10 }))).toEqual([eventB.sequenceId]);
       });
 
