@@ -40,6 +40,11 @@ export class EventVisibility {
 
   constructor(private readonly sql: SqlClient) {}
 
+  /** The bound as last established, without asking the database (safe, possibly behind). */
+  known(): number {
+    return this.bound;
+  }
+
   /**
    * The bound, covering at least every event committed before the call — unless a transaction that
    * was in flight at the call is still running after `waitMs`; then the safe part of it.

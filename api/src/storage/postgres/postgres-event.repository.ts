@@ -125,7 +125,18 @@ export class PostgresEventRepository implements EventRepository {
   }
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {
-    const params: unknown[] = [query.channel, query.afterSequence, await this.visibility.current()];
+    // First below the bound already known (no probe); only a short answer needs a fresh bound.
+    const known = this.visibility.known();
+    const first = known > query.afterSequence ? await this.streamBetween(query, query.afterSequence, known, query.limit) : [];
+    if (first.length >= query.limit) return first;
+    const from = Math.max(known, query.afterSequence);
+    const bound = await this.visibility.current();
+    if (bound <= from) return first;
+    return [...first, ...(await this.streamBetween(query, from, bound, query.limit - first.length))];
+  }
+
+  private async streamBetween(query: EventStreamQuery, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
+    const params: unknown[] = [query.channel, after, upTo];
     const where = ['channel = $1', 'sequence_id > $2', 'sequence_id <= $3'];
     if (query.visibleTo !== undefined) {
       params.push(query.visibleTo);
@@ -141,7 +152,7 @@ export class PostgresEventRepository implements EventRepository {
         where.push(`(jsonb_typeof(data) = 'object' AND data ->> $${params.length} IN ${set})`);
       }
     }
-    params.push(query.limit);
+    params.push(limit);
     const { rows } = await this.sql.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id LIMIT $${params.length}`,
       params,
