@@ -16,6 +16,7 @@ module.exports = {
         ...base.moduleNameMapper,
         '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
         '^@maestro-ci/sdk/(events|schema)$': '<rootDir>/../sdk/src/$1',
+        '^@maestro-ci/sdk/testing$': '<rootDir>/../sdk/src/fake/index.ts',
       },
     },
     {

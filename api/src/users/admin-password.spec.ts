@@ -1,5 +1,5 @@
 import { verifyPassword } from '../auth/passwords';
-import { makeUser } from '../storage/contract/storage.contract';
+import { makeUser } from '../storage/contract/fixtures';
 import { loadConfig } from '../config/config';
 import type { Storage } from '../storage/ports';
 import { openStorage } from '../storage/storage.module';

@@ -9,7 +9,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { newObjectId } from '../../common/object-id';
 import { toNodeResponse } from '../../nodes/node.mapper';
-import { makeNode, makeUser } from '../contract/storage.contract';
+import { makeNode, makeUser } from '../contract/fixtures';
 import type { NodeRecord } from '../ports';
 import { apiTokenToDocument } from './mongo-auth.repository';
 import { eventToDocument } from './mongo-event.repository';

@@ -7,7 +7,7 @@
 import { deserialize, Int32, Long, ObjectId, serialize } from 'bson';
 import { aggregate, Query } from 'mingo';
 import { newObjectId } from '../../common/object-id';
-import { makeUser } from '../contract/storage.contract';
+import { makeUser } from '../contract/fixtures';
 import type { ApiTokenRecord, EventHistoryQuery, EventStreamQuery, NewEvent, SubscriptionRecord } from '../ports';
 import { apiTokenFromDocument, apiTokenToDocument, rateLimitFromDocument, rateLimitHitPipeline, touchFilter } from './mongo-auth.repository';
 import { eventFromDocument, eventToDocument, historyFilter, streamFilter, takeSequencePipeline } from './mongo-event.repository';

@@ -6,7 +6,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
-import { parseNodeQuery, QueryParams } from '../../common/query/query-parser';
+import { parseNodeQuery } from '../../common/query/query-parser';
+import type { QueryParams } from '../../common/query/query-params';
 import { compileNodeFilterSql } from '../postgres/node-filter.sql';
 import { m0001Nodes } from '../postgres/migrations/0001-nodes';
 import { id, KBUILD, QUERIES, ROOT_A, ROOT_B } from '../testing/node-filter.queries';

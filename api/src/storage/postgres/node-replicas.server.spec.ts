@@ -11,7 +11,7 @@ import type { NodeChange, NodeEventPublisher } from '../../events/node-events.po
 import { LifecycleService } from '../../nodes/lifecycle.service';
 import { nodeEtag } from '../../nodes/node.mapper';
 import { NodesService } from '../../nodes/nodes.service';
-import { makeNode, makeUser } from '../contract/storage.contract';
+import { makeNode, makeUser } from '../contract/fixtures';
 import { QueryTimeoutError, type Repositories, type Storage } from '../ports';
 import { PostgresStorage } from './postgres.storage';
 import { openSqlClient } from './sql-client';
