@@ -15,6 +15,7 @@ export * from './ports/group.port';
 export * from './ports/idempotency.port';
 export * from './ports/lease.port';
 export * from './ports/node.port';
+export * from './ports/pending-event.port';
 export * from './ports/query.port';
 export * from './ports/rate-limit.port';
 export * from './ports/storage.port';

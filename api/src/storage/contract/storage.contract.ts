@@ -11,6 +11,7 @@ import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
 import { makeNode, makeUser } from './fixtures';
 import { describeOwnershipStorageContract } from './ownership.contract';
+import { describePendingEventsContract } from './pending-events.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -150,6 +151,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeEventsContract(() => storage);
+    describePendingEventsContract(() => storage);
     describeNodeRepositoryContract(() => storage);
 
     describe('unit of work', () => {

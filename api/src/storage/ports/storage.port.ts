@@ -4,6 +4,7 @@ import type { GroupRepository } from './group.port';
 import type { IdempotencyRepository } from './idempotency.port';
 import type { LeaseRepository } from './lease.port';
 import type { NodeRepository } from './node.port';
+import type { PendingEventRepository } from './pending-event.port';
 import type { RateLimitRepository } from './rate-limit.port';
 import type { SubscriberStateRepository } from './subscriber-state.port';
 import type { SubscriptionRepository } from './subscription.port';
@@ -20,6 +21,8 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
   rateLimits: RateLimitRepository;
   events: EventRepository;
+  /** The durable outbox of events whose append failed inside a committed write. */
+  pendingEvents: PendingEventRepository;
   subscriptions: SubscriptionRepository;
   subscriberStates: SubscriberStateRepository;
   /**

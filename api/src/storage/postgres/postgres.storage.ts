@@ -5,6 +5,7 @@ import { PostgresIdempotencyRepository } from './postgres-idempotency.repository
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
+import { PostgresPendingEventRepository } from './postgres-pending-event.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
@@ -20,6 +21,7 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
     events: new PostgresEventRepository(sql, inTransaction),
+    pendingEvents: new PostgresPendingEventRepository(sql),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
     afterCommit,
@@ -41,6 +43,7 @@ export class PostgresStorage implements Storage {
   readonly apiTokens;
   readonly rateLimits;
   readonly events;
+  readonly pendingEvents;
   readonly subscriptions;
   readonly subscriberStates;
   readonly afterCommit = runNow;
@@ -56,6 +59,7 @@ export class PostgresStorage implements Storage {
       apiTokens: this.apiTokens,
       rateLimits: this.rateLimits,
       events: this.events,
+      pendingEvents: this.pendingEvents,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
     } = repositories(sql, runNow));
