@@ -49,6 +49,8 @@ export interface AppConfig {
   /** Live subscriptions one user may hold (HTTP and socket.io together); one more is 429. */
   maxSubscriptionsPerUser: number;
   lifecycleEnabled: boolean;
+  /** PostgreSQL: apply pending migrations at start (false: only check, `npm run migrate` applies them). */
+  migrateOnStart: boolean;
   lifecycleIntervalSeconds: number;
   idempotencyTtlSeconds: number;
   maxRequestBodyBytes: number;
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     subscriptionIdleSeconds: integer(env, 'SUBSCRIPTION_IDLE_SECONDS', 900, 1),
     maxSubscriptionsPerUser: integer(env, 'MAX_SUBSCRIPTIONS_PER_USER', 200, 1),
     lifecycleEnabled: boolean(env, 'LIFECYCLE_ENABLED', true),
+    migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     lifecycleIntervalSeconds: integer(env, 'LIFECYCLE_INTERVAL_SECONDS', 60, 1),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 33_554_432, 1),

@@ -232,6 +232,13 @@ export class MongoStorage implements Storage {
     return result;
   }
 
+  /** Readiness: the deployment answers a ping (indexes were ensured at start). */
+  async checkReady(): Promise<void> {
+    const db = this.connection.db;
+    if (!db) throw new Error('not connected');
+    await db.command({ ping: 1 });
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.connection.close();

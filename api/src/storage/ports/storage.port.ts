@@ -39,6 +39,8 @@ export interface Storage extends Repositories {
   readonly lifecycleBatch?: number;
   /** Runs `work` atomically: every repository call made through `tx` commits or rolls back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** One cheap round trip for `GET /readyz`: rejects when the database is unreachable or not migrated. */
+  checkReady(): Promise<void>;
   close(): Promise<void>;
 }
 

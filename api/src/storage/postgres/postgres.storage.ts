@@ -3,7 +3,7 @@ import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postg
 import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
 import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
-import { migrate } from './migrator';
+import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresPendingEventRepository } from './postgres-pending-event.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
@@ -65,14 +65,18 @@ export class PostgresStorage implements Storage {
     } = repositories(sql, runNow));
   }
 
-  /** Opens the database and applies pending migrations. */
+  /**
+   * Opens the database and applies pending migrations (`migrate: false`: only checks that none is
+   * pending). Either way a schema newer than this release stops here (SchemaTooNewError).
+   */
   static async open(
     target: Parameters<typeof openSqlClient>[0],
-    options: { schema?: string } = {},
+    options: { schema?: string; migrate?: boolean } = {},
   ): Promise<PostgresStorage> {
     const sql = await openSqlClient(target, options);
     try {
-      await migrate(sql);
+      if (options.migrate === false) await verifySchema(sql);
+      else await migrate(sql);
     } catch (error) {
       await sql.close();
       throw error;
@@ -85,6 +89,11 @@ export class PostgresStorage implements Storage {
     const result = await this.sql.transaction((tx) => work(repositories(tx, (callback) => hooks.push(callback), true)));
     for (const hook of hooks) hook();
     return result;
+  }
+
+  /** Readiness: the database answers and its schema is exactly what this release expects. */
+  async checkReady(): Promise<void> {
+    await verifySchema(this.sql);
   }
 
   close(): Promise<void> {
