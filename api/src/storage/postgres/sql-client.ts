@@ -133,6 +133,14 @@ export class PgPoolSqlClient implements SqlClient {
   }
 }
 
+/**
+ * Planner costs of the API's own sessions (docs/storage.md, "Plans without statistics"). The default
+ * `random_page_cost` (4) prices a disk seek; node pages are cached or on SSD, and at 4 the planner
+ * prefers fetching every match and sorting it over reading an index in order as soon as it
+ * under-estimates the matches, which it does on a growing table whose statistics lag behind.
+ */
+const SESSION_SETTINGS = ['-c random_page_cost=1.1'];
+
 /** Opens the engine named by the configuration. `pg` and PGlite are loaded only when used. */
 export async function openSqlClient(
   target: { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string },
@@ -151,7 +159,7 @@ export async function openSqlClient(
     connectionString: target.url,
     max: 10,
     connectionTimeoutMillis: 10_000,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    options: [...SESSION_SETTINGS, ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
   });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
