@@ -190,8 +190,8 @@ describe('compileNodeFilterSql on the indexed data paths', () => {
     ['data.runtime=true', ['number']], // the query value `true` is a boolean
     ['data.kernel_revision.commit__int=7', ['number']],
     ['data.platform__ne=rk3399', ['mid-array', 'nested-array', 'number', 'string-number', 'object', 'missing']],
-    ['data.platform__in=qemu,5', ['leaf-array', 'number']], // list items that read as numbers are numbers
-    ['data.platform__nin=rk3399,5', ['mid-array', 'nested-array', 'string-number', 'object', 'missing']],
+    ['data.platform__in=qemu,5', ['leaf-array', 'number', 'string-number']], // a list item `5` is the number and the string
+    ['data.platform__nin=rk3399,5', ['mid-array', 'nested-array', 'object', 'missing']],
   ])('%s', async (queryString, expected) => {
     expect(await query(queryString)).toEqual(expected);
   });
