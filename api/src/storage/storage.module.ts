@@ -1,6 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { MongoStorage } from './mongo/mongo.storage';
 import { STORAGE, type Storage } from './ports';
 import { PostgresStorage } from './postgres/postgres.storage';
 
@@ -8,6 +7,8 @@ import { PostgresStorage } from './postgres/postgres.storage';
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const { database } = config;
   if (database.kind === 'mongo') {
+    // Loaded only when used: the MongoDB driver and mongoose cost memory and start-up time otherwise.
+    const { MongoStorage } = await import('./mongo/mongo.storage.js');
     return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
   }
   return PostgresStorage.open(database);

@@ -6,7 +6,7 @@ import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresGroupRepository, PostgresUserRepository } from './postgres-user.repository';
-import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
+import { openSqlClient, releaseStartupMemory, type SqlClient, type SqlExecutor } from './sql-client';
 
 
 function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => void, inTransaction = false): Repositories {
@@ -70,6 +70,7 @@ export class PostgresStorage implements Storage {
       await sql.close();
       throw error;
     }
+    await releaseStartupMemory(sql);
     return new PostgresStorage(sql);
   }
 
