@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { registerBodyParsers } from './common/http/body-parsing';
+import { registerInputGuard } from './common/http/input-guard';
 import { RouteTable } from './common/http/route-table';
 import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
 import type { AppConfig } from './config/config';
@@ -52,6 +53,7 @@ export async function createApp(
   app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   await app.register(formBody, { bodyLimit: config.maxRequestBodyBytes });
   registerBodyParsers(fastify, config.maxRequestBodyBytes);
+  registerInputGuard(fastify);
 
   fastify.all(UNSUPPORTED_VERSION_PATH, (request, reply) => {
     const version = (request.raw as unknown as Record<symbol, string>)[UNSUPPORTED_VERSION] ?? 'unknown';

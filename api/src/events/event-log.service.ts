@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { JobRunner } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { newObjectId } from '../common/object-id';
+import { checkStoredText, MAX_KEY_LENGTH } from '../common/validation/limits';
 import { STORAGE, type EventRecord, type Repositories, type Storage } from '../storage/ports';
 import { buildCloudEvent } from './cloud-event';
 import type { NodeChange, NodeEventPublisher } from './node-events.port';
@@ -81,7 +82,10 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit, OnAppl
   }
 
   /** `POST /publish/{channel}`: stored and delivered like any event. */
-  publish(input: PublishInput): Promise<EventRecord> {
+  async publish(input: PublishInput): Promise<EventRecord> {
+    checkStoredText(input.channel, 'channel', MAX_KEY_LENGTH);
+    const data = input.data !== null && typeof input.data === 'object' ? (input.data as Record<string, unknown>) : {};
+    for (const key of ['kind', 'id']) checkStoredText(Object.hasOwn(data, key) ? data[key] : undefined, `data.${key}`, MAX_KEY_LENGTH);
     return this.storage.transaction((tx) => this.append(tx, input));
   }
 

@@ -23,14 +23,15 @@ import { ApiCommonResponses } from '../common/errors/api-common-responses.decora
 import { BadRequestError } from '../common/errors/domain-errors';
 import { ErrorDto, ValidationErrorDto } from '../common/errors/error.dto';
 import { parseObjectId } from '../common/object-id';
-import { parsePagination } from '../common/pagination/pagination';
-import { parseNodeQuery, type QueryParams } from '../common/query/query-parser';
+import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
+import { parseNodeQuery } from '../common/query/query-parser';
+import { lastValue, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
 import { BatchNodesetDto } from './dto/node-batch.dto';
 import { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodeListDto } from './dto/node-list.dto';
 import { idempotentRequest } from '../common/idempotency/idempotency.http';
-import { checkHierarchyBody, checkNodeBody, parseBooleanQuery } from './node-body';
+import { checkHierarchyBody, checkNodeBody } from './node-body';
 import { etagOfResponse, nodeEtag, toNodeResponse } from './node.mapper';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';
 import { NodesService } from './nodes.service';
@@ -167,7 +168,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const suppress = parseBooleanQuery('noevent', noevent, false);
+    const suppress = parseQueryBoolean(noevent, 'noevent', false);
     const node = await this.nodes.replace(nodeId, body, user, { ifMatch, noevent: suppress });
     void reply.header('ETag', nodeEtag(node));
     return toNodeResponse(node);
@@ -202,7 +203,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const suppress = parseBooleanQuery('noevent', noevent, false);
+    const suppress = parseQueryBoolean(noevent, 'noevent', false);
     const present = new Set(Object.keys(request.body as object));
     const node = await this.nodes.patch(nodeId, body, present, user, { ifMatch, noevent: suppress });
     void reply.header('ETag', nodeEtag(node));
@@ -272,35 +273,25 @@ export class NodesController {
    * `sort` or `cursor` add `next_cursor` to the envelope for keyset paging.
    */
   @Get('nodes')
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, at least 1', schema: { type: 'integer', minimum: 1, default: 50, example: 50 } })
-  @ApiQuery({ name: 'offset', required: false, description: 'Matches to skip; must be absent or 0 with `cursor`', schema: { type: 'integer', minimum: 0, default: 0, example: 0 } })
+  @ApiPagination('Matches to skip; must be absent or 0 with `cursor`')
   @ApiQuery(SORT)
   @ApiQuery({ name: 'cursor', required: false, description: 'The `next_cursor` of the previous page, with the same filter and sort', schema: { type: 'string', example: 'eyJzIjoiaWQiLCJmIjoi…' } })
   @ApiQuery(FILTERS)
   @ApiOkResponse({ type: NodeListDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter value that cannot be converted, an invalid regular expression, sort field or cursor' })
-  async listNodes(@Query() query: QueryParams): Promise<NodeListDto> {
-    const page = parsePagination(query);
+  async listNodes(@Pagination() page: PageParams, @Query() query: QueryParams): Promise<NodeListDto> {
     const filter = parseNodeQuery(query);
     let sort = parseSort(query);
-    const cursor = Array.isArray(query.cursor) ? query.cursor[query.cursor.length - 1] : query.cursor;
+    const cursor = lastValue(query.cursor);
     let after;
     if (cursor !== undefined) {
       if (page.offset !== 0) throw new BadRequestError('offset cannot be used with cursor');
       ({ sort, after } = decodeCursor(query, cursor, sort));
     }
-    const keyset = sort !== undefined;
-    const { items, total } = await this.nodes.list({ filter, sort, after, limit: keyset ? page.limit + 1 : page.limit, offset: page.offset }, page.limit);
-    if (!keyset) return { items: items.map(toNodeResponse), total, limit: page.limit, offset: page.offset };
-    const pageItems = items.slice(0, page.limit);
-    const more = items.length > page.limit;
-    return {
-      items: pageItems.map(toNodeResponse),
-      total,
-      limit: page.limit,
-      offset: page.offset,
-      next_cursor: more ? encodeCursor(query, sort!, pageItems[pageItems.length - 1]) : null,
-    };
+    const { items, total, last } = await this.nodes.listPage({ filter, sort, after, limit: page.limit, offset: page.offset });
+    const envelope = { items: items.map(toNodeResponse), total, limit: page.limit, offset: page.offset };
+    if (sort === undefined) return envelope;
+    return { ...envelope, next_cursor: last ? encodeCursor(query, sort, last) : null };
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   type SubscriptionTransport,
 } from '../ports';
 import type { MongoContext } from './mongo-context';
-import { bsonInteger } from './mongo-event.repository';
+import { bsonInteger } from './mongo-bson';
 
 export function subscriptionToDocument(s: SubscriptionRecord): Document & { _id: number } {
   return {
@@ -80,6 +80,10 @@ export class MongoSubscriptionRepository implements SubscriptionRepository {
 
   async list(): Promise<SubscriptionRecord[]> {
     return (await this.subscriptions.find({}, { ...this.ctx.session, sort: { _id: 1 } }).toArray()).map(subscriptionFromDocument);
+  }
+
+  countByUser(user: string): Promise<number> {
+    return this.subscriptions.countDocuments({ user: { $eq: user } }, this.ctx.session);
   }
 
   async findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]> {

@@ -6,7 +6,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
-import { parseNodeQuery, QueryParams } from '../../common/query/query-parser';
+import { parseNodeQuery } from '../../common/query/query-parser';
+import type { QueryParams } from '../../common/query/query-params';
 import { compileNodeFilterSql } from '../postgres/node-filter.sql';
 import { m0001Nodes } from '../postgres/migrations/0001-nodes';
 import { m0009NodeQueryIndexes } from '../postgres/migrations/0009-node-query-indexes';

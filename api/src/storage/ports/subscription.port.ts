@@ -29,6 +29,8 @@ export interface SubscriptionRepository {
   insert(subscription: SubscriptionRecord): Promise<void>;
   findById(id: number): Promise<SubscriptionRecord | null>;
   list(): Promise<SubscriptionRecord[]>;
+  /** Number of live subscriptions of `user` (username), for the per-user cap (docs/security.md). */
+  countByUser(user: string): Promise<number>;
   findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]>;
   delete(id: number): Promise<boolean>;
   /** Compare-and-set of the delivery state; false when another listen changed it first. */
