@@ -7,7 +7,8 @@
  * settings to mean anything for deployments).
  */
 import { randomBytes } from 'node:crypto';
-import { parseNodeQuery, type QueryParams } from '../../common/query/query-parser';
+import { parseNodeQuery } from '../../common/query/query-parser';
+import type { QueryParams } from '../../common/query/query-params';
 import type { NodeListQuery, NodeSort } from '../ports';
 import { nodeCountSql, nodeListSql } from './postgres-node.repository';
 import { PostgresStorage } from './postgres.storage';
@@ -66,7 +67,7 @@ const PAGES: Array<{ name: string; query: QueryParams; sort?: NodeSort; after?: 
   { name: 'kernel_revision.commit', query: { 'data.kernel_revision.commit': 'c4ca4238a0b923820dcc509a6f75849b' }, index: /node_revision_commit_seq/, ordered: false },
   { name: 'created range (sort created, keyset)', query: { created__gt: '2026-01-01T03:00:00' }, sort: { field: 'created', descending: false }, after: { value: created('2026-01-01T04:00:00Z'), id: lpadHex(14400) }, index: /node_created_id/ },
   { name: 'updated range (sort -updated)', query: { updated__lt: '2026-01-01T05:00:00' }, sort: { field: 'updated', descending: true }, index: /node_updated_id/ },
-  { name: 'sort id keyset', query: {}, sort: { field: 'id', descending: false }, after: { value: null, id: lpadHex(100) }, index: /node_id_key/ },
+  { name: 'sort id keyset', query: {}, sort: { field: 'id', descending: false }, after: { value: lpadHex(100), id: lpadHex(100) }, index: /node_id_key/ },
 ];
 
 /** `/count` and a page's `total`: an index (only) scan, never a scan of the whole table. */
