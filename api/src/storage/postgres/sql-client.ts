@@ -204,11 +204,15 @@ export async function openSqlClient(
   const pg = await import('pg');
   // int8 (counts, sequence numbers, retry counters) as numbers: our values stay far below 2^53.
   pg.types.setTypeParser(20, (value: string) => Number(value));
+  // `options` in the URL would replace the pool's `options` whole (pg lets the URL win): merge them.
+  const url = new URL(target.url);
+  const urlOptions = url.searchParams.get('options');
+  url.searchParams.delete('options');
   const pool = new pg.Pool({
-    connectionString: target.url,
+    connectionString: url.toString(),
     max: 10,
     connectionTimeoutMillis: 10_000,
-    options: [...SESSION_SETTINGS, ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
+    options: [...SESSION_SETTINGS, ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
   });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
