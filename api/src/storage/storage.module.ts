@@ -11,7 +11,11 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
   if (database.kind === 'mongo') {
     // Loaded only when used: the MongoDB driver and mongoose cost memory and start-up time otherwise.
     const { MongoStorage } = await import('./mongo/mongo.storage.js');
-    return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+    return MongoStorage.open(database, {
+      eventHistoryTtlSeconds: config.eventHistoryTtlSeconds,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+      telemetryTtlSeconds: config.telemetryTtlSeconds,
+    });
   }
   return PostgresStorage.open(database, { migrate: config.migrateOnStart });
 }
