@@ -32,7 +32,7 @@ function parseArgs(args) {
 }
 
 /** A pipeline-like mix: 1 % checkouts, 9 % kbuilds, 80 % tests, 10 % jobs; 90 % done. */
-function makeNode(i, checkouts, now) {
+export function makeBenchNode(i, checkouts, now) {
   const roll = i % 100;
   const kind = roll === 0 ? 'checkout' : roll < 10 ? 'kbuild' : roll < 90 ? 'test' : 'job';
   const state = i % 20 === 1 ? 'running' : i % 20 === 2 ? 'available' : 'done';
@@ -97,7 +97,7 @@ export async function main(args) {
     const checkouts = [];
     for (let i = 0; i < options.nodes; i += 10_000) {
       const batch = [];
-      for (let j = i; j < Math.min(options.nodes, i + 10_000); j++) batch.push(makeNode(j, checkouts, now));
+      for (let j = i; j < Math.min(options.nodes, i + 10_000); j++) batch.push(makeBenchNode(j, checkouts, now));
       await storage.nodes.insertMany(batch);
     }
     await raw.query('VACUUM ANALYZE node'); // the steady state autovacuum keeps: statistics and the visibility map
@@ -154,7 +154,7 @@ export async function main(args) {
       if (nodes.length !== 1000) throw new Error(`hierarchy wrote ${nodes.length} nodes`);
     });
     const rawInsert = await time(Math.max(5, Math.floor(options.runs / 3)), async () => {
-      const batch = Array.from({ length: 1000 }, (_, i) => makeNode(i + 1, [newObjectId()], Date.now()));
+      const batch = Array.from({ length: 1000 }, (_, i) => makeBenchNode(i + 1, [newObjectId()], Date.now()));
       await raw.query(
         `INSERT INTO node (${COLUMNS}) SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, name text, path jsonb, "group" text, parent text, state text, result text,
          artifacts jsonb, data jsonb, debug jsonb, jobfilter jsonb, platform_filter jsonb, created timestamptz, updated timestamptz, timeout timestamptz, holdoff timestamptz,

@@ -6,6 +6,7 @@
 const BENCHMARKS = {
   nodes: () => import('./nodes.mjs'),
   events: () => import('./events.mjs'),
+  memory: () => import('./memory.mjs'),
 };
 
 const args = process.argv.slice(2);

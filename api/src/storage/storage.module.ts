@@ -1,6 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { MongoStorage } from './mongo/mongo.storage';
 import { STORAGE, type Storage } from './ports';
 import { migrate } from './postgres/migrator';
 import { PostgresStorage } from './postgres/postgres.storage';
@@ -10,6 +9,8 @@ import { openSqlClient } from './postgres/sql-client';
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const { database } = config;
   if (database.kind === 'mongo') {
+    // Loaded only when used: the MongoDB driver and mongoose cost memory and start-up time otherwise.
+    const { MongoStorage } = await import('./mongo/mongo.storage.js');
     return MongoStorage.open(database, {
       eventHistoryTtlSeconds: config.eventHistoryTtlSeconds,
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,

@@ -10,6 +10,7 @@ import { parseNodeQuery } from '../../common/query/query-parser';
 import type { QueryParams } from '../../common/query/query-params';
 import { compileNodeFilterSql } from '../postgres/node-filter.sql';
 import { m0001Nodes } from '../postgres/migrations/0001-nodes';
+import { m0009NodeQueryIndexes } from '../postgres/migrations/0009-node-query-indexes';
 import { id, KBUILD, QUERIES, ROOT_A, ROOT_B } from '../testing/node-filter.queries';
 import { toMongoNodeFilter } from './node-filter.mongo';
 
@@ -126,6 +127,7 @@ let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
   await db.exec(m0001Nodes.sql);
+  await db.exec(m0009NodeQueryIndexes.sql);
   for (const fixture of FIXTURES) await insertRow(db, fixture);
 });
 

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { FieldCondition, NodeFilter } from '../../common/query/filter-model';
 import { parseNodeQuery } from '../../common/query/query-parser';
 import { m0001Nodes } from './migrations/0001-nodes';
+import { m0009NodeQueryIndexes } from './migrations/0009-node-query-indexes';
 import { compileNodeFilterSql } from './node-filter.sql';
 
 /** Short fixture names; the row id is the name padded to 24 characters. */
@@ -34,6 +35,7 @@ let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
   await db.exec(m0001Nodes.sql);
+  await db.exec(m0009NodeQueryIndexes.sql);
   for (const row of ROWS) {
     const created = row.created ?? '2024-03-01T00:00:00Z';
     await db.query(
@@ -141,5 +143,56 @@ describe('compileNodeFilterSql', () => {
     expect(await where({ path: ['name'], op: 'lt', value: 'b\0z' })).toEqual(['a', 'b', 'B']);
     expect(await where({ path: ['data', 'x'], op: 'in', value: ['5\0', '5'] })).toEqual(['b']);
     expect(await where({ path: ['data', 'x'], op: 'gte', value: '5\0' })).toEqual([]);
+  });
+});
+
+/**
+ * Equality on the `data` paths with an expression index (migration 0009) is compiled to a jsonb
+ * equality plus a jsonpath test restricted to rows with an array on the way: both halves together
+ * must still match exactly what MongoDB's dotted paths match.
+ */
+describe('compileNodeFilterSql on the indexed data paths', () => {
+  const LAX: Array<[string, unknown]> = [
+    ['scalar', { platform: 'rk3399', runtime: 'lava', kernel_revision: { tree: 'mainline', commit: 'abc' } }],
+    ['leaf-array', { platform: ['qemu', 'rk3399'], kernel_revision: { tree: ['next', 'mainline'] } }],
+    ['mid-array', { kernel_revision: [{ tree: 'x' }, { tree: 'mainline', commit: 'abc' }] }],
+    ['top-array', [{ platform: 'rk3399' }]],
+    ['nested-array', { platform: [['rk3399']], kernel_revision: { tree: [['mainline']] } }],
+    ['number', { platform: 5, runtime: true, kernel_revision: { commit: 7 } }],
+    ['string-number', { platform: '5', runtime: 'true' }],
+    ['object', { platform: { name: 'rk3399' } }],
+    ['missing', {}],
+  ];
+
+  beforeAll(async () => {
+    await db.exec(`CREATE SCHEMA lax; SET search_path TO lax;`);
+    await db.exec(m0001Nodes.sql);
+    await db.exec(m0009NodeQueryIndexes.sql);
+    for (const [name, data] of LAX) {
+      await db.query(
+        `INSERT INTO node (id, kind, name, path, state, data, created, updated, timeout)
+         VALUES ($1, 'job', $1, '[]'::jsonb, 'done', $2::jsonb, now(), now(), now())`,
+        [name, JSON.stringify(data)],
+      );
+    }
+  });
+  afterAll(async () => {
+    await db.exec('SET search_path TO public;');
+  });
+
+  it.each<[string, string[]]>([
+    ['data.platform=rk3399', ['scalar', 'leaf-array', 'top-array']], // an array of documents, as MongoDB
+    ['data.runtime=lava', ['scalar']],
+    ['data.kernel_revision.tree=mainline', ['scalar', 'leaf-array', 'mid-array']],
+    ['data.kernel_revision.commit=abc', ['scalar', 'mid-array']],
+    ['data.platform__int=5', ['number']],
+    ['data.platform=5', ['string-number']],
+    ['data.runtime=true', ['number']], // the query value `true` is a boolean
+    ['data.kernel_revision.commit__int=7', ['number']],
+    ['data.platform__ne=rk3399', ['mid-array', 'nested-array', 'number', 'string-number', 'object', 'missing']],
+    ['data.platform__in=qemu,5', ['leaf-array', 'number', 'string-number']], // a list item `5` is the number and the string
+    ['data.platform__nin=rk3399,5', ['mid-array', 'nested-array', 'object', 'missing']],
+  ])('%s', async (queryString, expected) => {
+    expect(await query(queryString)).toEqual(expected);
   });
 });

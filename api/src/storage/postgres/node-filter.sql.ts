@@ -165,6 +165,18 @@ function sameType(type: Exclude<ColumnType, 'jsonb'>, value: Exclude<FilterValue
   }
 }
 
+/**
+ * `data` paths with a `(data #> '{…}', seq)` expression index (migration 0009), by dotted path, with
+ * the path literal of the index expression (a literal, so that the planner matches the expression).
+ * Keep in step with `maestro_data_lax_arrays`, which lists the same paths.
+ */
+const INDEXED_DATA_PATHS = new Map<string, string>(
+  ['runtime', 'platform', 'kernel_revision.tree', 'kernel_revision.branch', 'kernel_revision.commit'].map((p) => [
+    p,
+    `{${p.split('.').join(',')}}`,
+  ]),
+);
+
 /** Deepest path that gets an index-friendly containment pre-filter (2^(depth+1) alternatives). */
 const MAX_CONTAINMENT_DEPTH = 3;
 
@@ -197,6 +209,13 @@ function jsonTarget(column: string, keys: string[], params: unknown[]): Target {
       const operator = op === 'eq' ? '==' : SQL_OPERATORS[op];
       const exact = exists(`${path} ? (@.type() != "array" && @ ${operator} ${JSON.stringify(value)})`);
       if (op !== 'eq' || keys.length > MAX_CONTAINMENT_DEPTH) return exact;
+      const indexed = column === 'data' ? INDEXED_DATA_PATHS.get(keys.join('.')) : undefined;
+      if (indexed !== undefined) {
+        // The scalar reached through objects only: jsonb equality is exact (typed, as BSON's), served by
+        // the `(data #> '{…}', seq)` index of migration 0009. Array walking can match only rows with an
+        // array on the way (`maestro_data_lax_arrays`, a partial index); those alone get the jsonpath test.
+        return `(${ref} #> '${indexed}') = ${bind(params, JSON.stringify(value))}::jsonb OR (maestro_data_lax_arrays(${ref}) AND ${exact})`;
+      }
       const alternatives = containmentAlternatives(keys, value).map((doc) => `${ref} @> ${bind(params, JSON.stringify(doc))}::jsonb`);
       return `(${alternatives.join(' OR ')}) AND ${exact}`;
     },

@@ -220,41 +220,52 @@ export class PostgresNodeRepository implements NodeRepository {
   }
 
   async list(query: NodeListQuery, options: QueryOptions = {}): Promise<NodeRecord[]> {
-    const params: unknown[] = [];
-    const where = [compileNodeFilterSql(query.filter, params)];
-    let order = 'seq';
-    if (query.sort) {
-      const column = query.sort.field;
-      const direction = query.sort.descending ? 'DESC' : 'ASC';
-      if (query.after) {
-        const cmp = query.sort.descending ? '<' : '>';
-        if (column === 'id') {
-          params.push(query.after.id);
-          where.push(`id ${cmp} $${params.length}`);
-        } else {
-          params.push(query.after.value, query.after.id);
-          where.push(`(${column}, id) ${cmp} ($${params.length - 1}::timestamptz, $${params.length})`);
-        }
-      }
-      order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
-    }
-    let sql = `${SELECT_NODE} WHERE ${where.join(' AND ')} ORDER BY ${order}`;
-    if (query.limit !== undefined) {
-      params.push(query.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
-    if (query.offset) {
-      params.push(query.offset);
-      sql += ` OFFSET $${params.length}`;
-    }
+    const { sql, params } = nodeListSql(query);
     const { rows } = await this.read(options, (sqlx) => sqlx.query<NodeRow>(sql, params));
     return rows.map(rowToNode);
   }
 
   async count(filter: NodeFilter, options: QueryOptions = {}): Promise<number> {
-    const params: unknown[] = [];
-    const sql = `SELECT count(*) AS n FROM node WHERE ${compileNodeFilterSql(filter, params)}`;
+    const { sql, params } = nodeCountSql(filter);
     const { rows } = await this.read(options, (sqlx) => sqlx.query<{ n: number | string }>(sql, params));
     return Number(rows[0]?.n ?? 0);
   }
+}
+
+/** The statement of `list` (exported for the plan test, `node-plans.server.spec.ts`). */
+export function nodeListSql(query: NodeListQuery): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const where = [compileNodeFilterSql(query.filter, params)];
+  let order = 'seq';
+  if (query.sort) {
+    const column = query.sort.field;
+    const direction = query.sort.descending ? 'DESC' : 'ASC';
+    if (query.after) {
+      const cmp = query.sort.descending ? '<' : '>';
+      if (column === 'id') {
+        params.push(query.after.id);
+        where.push(`id ${cmp} $${params.length}`);
+      } else {
+        params.push(query.after.value, query.after.id);
+        where.push(`(${column}, id) ${cmp} ($${params.length - 1}::timestamptz, $${params.length})`);
+      }
+    }
+    order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
+  }
+  let sql = `${SELECT_NODE} WHERE ${where.join(' AND ')} ORDER BY ${order}`;
+  if (query.limit !== undefined) {
+    params.push(query.limit);
+    sql += ` LIMIT $${params.length}`;
+  }
+  if (query.offset) {
+    params.push(query.offset);
+    sql += ` OFFSET $${params.length}`;
+  }
+  return { sql, params };
+}
+
+/** The statement of `count` (exported for the plan test). */
+export function nodeCountSql(filter: NodeFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  return { sql: `SELECT count(*) AS n FROM node WHERE ${compileNodeFilterSql(filter, params)}`, params };
 }

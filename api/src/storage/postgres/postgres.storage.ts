@@ -11,7 +11,7 @@ import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresPendingEventRepository } from './postgres-pending-event.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
-import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
+import { openSqlClient, releaseStartupMemory, type SqlClient, type SqlExecutor } from './sql-client';
 
 
 function repositories(
@@ -102,6 +102,7 @@ export class PostgresStorage implements Storage {
       await sql.close();
       throw error;
     }
+    await releaseStartupMemory(sql);
     return new PostgresStorage(sql);
   }
 

@@ -3,6 +3,8 @@
  * WASM, in process, the zero-set-up default) and a PostgreSQL server through `pg`. Both run the same
  * SQL; everything above this file is engine-agnostic.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Pool, PoolClient } from 'pg';
 
 export interface SqlResult<T> {
@@ -174,6 +176,44 @@ export class PgPoolSqlClient implements SqlClient {
   }
 }
 
+/**
+ * Planner costs of the API's own sessions (docs/storage.md, "Plans without statistics"). The default
+ * `random_page_cost` (4) prices a disk seek; node pages are cached or on SSD, and at 4 the planner
+ * prefers fetching every match and sorting it over reading an index in order as soon as it
+ * under-estimates the matches, which it does on a growing table whose statistics lag behind.
+ */
+const SESSION_SETTINGS = ['-c random_page_cost=1.1'];
+
+/**
+ * PGlite's memory (docs/storage.md, "Memory"): its WASM heap holds `shared_buffers`, which PostgreSQL
+ * sizes for a server (128 MB); an embedded single-user database needs far less.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=16MB', 'temp_buffers=2MB', 'work_mem=4MB', 'maintenance_work_mem=16MB'];
+
+/**
+ * Creating a database (every `pglite:memory` start, and the first start on a folder) runs `initdb` in
+ * a WASM instance of its own; its ~500 MB heap is garbage once PGlite is ready, but V8 does not count
+ * WebAssembly memory as pressure and may keep it mapped for the life of the process. Full
+ * collections once the store is open give it back (`--expose-gc` when Node runs with it, otherwise
+ * enabled for these calls). PGlite only: a server connection leaves no such garbage.
+ */
+export async function releaseStartupMemory(sql: SqlClient): Promise<void> {
+  if (sql.engine !== 'pglite') return;
+  try {
+    const gc = (globalThis as { gc?: () => void }).gc ?? exposeGc();
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let finalisers of the first pass run
+    gc();
+  } catch {
+    // A runtime without these hooks keeps the memory until V8 collects it on its own.
+  }
+}
+
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
 /** Opens the engine named by the configuration. `pg` and PGlite are loaded only when used. */
 export async function openSqlClient(
   target: { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string },
@@ -181,18 +221,22 @@ export async function openSqlClient(
 ): Promise<SqlClient> {
   if (target.kind === 'pglite') {
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+    const db = new PGlite({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), postgresqlconf: PGLITE_SETTINGS });
     await db.waitReady;
     return new PgliteSqlClient(db as unknown as PgliteDatabase);
   }
   const pg = await import('pg');
   // int8 (counts, sequence numbers, retry counters) as numbers: our values stay far below 2^53.
   pg.types.setTypeParser(20, (value: string) => Number(value));
+  // `options` in the URL would replace the pool's `options` whole (pg lets the URL win): merge them.
+  const url = new URL(target.url);
+  const urlOptions = url.searchParams.get('options');
+  url.searchParams.delete('options');
   const pool = new pg.Pool({
-    connectionString: target.url,
+    connectionString: url.toString(),
     max: 10,
     connectionTimeoutMillis: 10_000,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    options: [...SESSION_SETTINGS, ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
   });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
