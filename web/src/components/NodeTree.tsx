@@ -65,7 +65,8 @@ function buildIndex(root: Node, members: Node[]): Index {
   return { children, counts, size: order.length };
 }
 
-async function readTree(root: Node): Promise<Node[]> {
+/** Every node below `root` (and others of its tree): by `treeid` when set, else level by level. */
+export async function readTree(root: Node): Promise<Node[]> {
   if (root.treeid) return client.nodes.find({ treeid: root.treeid }, { pageSize: 2000 }).toArray({ max: 200_000 });
   const out: Node[] = [];
   for await (const n of client.nodes.descendants(root.id)) out.push(n);

@@ -3,11 +3,12 @@
  * and its regressions against the previous checkout of the same tree/branch (a job or test that
  * passed there and fails now, matched by its path below the checkout).
  */
-import type { Node } from '@maestro-ci/sdk';
+import type { Node, NodeKind } from '@maestro-ci/sdk';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { client } from '../api';
 import { ErrorBox, NodeLink, ResultBadge, When } from '../components/bits';
+import { readTree } from '../components/NodeTree';
 
 interface Group {
   key: string;
@@ -31,22 +32,33 @@ function groupCheckouts(checkouts: Node[]): Group[] {
 
 const below = (n: Node) => n.path.slice(1).join('/');
 
+const JOBS_AND_TESTS: NodeKind[] = ['job', 'test'];
+
 async function summary(latest: Node, previous: Node | undefined) {
-  const scope = latest.treeid ? { treeid: latest.treeid } : { parent: latest.id };
-  const [pass, fail, incomplete, running] = await Promise.all([
-    client.nodes.count({ ...scope, result: 'pass' }),
-    client.nodes.count({ ...scope, result: 'fail' }),
-    client.nodes.count({ ...scope, result: 'incomplete' }),
-    client.nodes.count({ ...scope, state: { ne: 'done' } }),
-  ]);
+  let pass: number, fail: number, incomplete: number, running: number, fails: Node[];
+  if (latest.treeid) {
+    const scope = { treeid: latest.treeid };
+    [pass, fail, incomplete, running, fails] = await Promise.all([
+      client.nodes.count({ ...scope, result: 'pass' }),
+      client.nodes.count({ ...scope, result: 'fail' }),
+      client.nodes.count({ ...scope, result: 'incomplete' }),
+      client.nodes.count({ ...scope, state: { ne: 'done' } }),
+      client.nodes.find({ ...scope, result: 'fail', kind: { in: JOBS_AND_TESTS } }, { pageSize: 1000 }).toArray({ max: 5000 }),
+    ]);
+  } else {
+    // Without a tree id the checkout's descendants are read level by level and counted here.
+    const members = (await readTree(latest)).filter((n) => n.id !== latest.id);
+    const has = (r: string) => members.filter((n) => n.result === r).length;
+    [pass, fail, incomplete, running] = [has('pass'), has('fail'), has('incomplete'), members.filter((n) => n.state !== 'done').length];
+    fails = members.filter((n) => n.result === 'fail' && JOBS_AND_TESTS.includes(n.kind));
+  }
   let regressions: Node[] = [];
-  if (previous?.treeid && latest.treeid) {
-    const fails = await client.nodes.find({ treeid: latest.treeid, result: 'fail', kind: { in: ['job', 'test'] } }, { pageSize: 1000 }).toArray({ max: 5000 });
-    if (fails.length) {
-      const passed = await client.nodes.find({ treeid: previous.treeid, result: 'pass', kind: { in: ['job', 'test'] } }, { pageSize: 2000 }).toArray({ max: 50_000 });
-      const passedPaths = new Set(passed.map(below));
-      regressions = fails.filter((f) => passedPaths.has(below(f)));
-    }
+  if (previous && fails.length) {
+    const passed = previous.treeid
+      ? await client.nodes.find({ treeid: previous.treeid, result: 'pass', kind: { in: JOBS_AND_TESTS } }, { pageSize: 2000 }).toArray({ max: 50_000 })
+      : (await readTree(previous)).filter((n) => n.result === 'pass' && JOBS_AND_TESTS.includes(n.kind));
+    const passedPaths = new Set(passed.map(below));
+    regressions = fails.filter((f) => passedPaths.has(below(f)));
   }
   return { pass, fail, incomplete, running, regressions };
 }

@@ -17,6 +17,9 @@ const KIND_FIELDS: Record<string, string[]> = {
   regression: ['platform', 'runtime'],
 };
 
+/** Fields the server's kind schema requires (a checkout's revision needs all four). */
+const REQUIRED = new Set(['kernel_revision.tree', 'kernel_revision.branch', 'kernel_revision.url', 'kernel_revision.commit']);
+
 function getPath(obj: Record<string, unknown>, path: string): string {
   let cur: unknown = obj;
   for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
@@ -173,7 +176,7 @@ function NodeForm({ editId, parentId }: { editId?: string; parentId?: string }) 
         {!editId && <label>Group<input name="group" value={group} onChange={(e) => setGroup(e.target.value)} /></label>}
         {!editId && <label>Timeout (hours from now)<input name="timeout" type="number" min="0.1" step="0.1" value={timeoutHours} onChange={(e) => setTimeoutHours(e.target.value)} /></label>}
         {(KIND_FIELDS[kind] ?? []).map((p) => (
-          <label key={p}>data.{p}<input name={`data.${p}`} value={fields[p] ?? ''} onChange={(e) => setFields({ ...fields, [p]: e.target.value })} /></label>
+          <label key={p}>data.{p}<input name={`data.${p}`} value={fields[p] ?? ''} onChange={(e) => setFields({ ...fields, [p]: e.target.value })} required={kind === 'checkout' && REQUIRED.has(p)} /></label>
         ))}
       </div>
       <label>Artifacts (one <code>name=url</code> a line)<textarea name="artifacts" rows={3} value={artifacts} onChange={(e) => setArtifacts(e.target.value)} /></label>

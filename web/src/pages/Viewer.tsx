@@ -110,7 +110,7 @@ function NodeSearch() {
         }}
       />
       <form className="raw" onSubmit={submit} role="search">
-        <label htmlFor="raw-query">Query (field__op=value, joined with &amp;)</label>
+        <label htmlFor="raw-query">Query (conditions such as kind=job&amp;state__ne=done)</label>
         <div className="inline">
           <input id="raw-query" data-search value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="kind=checkout&data.kernel_revision.tree=mainline" spellCheck={false} />
           <label className="sr-only" htmlFor="sort">
