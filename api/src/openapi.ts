@@ -7,6 +7,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/config';
+import { addExamples } from './openapi-examples';
 
 export const API_VERSION = '0.1.0';
 
@@ -64,7 +65,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return normaliseDocument(document);
+  return addExamples(normaliseDocument(document));
 }
 
 /** Serves the document at /latest/openapi.json and Swagger UI at /latest/docs (assets served locally). */
