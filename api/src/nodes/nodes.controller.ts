@@ -296,7 +296,7 @@ export class NodesController {
    */
   @Get('nodes')
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, at least 1', schema: { type: 'integer', minimum: 1, default: 50, example: 50 } })
-  @ApiQuery({ name: 'offset', required: false, description: 'Matches to skip; must be absent or 0 with `cursor`', schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiQuery({ name: 'offset', required: false, description: 'Matches to skip (default 0); must be absent or 0 with `cursor`', schema: { type: 'integer', minimum: 0 } })
   @ApiQuery(SORT)
   @ApiQuery({ name: 'cursor', required: false, description: 'The `next_cursor` of the previous page, with the same filter and sort (opaque)', schema: { type: 'string' } })
   @ApiQuery(FILTERS)

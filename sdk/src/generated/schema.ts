@@ -2588,7 +2588,7 @@ export interface operations {
                 };
                 /** @description Page size, at least 1 */
                 limit?: number;
-                /** @description Matches to skip; must be absent or 0 with `cursor` */
+                /** @description Matches to skip (default 0); must be absent or 0 with `cursor` */
                 offset?: number;
                 /** @description Order: `id`, `created` or `updated`, `-` prefix for descending (e.g. `-created`); ties broken by id */
                 sort?: "id" | "-id" | "created" | "-created" | "updated" | "-updated";
