@@ -149,12 +149,19 @@ describe('web console in Chromium', () => {
     const started = Date.now();
     hugeJob = await jobWithTests('huge-tree', 100, 100); // 10,100 nodes below one job
     process.stdout.write(`browser: seeded a 10,101-node result tree in ${Date.now() - started} ms\n`);
+    // A timer every 10 ms records the longest gap between its runs: how long the main thread was blocked.
     await s.page.addInitScript(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
-      }).observe({ type: 'longtask', buffered: true });
+      const w = window as unknown as { maxGap: number; gaps: number };
+      w.maxGap = 0;
+      w.gaps = 0;
+      let last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        const gap = now - last - 10;
+        if (gap > w.maxGap) w.maxGap = gap;
+        if (gap > 50) w.gaps++;
+        last = now;
+      }, 10);
     });
     const t0 = Date.now();
     await s.page.goto(`/viewer?node_id=${hugeJob.id}`);
@@ -162,17 +169,19 @@ describe('web console in Chromium', () => {
     const opened = Date.now() - t0;
     const t1 = Date.now();
     for (const suite of ['suite-000', 'suite-050', 'suite-099']) await s.page.getByRole('button', { name: `Expand ${suite}` }).click();
-    await s.page.getByRole('button', { name: /Show more/ }).first().click().catch(() => undefined);
     const expanded = Date.now() - t1;
     const rows = await s.page.locator('[role="treeitem"]').count();
     // The page still answers input at once after the expansions.
     const t2 = Date.now();
     await s.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
     const frame = Date.now() - t2;
-    const longTasks = await s.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const { maxGap, gaps } = await s.page.evaluate(() => {
+      const w = window as unknown as { maxGap: number; gaps: number };
+      return { maxGap: w.maxGap, gaps: w.gaps };
+    });
     process.stdout.write(
       `browser: 10,101-node tree: opened in ${opened} ms (read + index), 3 suites expanded in ${expanded} ms, ${rows} rows rendered, ` +
-        `next frame after ${frame} ms, longest main-thread task ${Math.round(Math.max(0, ...longTasks))} ms (${longTasks.length} tasks over 50 ms)\n`,
+        `next frame after ${frame} ms, main thread blocked at most ${Math.round(maxGap)} ms at a time (${gaps} blocks over 50 ms)\n`,
     );
     expect(rows).toBeGreaterThanOrEqual(300);
     expect(rows).toBeLessThan(2000); // only expanded branches are rendered

@@ -65,11 +65,25 @@ function buildIndex(root: Node, members: Node[]): Index {
   return { children, counts, size: order.length };
 }
 
-/** Every node below `root` (and others of its tree): by `treeid` when set, else level by level. */
+/**
+ * Every node below `root` (and, with a `treeid`, the rest of its tree): by `treeid` in pages of
+ * 2,000, else level by level, 100 parents a request.
+ */
 export async function readTree(root: Node): Promise<Node[]> {
   if (root.treeid) return client.nodes.find({ treeid: root.treeid }, { pageSize: 2000 }).toArray({ max: 200_000 });
   const out: Node[] = [];
-  for await (const n of client.nodes.descendants(root.id)) out.push(n);
+  let level = [root.id];
+  while (level.length > 0 && out.length < 200_000) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 100) {
+      const found = await client.nodes.find({ parent: { in: level.slice(i, i + 100) } }, { pageSize: 2000 }).toArray({ max: 200_000 });
+      for (const n of found) {
+        out.push(n);
+        next.push(n.id);
+      }
+    }
+    level = next;
+  }
   return out;
 }
 
