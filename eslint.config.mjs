@@ -1,11 +1,13 @@
 // Lint: typescript-eslint's recommended rules, no focused tests, and the import directions of
 // docs/architecture.md (api/ never imports sdk/; only storage adapters import database drivers;
 // the SDK core uses no Node-only API). Generated code is not linted.
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-typecheck/**', 'sdk/src/generated/**', 'openapi/**', 'data/**', 'var/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-typecheck/**', '**/dist-fixtures/**', 'sdk/src/generated/**', 'openapi/**', 'data/**', 'var/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -56,6 +58,19 @@ export default tseslint.config(
     },
   },
   {
+    // No import cycles: a cycle hides which module owns a rule and forces half-built objects at
+    // start-up. Tests and the SDK's test fakes may import what they test, so they are left out.
+    files: ['sdk/src/**/*.ts', 'api/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.test-d.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['sdk/tsconfig.json', 'api/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     // The web console is an SDK client like any other: the API only through @maestro-ci/sdk.
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: {
@@ -71,7 +86,38 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The pipeline talks to the API only through @maestro-ci/sdk.' },
+            { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*', '!@maestro-ci/sdk/testing'], message: 'Import the SDK by its package name only; never the API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the pipeline's tests may use the SDK's test doubles.
+    files: ['pipeline/src/**/*.ts'],
+    ignores: ['pipeline/src/**/*.spec.ts', 'pipeline/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The pipeline talks to the API only through @maestro-ci/sdk.' },
             { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*'], message: 'Import the SDK by its package name only; never the API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The command line rests on the SDK's public API only (docs/cli.md).
+    files: ['cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['openapi-fetch', 'socket.io-client', 'cloudevents'], message: 'The CLI talks to the API only through @maestro-ci/sdk.' },
+            { group: ['**/api/**', '**/sdk/src/**', '**/sdk/dist/**', '@maestro-ci/sdk/*'], message: "Import the SDK by its package name only (its public exports); never the API." },
           ],
         },
       ],

@@ -16,6 +16,18 @@ module.exports = {
         ...base.moduleNameMapper,
         '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
         '^@maestro-ci/sdk/(events|schema)$': '<rootDir>/../sdk/src/$1',
+        '^@maestro-ci/sdk/testing$': '<rootDir>/../sdk/src/fake/index.ts',
+      },
+    },
+    {
+      ...base,
+      displayName: 'cli',
+      rootDir: '<rootDir>/cli',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      // Like the pipeline: unit tests run on the SDK's sources, so `npm test` needs no build.
+      moduleNameMapper: {
+        ...base.moduleNameMapper,
+        '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts',
       },
     },
   ],

@@ -12,9 +12,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import { registerConsole } from './console/console-static';
 import { registerBodyParsers } from './common/http/body-parsing';
+import { registerInputGuard } from './common/http/input-guard';
 import { RouteTable } from './common/http/route-table';
 import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
 import type { AppConfig } from './config/config';
+import { RealtimeIoAdapter } from './events/realtime/realtime-io.adapter';
 import { setupOpenApi } from './openapi';
 import { MetricsService } from './system/metrics.service';
 import { createRootLogger, PinoNestLogger } from './system/pino-logger';
@@ -50,8 +52,10 @@ export async function createApp(
     bodyParser: false,
     abortOnError: false,
   });
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   await app.register(formBody, { bodyLimit: config.maxRequestBodyBytes });
   registerBodyParsers(fastify, config.maxRequestBodyBytes);
+  registerInputGuard(fastify);
 
   fastify.all(UNSUPPORTED_VERSION_PATH, (request, reply) => {
     const version = (request.raw as unknown as Record<symbol, string>)[UNSUPPORTED_VERSION] ?? 'unknown';

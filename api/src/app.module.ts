@@ -7,11 +7,13 @@ import { RouteTable } from './common/http/route-table';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
+import { GroupsModule } from './groups/groups.module';
+import { JobsModule } from './common/jobs/jobs.module';
 import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { SystemController } from './system/system.controller';
-import { UsersBootstrapService } from './users/bootstrap.service';
+import { UsersModule } from './users/users.module';
 
 @Global()
 @Module({})
@@ -34,10 +36,9 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, EventsModule, AuthModule, NodesModule],
+      imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule],
       controllers: [SystemController],
       providers: [
-        UsersBootstrapService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: KernelCiExceptionFilter },

@@ -8,6 +8,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/config';
 import { addExamples } from './openapi-examples';
+import { definitionSchemas } from './nodes/node-schemas';
 
 export const API_VERSION = '0.1.0';
 
@@ -65,6 +66,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  // The node definitions (kinds, states, results, error codes, the state machine, each kind's data
+  // model) as named schemas: the SDK generates its constants and types from them.
+  const schemas = document.components?.schemas ?? {};
+  for (const [name, schema] of Object.entries(definitionSchemas())) {
+    const existing = schemas[name];
+    if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
+      // NodeState and NodeResult are also named by the DTOs' enums: they must agree.
+      if (!('enum' in existing && JSON.stringify(existing.enum) === JSON.stringify(schema.enum))) {
+        throw new Error(`OpenAPI: schema ${name} from the node definitions differs from the DTOs' one`);
+      }
+    }
+    schemas[name] = schema;
+  }
+  document.components = { ...document.components, schemas };
   return addExamples(normaliseDocument(document));
 }
 

@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(import.meta.url);
 const sdk = require('@maestro-ci/sdk');
-const toy = require(join(root, 'pipeline/dist/toy-repo.js'));
+const toy = require(join(root, 'pipeline/dist-fixtures/toy-repo.js'));
 const cli = join(root, 'pipeline/dist/cli.js');
 const { SMTPServer } = require('smtp-server');
 const BISECT = process.argv.includes('--bisect');
@@ -162,7 +162,9 @@ async function main() {
     const apiPort2 = await freePort();
     const pipelineApiUrl = `http://127.0.0.1:${apiPort2}`;
     const configFile = join(dir, 'pipeline.yaml');
-    const storageRoot = join(dir, 'storage');
+    // Kept after the demo (the rest of its temporary folder is removed): the reports' links point
+    // to the artifact server, which stops with the demo, so the files must outlive it.
+    const storageRoot = join(root, 'pipeline', 'var', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
     const extra = `job_retry: { max_retries: 1 }
 email:
   from: "Maestro demo <maestro@example.invalid>"
@@ -245,6 +247,8 @@ ${BISECT ? `pipeline_api: { url: ${pipelineApiUrl}, allow: { checkout: { users: 
     }
     await pipelineClient.close();
     await new Promise((ok) => smtp.close(ok));
+    say(`the links in the reports point to the demo's artifact server (http://127.0.0.1:${storagePort}/), which stops now;`);
+    say(`the artifacts and reports stay on disk: http://127.0.0.1:${storagePort}/<path> is the file ${storageRoot}/<path>`);
     say('done; stopping');
     await stopAll();
     return 0;

@@ -64,14 +64,17 @@ const work = await mkdtemp(join(tmpdir(), 'maestro-sdk-pack-'));
 try {
   let tarball;
   await step('npm pack file list (A12.2)', async () => {
-    const [info] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], sdk, { capture: true }));
+    // `prepack` builds first and prints its own lines: the JSON report starts at the first `[`.
+    const out = await run('npm', ['pack', '--json', '--pack-destination', work], sdk, { capture: true });
+    const [info] = JSON.parse(out.slice(out.search(/^\[/m)));
     tarball = join(work, info.filename);
     const files = info.files.map((f) => f.path);
     const stray = files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f));
     if (stray.length) throw new Error(`unexpected files in the package: ${stray.join(', ')}`);
-    for (const required of ['README.md', 'CHANGELOG.md', 'LICENSE', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/events/index.js']) {
+    for (const required of ['README.md', 'CHANGELOG.md', 'LICENSE', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/events/index.js', 'dist/esm/fake/index.js', 'dist/cjs/fake/index.js']) {
       if (!files.includes(required)) throw new Error(`missing ${required}`);
     }
+    // `@maestro-ci/sdk/testing` ships (from dist/*/fake/); the SDK's own test fixtures do not.
     if (files.some((f) => /\.spec\.|testing\//.test(f))) throw new Error('test files were packed');
   });
 
@@ -88,6 +91,11 @@ import '@maestro-ci/sdk/schema';
 const maestro = createClient({ baseUrl: ${JSON.stringify(baseUrl)} });
 const node = await maestro.nodes.get(${JSON.stringify(NODE_ID)});
 if (node.name !== 'stub' || typeof events.parseCloudEvent !== 'function' || typeof isNotFoundError !== 'function') process.exit(1);
+const { FakeApi } = await import('@maestro-ci/sdk/testing');
+const api = new FakeApi('maestro');
+const fake = createClient({ baseUrl: 'http://fake', fetch: api.fetch, token: 't' });
+const made = await fake.nodes.create({ kind: 'checkout', name: 'c', path: ['c'] });
+if ((await fake.nodes.get(made.id)).name !== 'c') process.exit(1);
 console.log('esm ok');
 `,
   );
@@ -110,6 +118,8 @@ createClient({ baseUrl: ${JSON.stringify(baseUrl)} }).nodes.get(${JSON.stringify
     `import { createClient, resultTree, type Node, type MaestroClient } from '@maestro-ci/sdk';
 import type { Subscription, Delivery } from '@maestro-ci/sdk/events';
 import type { paths } from '@maestro-ci/sdk/schema';
+import { FakeApi } from '@maestro-ci/sdk/testing';
+export const api: FakeApi = new FakeApi('kernelci');
 const maestro: MaestroClient = createClient({ baseUrl: 'http://127.0.0.1:8001' });
 export async function use(): Promise<string> {
   const node: Node = await maestro.nodes.get('x');

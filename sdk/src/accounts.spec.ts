@@ -1,6 +1,6 @@
 import { createClient } from './client';
 import { ConflictError, NetworkError } from './errors';
-import { FakeApi } from './testing/fake-api.fixture';
+import { FakeApi } from './fake/fake-api';
 
 type Route = (url: URL, req: Request) => unknown;
 

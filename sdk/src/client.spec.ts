@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { createClient } from './client';
 import * as errors from './errors';
 import { SDK_ROUTES } from './routes';
-import { FakeApi } from './testing/fake-api.fixture';
+import { FakeApi } from './fake/fake-api';
 import { resultTree } from './result-tree';
 
 const NODE_ID = '65a3982ee98651d0fe82b010';

@@ -7,7 +7,7 @@
 import createFetchClient, { type Client } from 'openapi-fetch';
 import { createAccounts, type GroupsApi, type TokensApi, type UsersApi } from './accounts.js';
 import type { ClientContext, Closable, ResolvedOptions, ServerMode } from './context.js';
-import { IncompatibleServerError, isHttpError } from './errors.js';
+import { HttpError, IncompatibleServerError } from './errors.js';
 import { createEventsApi, type EventsApi } from './events/api.js';
 import type { paths } from './generated/schema.js';
 import { API_VERSION } from './generated/version.js';
@@ -206,7 +206,7 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
       ({ data: doc } = await send<typeof doc>(ctx, 'GET /openapi.json' as never, {}, { op: 'read' }));
     } catch (error) {
       // An error answer (KernelCI's 404) selects KernelCI mode; no answer at all is not a decision.
-      if (!isHttpError(error)) throw error;
+      if (!HttpError.is(error)) throw error;
       doc = undefined;
     }
     const routes = Object.keys(doc?.paths ?? {});
@@ -220,11 +220,15 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
     return 'maestro';
   }
 
+  // Each namespace gets the one function it needs from the other, not the client: waitFor opens
+  // subscriptions, and a delivery reads its node. The closures run only after both exist.
+  const nodes: NodesApi = createNodes(ctx, (opts) => events.subscribe(opts));
+  const events: EventsApi = createEventsApi(ctx, (id, opts) => nodes.get(id, opts));
   const client: MaestroClient = {
     raw,
-    nodes: undefined as never,
+    nodes,
     ...createAccounts(ctx),
-    events: undefined as never,
+    events,
     mode: () => ctx.mode(),
     withToken: (next) => build({ ...options, token: next }, shared),
     async close() {
@@ -234,6 +238,5 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
       closer.abort(new Error('client closed'));
     },
   };
-  Object.assign(client, { nodes: createNodes(ctx, () => client), events: createEventsApi(ctx, () => client) });
   return Object.freeze(client);
 }

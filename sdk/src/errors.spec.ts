@@ -34,6 +34,7 @@ import {
   WaitConditionUnreachableError,
   WaitTimeoutError,
 } from './errors';
+import { parseRetryAfter } from './backoff';
 
 // Test-only: util.inspect is one of the renderings A4.4 covers.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -122,6 +123,13 @@ describe('errorFromResponse (A4.2)', () => {
     expect((fromStatus(429, {}, { headers: new Headers({ 'retry-after': '1' }) }) as RateLimitError).retryAfterMs).toBe(1000);
     expect((fromStatus(429, {}) as RateLimitError).retryAfterMs).toBeUndefined();
   });
+  it('reads Retry-After with the same parser as the retry loop', () => {
+    for (const value of ['-5', '1e3', 'soon', '']) {
+      const error = fromStatus(429, {}, { headers: { 'Retry-After': value } }) as RateLimitError;
+      expect(error.retryAfterMs).toBe(parseRetryAfter(value));
+      expect(error.retryAfterMs).toBeUndefined();
+    }
+  });
 
   it('caps body at 512 characters', () => {
     const e = fromStatus(500, 'x'.repeat(5000));
@@ -153,7 +161,24 @@ describe('brand and guards (A4.1)', () => {
       'SubscriptionGoneError',
     ]);
     expect(isPreconditionFailedError(new PreconditionFailedError({ detail: 'x' }))).toBe(true);
-    expect(isConflictError(new PreconditionFailedError({ detail: 'x' }))).toBe(true);
+  });
+  it('follows HTTP semantics: 412 and 422 are not 409 conflicts', () => {
+    expect(ConflictError.is(new PreconditionFailedError({ detail: 'x' }))).toBe(false);
+    expect(ConflictError.is(new IdempotencyConflictError({ detail: 'x' }))).toBe(false);
+    expect(HttpError.is(new IdempotencyConflictError({ detail: 'x' }))).toBe(true);
+    expect(ConflictError.is(new ResultsAlreadySubmittedError({ detail: 'x' }))).toBe(true);
+  });
+  it('has one is() on every class, reading the brand', () => {
+    const e = new SubscriptionGoneError({ detail: 'x' });
+    const foreign = { [Symbol.for('maestro.sdk.error')]: e[MAESTRO_ERROR_BRAND] };
+    expect(SubscriptionGoneError.is(foreign)).toBe(true);
+    expect(NotFoundError.is(foreign)).toBe(true);
+    expect(HttpError.is(foreign)).toBe(true);
+    expect(MaestroError.is(foreign)).toBe(true);
+    expect(ConflictError.is(foreign)).toBe(false);
+    expect(MaestroError.is(new Error('x'))).toBe(false);
+    expect(TimeoutError.is(new WaitTimeoutError('late'))).toBe(true);
+    expect(WaitTimeoutError.is(new TimeoutError('late'))).toBe(false);
   });
   it('gives local HTTP errors the status the server would answer', () => {
     expect(new PreconditionFailedError({ detail: 'expect failed' }).status).toBe(412);

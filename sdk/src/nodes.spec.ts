@@ -11,7 +11,7 @@ import {
 } from './errors';
 import { etagOf } from './nodes';
 import { resultTree } from './result-tree';
-import { FakeApi, type Mode } from './testing/fake-api.fixture';
+import { FakeApi, type Mode } from './fake/fake-api';
 import { unset, type Node } from './types';
 
 function deepFreeze<T>(value: T): T {

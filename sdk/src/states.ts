@@ -1,73 +1,34 @@
 /**
- * Node enumerations, the server's state machine and timestamp helpers (SDK A1.3, A1.4; contract §6.2, §6.5).
+ * Node enumerations, the server's state machine and timestamp helpers.
  *
  * The arrays are the runtime source of the matching union types, so code can both narrow
  * (`NODE_STATES.includes(x)`) and type-check against the same list.
  */
 import { ValidationError } from './errors.js';
-import type { components } from './generated/schema.js';
+import { STATE_TRANSITIONS, type NodeState } from './generated/definitions.js';
 
-// Compile-time drift checks: the hand-written arrays must list exactly the generated enums (A1.2),
-// so a regenerated schema with a new state or result fails `tsc` here instead of at run time.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-
-/** Every node kind the server accepts on a write (contract §6.3). */
-export const NODE_KINDS = ['checkout', 'kbuild', 'job', 'test', 'process', 'regression'] as const;
-/** A node kind: `checkout`, `kbuild`, `job`, `test`, `process` or `regression`. */
-export type NodeKind = (typeof NODE_KINDS)[number];
-
-/** Node states in life-cycle order (contract §6.5). */
-export const NODE_STATES = ['running', 'available', 'closing', 'done'] as const;
-/** A node state: `running`, `available`, `closing` or `done`. */
-export type NodeState = (typeof NODE_STATES)[number];
-type _NodeStateMatchesSchema = Assert<Same<NodeState, components['schemas']['NodeState']>>;
-
-/** Node results; a node without a result has `result: null`. */
-export const NODE_RESULTS = ['pass', 'fail', 'skip', 'incomplete'] as const;
-/** A node result: `pass`, `fail`, `skip` or `incomplete`. */
-export type NodeResult = (typeof NODE_RESULTS)[number];
-type _NodeResultMatchesSchema = Assert<Same<NodeResult, components['schemas']['NodeResult']>>;
-
-/** Values of `data.error_code` on `kbuild`, `test`, `job` and `regression` nodes (contract §6.2, KernelCI's `ErrorCodes`). */
-export const ERROR_CODES = [
-  'invalid_job_params',
-  'submit_error',
-  'node_timeout',
-  'Infrastructure',
-  'Canceled',
-  'Job',
-  'Bug',
-  'Test',
-  'Configuration',
-  'LAVATimeout',
-  'MultinodeTimeout',
-  'ObjectNotPersisted',
-  'Unexisting permission codename.',
-  'job_generation_error',
-  'kbuild_internal_error',
-] as const;
-/** A value of `data.error_code` on a non-checkout node. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** Values of `data.error_code` on `checkout` nodes (contract §6.2, KernelCI's `CheckoutErrorCodes`). */
-export const CHECKOUT_ERROR_CODES = ['node_timeout', 'git_checkout_failure'] as const;
-/** A value of `data.error_code` on a checkout node. */
-export type CheckoutErrorCode = (typeof CHECKOUT_ERROR_CODES)[number];
-
-const ALLOWED_MOVES: Readonly<Record<NodeState, readonly NodeState[]>> = {
-  running: ['available', 'closing', 'done'],
-  available: ['closing', 'done'],
-  closing: ['done'],
-  done: [],
-};
+// The enumerations and the state machine are generated from the named schemas of the OpenAPI
+// document, which the API builds from its own definitions (api/src/nodes/node-definitions.ts).
+export {
+  CHECKOUT_ERROR_CODES,
+  ERROR_CODES,
+  NODE_KINDS,
+  NODE_RESULTS,
+  NODE_STATES,
+  STATE_TRANSITIONS,
+  type CheckoutErrorCode,
+  type ErrorCode,
+  type NodeKind,
+  type NodeResult,
+  type NodeState,
+} from './generated/definitions.js';
 
 /**
- * Whether the server lets a node move from state `from` to state `to` (contract §6.5).
+ * Whether the server lets a node move from state `from` to state `to`.
  * Staying in the same state is always allowed; nothing leaves `done`.
  */
 export function canTransition(from: NodeState, to: NodeState): boolean {
-  return from === to || (ALLOWED_MOVES[from]?.includes(to) ?? false);
+  return from === to || (STATE_TRANSITIONS[from]?.includes(to) ?? false);
 }
 
 /** A timestamp input: a `Date`, or an ISO 8601 string (naive strings are UTC). */

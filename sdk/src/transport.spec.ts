@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from './client';
 import { isNetworkError, isTimeoutError, NetworkError, RateLimitError, ServerError, TimeoutError, UnauthorizedError } from './errors';
-import { FakeApi } from './testing/fake-api.fixture';
+import { FakeApi } from './fake/fake-api';
 
 const NODE_ID = '65a3982ee98651d0fe82b010';
 const fast = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 };

@@ -8,7 +8,8 @@ import type { components } from './generated/schema';
 import { field, nodeFilter, type NodeFilter } from './filters';
 import type { EventFilter } from './events/types';
 import type { MaestroClient } from './client';
-import type { CheckoutNode, JobNode, KbuildData, Node, NodeInput, NodePage, WireNode, WireNodeInput } from './types';
+import type { CheckoutData, CheckoutNode, JobNode, KbuildData, KindData, Node, NodeInput, NodePage, WireNode, WireNodeInput } from './types';
+import { canTransition, NODE_KINDS, STATE_TRANSITIONS, type NodeKind } from './states';
 
 type Assert<T extends true> = T;
 type IsAssignable<A, B> = [A] extends [B] ? true : false;
@@ -86,3 +87,17 @@ export async function writes(): Promise<void> {
   // @ts-expect-error a node input's state is a NodeState
   await maestro.nodes.create({ kind: 'job', name: 'x', path: ['x'], state: 'sleeping' });
 }
+
+// Kinds, data models and the state machine come from the document's named schemas.
+export const checkoutInput: NodeInput = { kind: 'checkout', name: 'checkout', path: ['checkout'], data: { architecture_filter: ['x86_64'] } };
+// @ts-expect-error a misspelt kind does not type-check
+export const misspelt: NodeInput = { kind: 'chekout', name: 'checkout', path: ['checkout'] };
+export const checkoutData: CheckoutData = { architecture_filter: ['x86_64', 'arm64'], error_code: 'git_checkout_failure' };
+// @ts-expect-error architecture_filter is a list
+export const badFilter: CheckoutData = { architecture_filter: 'x86_64' };
+// @ts-expect-error a checkout's error codes are the checkout ones
+export const badCheckoutCode: CheckoutData = { error_code: 'submit_error' };
+export type KbuildDataIsKindData = Assert<IsAssignable<KindData['kbuild'], KbuildData>>;
+export const everyKind: readonly NodeKind[] = NODE_KINDS;
+export const runningMoves: readonly string[] = STATE_TRANSITIONS.running;
+export const allowed: boolean = canTransition('running', 'done');

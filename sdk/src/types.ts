@@ -1,67 +1,47 @@
 /**
- * Refinements of the generated wire types (SDK A1.2): `Node` is a discriminated union on `kind`
+ * Refinements of the generated wire types: `Node` is a discriminated union on `kind`
  * with `data` typed per kind (known keys typed, unknown keys allowed). The wire shapes themselves
  * come from `generated/schema.ts`; `types.test-d.ts` proves each refinement is assignable to them.
  */
 import type { components } from './generated/schema.js';
 import type { CheckoutErrorCode, ErrorCode, NodeKind, NodeResult, NodeState, TimestampInput } from './states.js';
 
-/** A node exactly as the generated schema describes it (23 keys, contract §6.1). */
+/** A node exactly as the generated schema describes it (23 keys). */
 export type WireNode = components['schemas']['NodeDto'];
 /** The generated body of `POST /node`. */
 export type WireNodeInput = components['schemas']['NodeInputDto'];
 
-/** `data.kernel_revision` (contract §6.3). */
-export interface KernelRevision {
-  tree?: string;
-  url?: string;
-  branch?: string;
-  commit?: string;
-  describe?: string | null;
-  version?: { version?: number; patchlevel?: number; sublevel?: number | null; extra?: string | null; name?: string | null } | null;
-  patchset?: string | null;
-  commit_tags?: string[];
-  commit_message?: string | null;
-  [key: string]: unknown;
-}
+type Schemas = components['schemas'];
+
+/** `data.kernel_revision` (KernelCI's `Revision` model). */
+export type KernelRevision = Schemas['Revision'];
+/** `data.kernel_revision.version`. */
+export type KernelVersion = Schemas['KernelVersion'];
 
 /** Fields a `data` map of any kind may carry. */
 export interface CommonData {
-  kernel_revision?: KernelRevision;
+  kernel_revision?: KernelRevision | null;
   error_code?: ErrorCode | CheckoutErrorCode | null;
   error_msg?: string | null;
   [key: string]: unknown;
 }
 
+// Each kind's `data` model is generated from the schemas the API publishes (api/src/nodes/node-definitions.ts):
+// known keys typed, unknown keys allowed.
 /** `data` of a `checkout` node. */
-export interface CheckoutData extends CommonData {
-  error_code?: CheckoutErrorCode | null;
-  architectures?: string[] | null;
-}
+export type CheckoutData = Schemas['CheckoutData'];
 /** `data` of a `kbuild` node. */
-export interface KbuildData extends CommonData {
-  arch?: string | null;
-  defconfig?: string | null;
-  config_full?: string | null;
-  compiler?: string | null;
-  fragments?: string[] | null;
-  kernel_type?: string | null;
-}
-/** `data` of a `job` or `test` node. */
-export interface TestData extends KbuildData {
-  platform?: string | null;
-  runtime?: string | null;
-  job_id?: string | null;
-  job_context?: string | null;
-}
-/** `data` of a `process` node (stored as sent). */
-export type ProcessData = CommonData;
+export type KbuildData = Schemas['KbuildData'];
+/** `data` of a `test` node. */
+export type TestData = Schemas['TestData'];
+/** `data` of a `job` node. */
+export type JobData = Schemas['JobData'];
+/** `data` of a `process` node (any object, stored as sent). */
+export type ProcessData = Schemas['ProcessData'];
 /** `data` of a `regression` node. */
-export interface RegressionData extends TestData {
-  fail_node?: string | null;
-  pass_node?: string | null;
-  node_sequence?: string[];
-}
+export type RegressionData = Schemas['RegressionData'];
+/** The `data` model of each kind: `KindData['kbuild']` is {@link KbuildData}. */
+export type KindData = Schemas['NodeKindData'];
 
 type NodeOf<K extends NodeKind, D> = Omit<WireNode, 'kind' | 'data' | 'state' | 'result'> & {
   kind: K;
@@ -75,7 +55,7 @@ export type CheckoutNode = NodeOf<'checkout', CheckoutData>;
 /** A `kbuild` node. */
 export type KbuildNode = NodeOf<'kbuild', KbuildData>;
 /** A `job` node (a test job, or a suite of a result tree). */
-export type JobNode = NodeOf<'job', TestData>;
+export type JobNode = NodeOf<'job', JobData>;
 /** A `test` node (a case of a result tree). */
 export type TestNode = NodeOf<'test', TestData>;
 /** A `process` node. */
@@ -88,8 +68,8 @@ export type Node = CheckoutNode | KbuildNode | JobNode | TestNode | ProcessNode 
 
 /** The body of a node creation; timestamps accept `Date | string` (A1.4). */
 export type NodeInput = Omit<WireNodeInput, 'created' | 'updated' | 'timeout' | 'holdoff' | 'kind'> & {
-  /** A {@link NodeKind}; other strings are accepted because the server validates kinds itself. */
-  kind?: NodeKind | (string & {});
+  /** A {@link NodeKind}: a misspelt kind does not type-check. */
+  kind?: NodeKind;
   created?: TimestampInput;
   updated?: TimestampInput;
   timeout?: TimestampInput;

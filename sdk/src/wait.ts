@@ -5,12 +5,22 @@
  * a token, in KernelCI mode (no server-side event filters) or when the event transport fails.
  */
 import { sleep } from './backoff.js';
-import type { MaestroClient } from './client.js';
 import type { ClientContext, Closable } from './context.js';
-import { isNotFoundError, ProtocolError, WaitConditionUnreachableError, WaitTimeoutError } from './errors.js';
+import { NotFoundError, ProtocolError, WaitConditionUnreachableError, WaitTimeoutError } from './errors.js';
 import type { Subscription } from './events/subscription.js';
+import type { SubscribeOptions } from './events/types.js';
 import type { NodeResult, NodeState } from './states.js';
+import type { CallOptions } from './transport.js';
 import type { Node } from './types.js';
+
+/** Internal: opens a subscription (the client's `events.subscribe`). */
+export type SubscribeFn = (opts: SubscribeOptions) => Subscription;
+
+/** Internal: what `waitFor` needs from the client: a node read and a subscription. */
+export interface WaitDeps {
+  getNode(id: string, opts?: CallOptions): Promise<Node>;
+  subscribe: SubscribeFn;
+}
 
 /** What `waitFor` waits for: a state, `{ state?, result? }` (values or lists), or a predicate. */
 export type WaitCondition =
@@ -39,7 +49,7 @@ function oneOf<T>(value: T | readonly T[] | undefined, actual: T): boolean {
 }
 
 /** Internal: implements `nodes.waitFor`. */
-export async function waitFor(ctx: ClientContext, client: MaestroClient, target: Node | string, condition: WaitCondition, opts: WaitOptions): Promise<Node> {
+export async function waitFor(ctx: ClientContext, deps: WaitDeps, target: Node | string, condition: WaitCondition, opts: WaitOptions): Promise<Node> {
   const id = typeof target === 'string' ? target : target.id;
   const test = (node: Node): boolean =>
     typeof condition === 'function'
@@ -64,7 +74,7 @@ export async function waitFor(ctx: ClientContext, client: MaestroClient, target:
     let polling = opts.via === 'poll' || !ctx.hasToken || (await ctx.mode()) === 'kernelci';
     if (!polling) {
       try {
-        sub = client.events.subscribe({ filter: { node_id: id }, promiscuous: true, transport: 'socket.io', maxBuffered: 10 });
+        sub = deps.subscribe({ filter: { node_id: id }, promiscuous: true, transport: 'socket.io', maxBuffered: 10 });
         sub.on('state', (s) => {
           if (s.type === 'resumed' || s.type === 'degraded') kick();
           if (s.type === 'closed') {
@@ -85,9 +95,9 @@ export async function waitFor(ctx: ClientContext, client: MaestroClient, target:
     let interval = opts.pollIntervalMs ?? 2_000;
     for (;;) {
       if (stop.signal.aborted) break;
-      const node = await client.nodes.get(id, { signal: stop.signal }).catch((error) => {
+      const node = await deps.getNode(id, { signal: stop.signal }).catch((error) => {
         if (stop.signal.aborted) return undefined;
-        if (isNotFoundError(error)) throw error;
+        if (NotFoundError.is(error)) throw error;
         ctx.logger.debug('waitFor: read failed, retrying', { error: String(error) });
         return undefined;
       });

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { createClient, NotFoundError, UnauthorizedError } from '@maestro-ci/sdk';
+import { createClient, NotFoundError, UnauthorizedError, type NodeInput } from '@maestro-ci/sdk';
 import { ADMIN_PASSWORD, startServer, type TestServer } from './support/api-server';
 
-const checkout = {
+const checkout: NodeInput = {
   kind: 'checkout',
   name: 'checkout',
   path: ['checkout'],

@@ -1,11 +1,4 @@
 import { Module } from '@nestjs/common';
-import { GroupsController } from '../groups/groups.controller';
-import { GroupsService } from '../groups/groups.service';
-import { MailService } from '../mail/mail.service';
-import { InvitesController } from '../users/invites.controller';
-import { InvitesService } from '../users/invites.service';
-import { UsersController } from '../users/users.controller';
-import { UsersService } from '../users/users.service';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthService } from './auth.service';
@@ -14,12 +7,13 @@ import { LoginRateLimiter } from './login-rate-limiter';
 import { NodeEditPolicy } from './node-edit.policy';
 
 /**
- * Users, groups, tokens and login (contract §4, §5). Exports AuthService for the global AuthGuard
- * and NodeEditPolicy for the node services (§6.7).
+ * Authentication: login, API tokens and the login rate limit. Exports AuthService for the global
+ * AuthGuard, the realtime gateway and invitations, and NodeEditPolicy for the node services. Users,
+ * groups and mail have their own modules (users/, groups/, mail/).
  */
 @Module({
-  controllers: [LoginController, UsersController, InvitesController, ApiTokensController, GroupsController],
-  providers: [AuthService, LoginRateLimiter, UsersService, InvitesService, ApiTokensService, GroupsService, MailService, NodeEditPolicy],
+  controllers: [LoginController, ApiTokensController],
+  providers: [AuthService, LoginRateLimiter, ApiTokensService, NodeEditPolicy],
   exports: [AuthService, NodeEditPolicy],
 })
 export class AuthModule {}

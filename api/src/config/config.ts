@@ -43,6 +43,8 @@ export interface AppConfig {
   nodePurgeAgeDays: number;
   subscriberStateTtlDays: number;
   subscriptionIdleSeconds: number;
+  /** Live subscriptions one user may hold (HTTP and socket.io together); one more is 429. */
+  maxSubscriptionsPerUser: number;
   lifecycleEnabled: boolean;
   lifecycleIntervalSeconds: number;
   idempotencyTtlSeconds: number;
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodePurgeAgeDays: integer(env, 'NODE_PURGE_AGE_DAYS', 180),
     subscriberStateTtlDays: integer(env, 'SUBSCRIBER_STATE_TTL_DAYS', 30, 1),
     subscriptionIdleSeconds: integer(env, 'SUBSCRIPTION_IDLE_SECONDS', 900, 1),
+    maxSubscriptionsPerUser: integer(env, 'MAX_SUBSCRIPTIONS_PER_USER', 200, 1),
     lifecycleEnabled: boolean(env, 'LIFECYCLE_ENABLED', true),
     lifecycleIntervalSeconds: integer(env, 'LIFECYCLE_INTERVAL_SECONDS', 60, 1),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1),

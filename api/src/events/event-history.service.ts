@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parseIsoDatetime } from '../common/datetime';
 import { BadRequestError, invalidIntMessage } from '../common/errors/domain-errors';
+import { lastValues, parseFilterBoolean, parsePythonInt, type QueryParams } from '../common/query/query-params';
 import { isObjectIdString } from '../common/object-id';
+import { regexRefusal } from '../common/query/regex-safety';
 import { toNodeResponse } from '../nodes/node.mapper';
 import { InvalidPatternError, STORAGE, type EventHistoryCondition, type EventHistoryQuery, type Storage } from '../storage/ports';
 import type { EventDto } from './dto/events.dto';
 import { toEventResponse } from './event.mapper';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /** Parameters matched exactly against `data.<same name>`, ignored when empty (contract §10.9). */
 const PAYLOAD_KEYS = ['kind', 'state', 'result', 'op', 'name', 'group', 'owner'];
@@ -17,22 +17,9 @@ export interface ParsedEventQuery extends EventHistoryQuery {
   recursive: boolean;
 }
 
-function last(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
-function integer(value: string): number {
-  if (!/^\s*[-+]?\d+\s*$/.test(value)) throw new BadRequestError(invalidIntMessage(value));
-  return Number(value);
-}
-
 /** Turns `/events` query parameters into storage conditions, with the exact 400 texts of §10.9. */
 export function parseEventQuery(query: QueryParams): ParsedEventQuery {
-  const params = new Map<string, string>();
-  for (const [key, value] of Object.entries(query)) {
-    const single = last(value);
-    if (single !== undefined) params.set(key, single);
-  }
+  const params = lastValues(query);
   if (params.has('node_id') && params.has('data.id')) throw new BadRequestError('Provide either node_id or data.id, not both');
   if (params.has('id') && params.has('ids')) throw new BadRequestError('Provide either id or ids, not both');
 
@@ -46,6 +33,7 @@ export function parseEventQuery(query: QueryParams): ParsedEventQuery {
     } else if (key === 'channel') {
       conditions.push({ field: 'channel', value });
     } else if (key === 'path') {
+      if (regexRefusal(value, 'database') !== null) throw new BadRequestError(`Invalid regular expression: ${value}`);
       conditions.push({ field: 'pathRegex', pattern: value });
     } else if (key === 'node_id') {
       conditions.push({ field: 'data', path: ['id'], value });
@@ -63,18 +51,17 @@ export function parseEventQuery(query: QueryParams): ParsedEventQuery {
       conditions.push({ field: 'after', timestamp: from });
     } else if (key === 'limit') {
       // MongoDB semantics, as KernelCI passes the value through: 0 = no limit, negative = its magnitude.
-      const n = Math.abs(integer(value));
+      const n = Math.abs(parsePythonInt(value));
       limit = n === 0 ? undefined : n;
     } else if (key === 'offset') {
-      const n = integer(value);
+      const n = parsePythonInt(value);
       if (n < 0) throw new BadRequestError(invalidIntMessage(value));
       offset = n;
     } else if (key === 'recursive') {
       recursive = value !== '';
     } else {
       // Anything else: exact match on the stored document; only true/false are converted (§10.9).
-      const lower = value.toLowerCase();
-      const typed = lower === 'true' ? true : lower === 'false' ? false : value;
+      const typed = parseFilterBoolean(value) ?? value;
       if (key === 'data' || key.startsWith('data.')) {
         conditions.push({ field: 'data', path: key === 'data' ? [] : key.slice(5).split('.'), value: typed });
       } else {

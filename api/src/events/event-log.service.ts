@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { JobRunner } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { newObjectId } from '../common/object-id';
+import { checkStoredText, MAX_KEY_LENGTH } from '../common/validation/limits';
 import { STORAGE, type EventRecord, type Repositories, type Storage } from '../storage/ports';
 import { buildCloudEvent } from './cloud-event';
 import type { NodeChange, NodeEventPublisher } from './node-events.port';
@@ -38,22 +40,30 @@ export function nodeEventPayload(change: NodeChange): Record<string, unknown> {
   return payload;
 }
 
-const RETRY_MAX_DELAY_MS = 5_000;
+const RETRY = { initialMs: 100, maxMs: 5_000 };
+const RETRY_JOB = 'event-log-retry';
 
 /**
  * Appends events to the log (contract §10.3) inside the caller's unit of work and wakes
  * subscribers once it has committed. Also the node services' NodeEventPublisher.
  */
 @Injectable()
-export class EventLogService implements NodeEventPublisher, OnApplicationShutdown {
+export class EventLogService implements NodeEventPublisher, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('EventLog');
-  private readonly retries = new Set<NodeJS.Timeout>();
+  /** Events whose append failed inside a committed node write, oldest first. */
+  private readonly delayed: PublishInput[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
+    private readonly jobs: JobRunner,
   ) {}
+
+  /** Stores delayed events in order, retried with back-off until the log accepts them. */
+  onModuleInit(): void {
+    this.jobs.register({ name: RETRY_JOB, retry: RETRY, run: () => this.storeDelayed() });
+  }
 
   /** Builds the CloudEvent and appends it through `tx` (a transaction or the storage itself). */
   async append(tx: Repositories, input: PublishInput): Promise<EventRecord> {
@@ -72,7 +82,10 @@ export class EventLogService implements NodeEventPublisher, OnApplicationShutdow
   }
 
   /** `POST /publish/{channel}`: stored and delivered like any event. */
-  publish(input: PublishInput): Promise<EventRecord> {
+  async publish(input: PublishInput): Promise<EventRecord> {
+    checkStoredText(input.channel, 'channel', MAX_KEY_LENGTH);
+    const data = input.data !== null && typeof input.data === 'object' ? (input.data as Record<string, unknown>) : {};
+    for (const key of ['kind', 'id']) checkStoredText(Object.hasOwn(data, key) ? data[key] : undefined, `data.${key}`, MAX_KEY_LENGTH);
     return this.storage.transaction((tx) => this.append(tx, input));
   }
 
@@ -87,24 +100,25 @@ export class EventLogService implements NodeEventPublisher, OnApplicationShutdow
       await this.append(tx, input);
     } catch (error) {
       this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${(error as Error).message}); retrying after commit`);
-      tx.afterCommit(() => this.retryUntilStored(input, 1));
+      tx.afterCommit(() => {
+        this.delayed.push(input);
+        this.jobs.trigger(RETRY_JOB);
+      });
     }
   }
 
-  private retryUntilStored(input: PublishInput, attempt: number): void {
-    const delay = Math.min(RETRY_MAX_DELAY_MS, 100 * 2 ** (attempt - 1));
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      this.publish(input).then(
-        (event) => this.logger.log(`stored the delayed event ${event.sequenceId} after ${attempt} attempt(s)`),
-        () => this.retryUntilStored(input, attempt + 1),
-      );
-    }, delay);
-    this.retries.add(timer);
+  private async storeDelayed(): Promise<string | undefined> {
+    let stored = 0;
+    while (this.delayed.length > 0) {
+      const event = await this.publish(this.delayed[0]);
+      this.delayed.shift();
+      stored++;
+      this.logger.log(`stored the delayed event ${event.sequenceId}`);
+    }
+    return stored > 0 ? `stored ${stored} delayed event(s)` : undefined;
   }
 
   onApplicationShutdown(): void {
-    if (this.retries.size > 0) this.logger.warn(`${this.retries.size} delayed event(s) not stored before shutdown`);
-    for (const timer of this.retries) clearTimeout(timer);
+    if (this.delayed.length > 0) this.logger.warn(`${this.delayed.length} delayed event(s) not stored before shutdown`);
   }
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { JobRunner, SKIPPED } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from '../storage/ports';
 import { MetricsService } from '../system/metrics.service';
@@ -21,36 +21,40 @@ export interface MaintenanceReport {
  * At start-up it also raises the sequence counter above stored data (§11.4).
  */
 @Injectable()
-export class EventsMaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('EventsMaintenance');
-  private readonly holder = `${process.pid}-${randomUUID()}`;
+export class EventsMaintenanceService implements OnModuleInit, OnApplicationBootstrap {
   private readonly cleaned: Counter;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
     metrics: MetricsService,
+    private readonly jobs: JobRunner,
   ) {
     this.cleaned = metrics.counter('subscriptions_cleaned', 'Stale subscriptions removed by the reaper');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.storage.events.reconcileSequence();
-    this.timer = setInterval(() => {
-      this.runIfLeader().catch((error: Error) => this.logger.error(`maintenance failed: ${error.message}`));
-    }, MAINTENANCE_INTERVAL_MS);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.jobs.register({
+      name: LEASE_NAME,
+      everyMs: MAINTENANCE_INTERVAL_MS,
+      // Held for half a period and not released: the other replicas skip this period.
+      leaseTtlMs: MAINTENANCE_INTERVAL_MS / 2,
+      run: async () => {
+        const { subscriptionsCleaned, eventsPurged, subscriberStatesPurged } = await this.runOnce();
+        if (subscriptionsCleaned + eventsPurged + subscriberStatesPurged === 0) return undefined;
+        return `removed ${subscriptionsCleaned} stale subscription(s), ${eventsPurged} expired event(s), ${subscriberStatesPurged} idle cursor(s)`;
+      },
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationBootstrap(): Promise<void> {
+    await this.storage.events.reconcileSequence();
   }
 
   /** One period's work, when this replica holds the lease. */
   async runIfLeader(): Promise<MaintenanceReport | null> {
-    if (!(await this.storage.leases.tryAcquire(LEASE_NAME, this.holder, MAINTENANCE_INTERVAL_MS / 2))) return null;
-    return this.runOnce();
+    const report = await this.jobs.runNow(LEASE_NAME, () => this.runOnce());
+    return report === SKIPPED ? null : report;
   }
 
   /** One period's work, unconditionally. */
@@ -61,9 +65,6 @@ export class EventsMaintenanceService implements OnApplicationBootstrap, OnAppli
     const subscriberStatesPurged = await this.storage.subscriberStates.deleteIdle(
       new Date(now.getTime() - this.config.subscriberStateTtlDays * 24 * 3600 * 1000),
     );
-    if (subscriptionsCleaned + eventsPurged + subscriberStatesPurged > 0) {
-      this.logger.log(`removed ${subscriptionsCleaned} stale subscription(s), ${eventsPurged} expired event(s), ${subscriberStatesPurged} idle cursor(s)`);
-    }
     return { subscriptionsCleaned, eventsPurged, subscriberStatesPurged };
   }
 }

@@ -2,11 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
+import type { QueryParams } from '../common/query/query-params';
 import { EventDto } from './dto/events.dto';
 import { REALTIME_MODELS } from './dto/realtime.dto';
 import { EventHistoryService } from './event-history.service';
 
-type QueryParams = Record<string, string | string[] | undefined>;
 
 @ApiTags('events')
 @ApiCommonResponses()

@@ -10,6 +10,7 @@ import { InProcessNotifier } from './notifier/in-process.notifier';
 import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
 import { RedisNotifier } from './notifier/redis.notifier';
 import { PubSubController } from './pubsub.controller';
+import { RealtimeAuthGuard } from './realtime/realtime-auth.guard';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -38,6 +39,7 @@ function createNotifier(config: AppConfig): EventNotifier {
     SubscriptionsService,
     EventHistoryService,
     EventsMaintenanceService,
+    RealtimeAuthGuard,
     RealtimeGateway,
   ],
   exports: [NODE_EVENT_PUBLISHER, EventLogService],

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -7,15 +7,14 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { UnprocessableError } from '../common/errors/domain-errors';
 import { ErrorDto } from '../common/errors/error.dto';
+import { lastValue, parsePathInteger, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
 import { InvalidCloudEventError, keepAliveCloudEvent, pythonJsonDumps, toCloudEvent } from './cloud-event';
 import { ListenMessageDto, PublishEventDto, SubscriptionDto, SubscriptionStatsDto } from './dto/events.dto';
 import { EventLogService } from './event-log.service';
 import { toSubscriptionResponse, toSubscriptionStats } from './event.mapper';
-import { lastValue, parsePathInteger, parseQueryBoolean } from './query-params';
 import { SubscriptionsService } from './subscriptions.service';
 
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /** KernelCI's HTTP pub/sub (contract §10.4), with durable subscribers (§10.7). */
 @ApiTags('pubsub')
@@ -43,6 +42,7 @@ export class PubSubController {
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiForbiddenResponse({ type: ErrorDto, description: '`Subscriber id is in use by another user`' })
   @ApiConflictResponse({ type: ErrorDto, description: '`Subscriber id is bound to channel <channel>`' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'The caller holds MAX_SUBSCRIPTIONS_PER_USER live subscriptions already' })
   async subscribe(@Param('channel') channel: string, @Query() query: QueryParams, @CurrentUser() user: UserRecord): Promise<SubscriptionDto> {
     const promiscuous = parseQueryBoolean(query.promisc, 'promisc', false);
     const subscriberId = lastValue(query.subscriber_id);

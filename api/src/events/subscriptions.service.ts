@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../common/errors/domain-errors';
+import { checkStoredText, MAX_KEY_LENGTH } from '../common/validation/limits';
 import {
   DuplicateKeyError,
   STORAGE,
@@ -91,6 +92,13 @@ export class SubscriptionsService implements OnModuleDestroy {
    * subscription starts at the stored cursor; another user's id → 403, another channel → 409.
    */
   async subscribe(channel: string, user: UserRecord, options: SubscribeOptions): Promise<SubscriptionRecord> {
+    checkStoredText(channel, 'channel', MAX_KEY_LENGTH);
+    checkStoredText(options.subscriberId, 'subscriber_id', MAX_KEY_LENGTH);
+    // Abandoned subscriptions expire after SUBSCRIPTION_IDLE_SECONDS, so a full quota frees itself.
+    const max = this.config.maxSubscriptionsPerUser;
+    if ((await this.storage.subscriptions.countByUser(user.username)) >= max) {
+      throw new TooManyRequestsError(`Too many subscriptions: at most ${max} per user; unsubscribe unused ones`, this.config.subscriptionIdleSeconds);
+    }
     const now = new Date();
     let position: number;
     if (options.subscriberId !== undefined) {

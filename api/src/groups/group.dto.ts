@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageEnvelopeDto } from '../common/pagination/page.dto';
-import { IsString } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { MAX_NAME_LENGTH } from '../common/validation/limits';
 
 /** A user group (contract §5). */
 export class GroupDto {
@@ -17,6 +18,7 @@ export class GroupDto {
 export class GroupCreateDto {
   /** Unique group name. */
   @IsString()
+  @MaxLength(MAX_NAME_LENGTH)
   @ApiProperty({ example: 'runtime:lava-collabora:node-editor' })
   name!: string;
 }

@@ -3,13 +3,12 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNo
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
-import { parsePagination } from '../common/pagination/pagination';
+import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
+import type { QueryParams } from '../common/query/query-params';
 import { parseExactMatchQuery } from '../users/exact-match-query';
 import { toGroupResponse } from '../users/user.mapper';
 import { GroupCreateDto, GroupDto, GroupListDto } from './group.dto';
 import { GroupsService } from './groups.service';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 @ApiTags('user-groups')
 @ApiCommonResponses()
@@ -24,12 +23,10 @@ export class GroupsController {
    * Every query parameter other than `limit` and `offset` is an exact match, e.g. `name=kernelci`.
    */
   @Get()
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: 50 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiPagination()
   @ApiQuery({ name: 'name', required: false, description: 'Exact group name' })
   @ApiOkResponse({ type: GroupListDto })
-  async listGroups(@Query() query: QueryParams): Promise<GroupListDto> {
-    const page = parsePagination(query);
+  async listGroups(@Pagination() page: PageParams, @Query() query: QueryParams): Promise<GroupListDto> {
     const { items, total } = await this.groups.list(parseExactMatchQuery(query), page);
     return { items: items.map(toGroupResponse), total, limit: page.limit, offset: page.offset };
   }

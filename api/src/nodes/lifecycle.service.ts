@@ -8,7 +8,8 @@
  * `FOR UPDATE SKIP LOCKED` and written only if state and `updated` are as selected, so several
  * replicas can run the worker at once and every transition happens, and is announced, once.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { JobRunner } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NODE_EVENT_PUBLISHER, type NodeEventPublisher } from '../events/node-events.port';
 import { STORAGE, type NodeTransition, type Repositories, type Storage } from '../storage/ports';
@@ -19,31 +20,25 @@ export const LIFECYCLE_BATCH = 500;
 type Rule = (tx: Repositories, now: Date) => Promise<NodeTransition[]>;
 
 @Injectable()
-export class LifecycleService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('Lifecycle');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
+export class LifecycleService implements OnModuleInit {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobRunner,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (!this.config.lifecycleEnabled) return;
-    this.timer = setInterval(() => {
-      if (this.running) return; // a slow pass is never overlapped by the next one
-      this.running = this.runOnce()
-        .catch((error: Error) => this.logger.error(`lifecycle pass failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.lifecycleIntervalSeconds * 1000);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  /** Every replica runs the rules (no lease): the statements themselves make each transition once. */
+  onModuleInit(): void {
+    this.jobs.register({
+      name: 'lifecycle',
+      enabled: this.config.lifecycleEnabled,
+      everyMs: this.config.lifecycleIntervalSeconds * 1000,
+      run: async () => {
+        const changed = await this.runOnce();
+        return changed > 0 ? `${changed} node(s) changed state` : undefined;
+      },
+    });
   }
 
   /** One pass of the three rules, in the contract's order; returns how many nodes changed. */

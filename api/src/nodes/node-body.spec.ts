@@ -1,5 +1,6 @@
-import { makeNode } from '../storage/contract/storage.contract';
-import { checkIfMatch, checkTransition, parseBooleanQuery } from './node-body';
+import { makeNode } from '../storage/contract/fixtures';
+import { checkIfMatch } from './node-body';
+import { checkTransition } from './node-state';
 import { nodeEtag } from './node.mapper';
 
 describe('If-Match (contract §7.11)', () => {
@@ -40,14 +41,5 @@ describe('state machine (contract §6.5)', () => {
       }
     }
     expect(refused).toBe(6);
-  });
-});
-
-describe('boolean query parameters (contract §2.6)', () => {
-  it('accepts the eight words in any case and refuses others with 422', () => {
-    for (const yes of ['true', 'TRUE', '1', 'yes', 'On']) expect(parseBooleanQuery('noevent', yes, false)).toBe(true);
-    for (const no of ['false', 'False', '0', 'NO', 'off']) expect(parseBooleanQuery('noevent', no, true)).toBe(false);
-    expect(parseBooleanQuery('noevent', undefined, false)).toBe(false);
-    expect(() => parseBooleanQuery('noevent', 'maybe', false)).toThrow('Request validation failed');
   });
 });

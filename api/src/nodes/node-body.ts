@@ -1,16 +1,19 @@
 /**
  * Request-level helpers of the node routes that are not DTO shape rules: JSON fidelity of node
- * bodies (contract §13.12), `If-Match` (§7.11), the state machine (§6.5) and `noevent` (§2.6).
+ * bodies (contract §13.12), `If-Match` (§7.11) and `noevent` (§2.6). The state machine is in
+ * node-state.ts.
  */
-import { BadRequestError, PreconditionFailedError, UnprocessableError } from '../common/errors/domain-errors';
+import { PreconditionFailedError } from '../common/errors/domain-errors';
 import { checkJsonFidelity } from '../common/validation/json-fidelity';
 import { isPlainObject } from '../common/validation/decorators';
-import type { NodeRecord, NodeState } from '../storage/ports';
+import { checkNodeTextLimits } from '../common/validation/limits';
+import type { NodeRecord } from '../storage/ports';
 import { nodeEtag } from './node.mapper';
 
-/** NUL, out-of-range integers and over-deep `data` in a single-node body (POST, PUT, PATCH). */
+/** NUL, out-of-range integers, over-deep `data` and over-long indexed text in a single-node body (POST, PUT, PATCH). */
 export function checkNodeBody(body: unknown): void {
   checkJsonFidelity(body);
+  checkNodeTextLimits(body);
 }
 
 /**
@@ -24,7 +27,10 @@ export function checkHierarchyBody(body: unknown): void {
   while (stack.length > 0) {
     const { level, path } = stack.pop()!;
     if (!isPlainObject(level)) continue;
-    if (isPlainObject(level.node)) checkJsonFidelity(level.node, { location: [...path, 'node'] });
+    if (isPlainObject(level.node)) {
+      checkJsonFidelity(level.node, { location: [...path, 'node'] });
+      checkNodeTextLimits(level.node, [...path, 'node']);
+    }
     if (Array.isArray(level.child_nodes)) {
       level.child_nodes.forEach((child, i) => stack.push({ level: child, path: [...path, 'child_nodes', i] }));
     }
@@ -42,28 +48,4 @@ export function checkIfMatch(header: string | undefined, node: NodeRecord): void
   if (tags.includes('*')) return;
   const current = nodeEtag(node);
   if (!tags.some((tag) => !tag.startsWith('W/') && tag === current)) throw new PreconditionFailedError();
-}
-
-/** Allowed moves besides staying in the same state (contract §6.5). */
-const TRANSITIONS: Record<NodeState, readonly NodeState[]> = {
-  running: ['available', 'closing', 'done'],
-  available: ['closing', 'done'],
-  closing: ['done'],
-  done: [],
-};
-
-export function checkTransition(from: NodeState, to: NodeState): void {
-  if (from !== to && !TRANSITIONS[from]?.includes(to)) throw new BadRequestError(`Transition not allowed with state: ${to}`);
-}
-
-/** Boolean query parameters (contract §2.6): true/false/1/0/yes/no/on/off in any case, else 422. */
-export function parseBooleanQuery(name: string, value: string | string[] | undefined, fallback: boolean): boolean {
-  const raw = Array.isArray(value) ? value[value.length - 1] : value;
-  if (raw === undefined) return fallback;
-  const lowered = raw.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
-  if (['false', '0', 'no', 'off'].includes(lowered)) return false;
-  throw new UnprocessableError([
-    { type: 'bool_parsing', loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', input: raw },
-  ]);
 }

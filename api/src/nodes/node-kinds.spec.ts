@@ -27,7 +27,7 @@ const generic = (kind: string, data: unknown, artifacts?: unknown) => failure(()
 
 describe('validateNodeKind: kinds (contract §6.3, Appendix B 47)', () => {
   it('lists the six supported kinds', () => {
-    expect(NODE_KINDS).toEqual(['checkout', 'kbuild', 'test', 'job', 'process', 'regression']);
+    expect(NODE_KINDS).toEqual(['checkout', 'kbuild', 'job', 'test', 'process', 'regression']);
   });
 
   it.each(['node', 'foo', '', 'Checkout', 'toString', '__proto__'])('refuses kind %p', (kind) => {

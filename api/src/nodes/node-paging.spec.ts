@@ -1,4 +1,4 @@
-import { makeNode } from '../storage/contract/storage.contract';
+import { makeNode } from '../storage/contract/fixtures';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';
 
 describe('sort and cursor (contract §7.2)', () => {

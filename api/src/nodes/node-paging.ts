@@ -6,21 +6,17 @@
  * mismatch or tampering that breaks its shape is 400 `Invalid cursor`.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError, invalidIntMessage } from '../common/errors/domain-errors';
+import { BadRequestError } from '../common/errors/domain-errors';
 import { isObjectIdString } from '../common/object-id';
-import type { QueryParams } from '../common/query/query-parser';
+import { lastValue, parsePythonInt, type QueryParams } from '../common/query/query-params';
 import type { KeysetPosition, NodeRecord, NodeSort, SortField } from '../storage/ports';
 
 const RESERVED = new Set(['limit', 'offset', 'sort', 'cursor']);
 const SORT_FIELDS: readonly SortField[] = ['id', 'created', 'updated'];
 
-function last(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
 /** `sort=<field>` or `sort=-<field>`; 400 `Invalid sort field: <value>` otherwise. */
 export function parseSort(query: QueryParams): NodeSort | undefined {
-  const raw = last(query.sort);
+  const raw = lastValue(query.sort);
   if (raw === undefined) return undefined;
   const descending = raw.startsWith('-');
   const field = descending ? raw.slice(1) : raw;
@@ -36,7 +32,7 @@ function sortKey(sort: NodeSort): string {
 function filterHash(query: QueryParams): string {
   const pairs = Object.entries(query)
     .filter(([key, value]) => !RESERVED.has(key) && value !== undefined)
-    .map(([key, value]) => [key, last(value)])
+    .map(([key, value]) => [key, lastValue(value)])
     .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
   return createHash('sha256').update(JSON.stringify(pairs)).digest('base64url').slice(0, 22);
 }
@@ -86,13 +82,11 @@ function parseCursorSort(raw: string): NodeSort | null {
   }
 }
 
-/** `limit`/`offset` of `/nodes/fast`: optional integers, 400 with Python's int() text otherwise (§7.3). */
+/** `limit`/`offset` of `/nodes/fast`: optional Python integers, 400 with Python's int() text otherwise (§7.3). */
 export function parseFastPaging(query: QueryParams): { limit?: number; offset: number } {
   const read = (name: 'limit' | 'offset'): number | undefined => {
-    const raw = last(query[name]);
-    if (raw === undefined) return undefined;
-    if (!/^\s*[+-]?\d+\s*$/.test(raw)) throw new BadRequestError(invalidIntMessage(raw));
-    return Number(raw);
+    const raw = lastValue(query[name]);
+    return raw === undefined ? undefined : parsePythonInt(raw);
   };
   const limit = read('limit');
   const offset = read('offset') ?? 0;

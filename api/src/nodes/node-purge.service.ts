@@ -3,9 +3,9 @@
  * batches of 10,000 ids in id order with a 1 s pause, 10 minutes after start and then daily (an
  * hour later after a failure). One replica at a time, through a database lease. No events.
  */
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { JobRunner, SKIPPED, type JobContext } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from '../storage/ports';
 import { MetricsService } from '../system/metrics.service';
@@ -19,12 +19,8 @@ const LEASE = 'node-purge';
 const LEASE_TTL_MS = 5 * 60 * 1000;
 
 @Injectable()
-export class NodePurgeService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('NodePurge');
-  private readonly holder = randomUUID();
+export class NodePurgeService implements OnModuleInit {
   private readonly purged: Counter;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
   /** Pause between batches (contract §9.2: 1 s); tests shorten it. */
   pauseMs = 1000;
 
@@ -32,53 +28,45 @@ export class NodePurgeService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly jobs: JobRunner,
   ) {
     this.purged = metrics.counter('nodes_purged', 'Nodes deleted by the node purge');
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.nodePurgeAgeDays > 0) this.schedule(FIRST_RUN_MS);
+  onModuleInit(): void {
+    this.jobs.register({
+      name: LEASE,
+      enabled: this.config.nodePurgeAgeDays > 0,
+      firstRunAfterMs: FIRST_RUN_MS,
+      everyMs: PERIOD_MS,
+      retry: { afterMs: RETRY_MS },
+      leaseTtlMs: LEASE_TTL_MS,
+      run: async (context) => {
+        const { deleted, before } = await this.purge(context, new Date());
+        return deleted > 0 ? `purged ${deleted} nodes created before ${before.toISOString()}` : undefined;
+      },
+    });
   }
 
-  onModuleDestroy(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.runOnce().then(
-        () => this.schedule(PERIOD_MS),
-        (error: Error) => {
-          this.logger.error(`node purge failed, retrying in 1 h: ${error.message}`);
-          this.schedule(RETRY_MS);
-        },
-      );
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  /** One purge; returns how many nodes it deleted, or null when another replica holds the lease. */
+  /** One purge now; returns how many nodes it deleted, or null when another replica holds the lease. */
   async runOnce(now = new Date()): Promise<number | null> {
     if (this.config.nodePurgeAgeDays <= 0) return 0;
+    const outcome = await this.jobs.runNow(LEASE, (context) => this.purge(context, now));
+    return outcome === SKIPPED ? null : outcome.deleted;
+  }
+
+  /** Deletes batch after batch, renewing the lease before each one, until a batch comes back short. */
+  private async purge(context: JobContext, now: Date): Promise<{ deleted: number; before: Date }> {
     const before = new Date(now.getTime() - this.config.nodePurgeAgeDays * 24 * 60 * 60 * 1000);
-    let total = 0;
-    try {
-      for (;;) {
-        if (this.stopped || !(await this.storage.leases.tryAcquire(LEASE, this.holder, LEASE_TTL_MS))) {
-          return total === 0 ? null : total;
-        }
-        const deleted = await this.storage.nodes.purgeBatch(before, PURGE_BATCH);
-        total += deleted;
-        this.purged.inc(deleted);
-        if (deleted < PURGE_BATCH) break;
-        await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
-      }
-    } finally {
-      await this.storage.leases.release(LEASE, this.holder).catch(() => undefined);
+    let deleted = 0;
+    for (;;) {
+      const count = await this.storage.nodes.purgeBatch(before, PURGE_BATCH);
+      deleted += count;
+      this.purged.inc(count);
+      if (count < PURGE_BATCH) break;
+      await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+      if (context.signal.aborted || !(await context.renewLease())) break;
     }
-    if (total > 0) this.logger.log(`purged ${total} nodes created before ${before.toISOString()}`);
-    return total;
+    return { deleted, before };
   }
 }

@@ -23,14 +23,15 @@ import { ApiCommonResponses } from '../common/errors/api-common-responses.decora
 import { BadRequestError } from '../common/errors/domain-errors';
 import { ErrorDto, ValidationErrorDto } from '../common/errors/error.dto';
 import { parseObjectId } from '../common/object-id';
-import { parsePagination } from '../common/pagination/pagination';
-import { parseNodeQuery, type QueryParams } from '../common/query/query-parser';
-import type { NodeRecord, UserRecord } from '../storage/ports';
+import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
+import { parseNodeQuery } from '../common/query/query-parser';
+import { lastValue, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
+import type { UserRecord } from '../storage/ports';
 import { BatchNodesetDto } from './dto/node-batch.dto';
 import { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodeListDto } from './dto/node-list.dto';
-import { IdempotencyService, parseIdempotencyKey, requestFingerprint } from './idempotency.service';
-import { checkHierarchyBody, checkNodeBody, parseBooleanQuery } from './node-body';
+import { idempotentRequest } from '../common/idempotency/idempotency.http';
+import { checkHierarchyBody, checkNodeBody } from './node-body';
 import { etagOfResponse, nodeEtag, toNodeResponse } from './node.mapper';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';
 import { NodesService } from './nodes.service';
@@ -84,20 +85,12 @@ const TOO_LARGE = { type: ErrorDto, description: '`Request body too large` (abov
 
 type RawRequest = FastifyRequest & { body: unknown };
 
-function queryString(request: FastifyRequest): string {
-  const index = request.url.indexOf('?');
-  return index < 0 ? '' : request.url.slice(index + 1);
-}
-
 @ApiTags('nodes')
 @ApiCommonResponses()
 @ApiExtraModels(NodeDto, ValidationErrorDto, ErrorDto)
 @Controller()
 export class NodesController {
-  constructor(
-    private readonly nodes: NodesService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly nodes: NodesService) {}
 
   /**
    * Create a node
@@ -124,14 +117,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const idempotencyKey = parseIdempotencyKey(key);
-    const outcome = await this.idempotency.run<NodeDto>(
-      idempotencyKey === null ? null : { userId: user.id, method: 'POST', path: '/latest/node', key: idempotencyKey },
-      requestFingerprint(request.body, queryString(request)),
-      async (record) => toNodeResponse(await this.nodes.create(body, user, record && ((tx, node) => record(tx, toNodeResponse(node))))),
-      (response) => response,
-      async (recorded) => recorded as NodeDto,
-    );
+    const outcome = await this.nodes.create(body, user, idempotentRequest(request, key));
     if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
     void reply.header('ETag', etagOfResponse(outcome.result));
     return outcome.result;
@@ -182,7 +168,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const suppress = parseBooleanQuery('noevent', noevent, false);
+    const suppress = parseQueryBoolean(noevent, 'noevent', false);
     const node = await this.nodes.replace(nodeId, body, user, { ifMatch, noevent: suppress });
     void reply.header('ETag', nodeEtag(node));
     return toNodeResponse(node);
@@ -217,7 +203,7 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
     checkNodeBody(request.body);
-    const suppress = parseBooleanQuery('noevent', noevent, false);
+    const suppress = parseQueryBoolean(noevent, 'noevent', false);
     const present = new Set(Object.keys(request.body as object));
     const node = await this.nodes.patch(nodeId, body, present, user, { ifMatch, noevent: suppress });
     void reply.header('ETag', nodeEtag(node));
@@ -255,16 +241,8 @@ export class NodesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto[]> {
     checkHierarchyBody(request.body);
-    const idempotencyKey = parseIdempotencyKey(key);
-    const rootId = parseObjectId(nodeId);
-    const outcome = await this.idempotency.run<NodeRecord[]>(
-      idempotencyKey === null ? null : { userId: user.id, method: 'PUT', path: `/latest/nodes/${rootId}`, key: idempotencyKey },
-      requestFingerprint(request.body, queryString(request)),
-      (record) => this.nodes.submitHierarchy(rootId, body, user, { ifMatch }, record),
-      // Hierarchy answers can be megabytes: the record keeps the ids and a replay re-reads them.
-      (nodes) => nodes.map((node) => node.id),
-      (recorded) => this.nodes.findManyInOrder(recorded as string[]),
-    );
+    const idempotency = idempotentRequest(request, key);
+    const outcome = await this.nodes.submitHierarchy(parseObjectId(nodeId), body, user, { ifMatch }, idempotency);
     if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
     if (outcome.result[0]) void reply.header('ETag', nodeEtag(outcome.result[0]));
     return outcome.result.map(toNodeResponse);
@@ -295,35 +273,25 @@ export class NodesController {
    * `sort` or `cursor` add `next_cursor` to the envelope for keyset paging.
    */
   @Get('nodes')
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, at least 1', schema: { type: 'integer', minimum: 1, default: 50, example: 50 } })
-  @ApiQuery({ name: 'offset', required: false, description: 'Matches to skip (default 0); must be absent or 0 with `cursor`', schema: { type: 'integer', minimum: 0 } })
+  @ApiPagination('Matches to skip; must be absent or 0 with `cursor`')
   @ApiQuery(SORT)
   @ApiQuery({ name: 'cursor', required: false, description: 'The `next_cursor` of the previous page, with the same filter and sort (opaque)', schema: { type: 'string' } })
   @ApiQuery(FILTERS)
   @ApiOkResponse({ type: NodeListDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter value that cannot be converted, an invalid regular expression, sort field or cursor' })
-  async listNodes(@Query() query: QueryParams): Promise<NodeListDto> {
-    const page = parsePagination(query);
+  async listNodes(@Pagination() page: PageParams, @Query() query: QueryParams): Promise<NodeListDto> {
     const filter = parseNodeQuery(query);
     let sort = parseSort(query);
-    const cursor = Array.isArray(query.cursor) ? query.cursor[query.cursor.length - 1] : query.cursor;
+    const cursor = lastValue(query.cursor);
     let after;
     if (cursor !== undefined) {
       if (page.offset !== 0) throw new BadRequestError('offset cannot be used with cursor');
       ({ sort, after } = decodeCursor(query, cursor, sort));
     }
-    const keyset = sort !== undefined;
-    const { items, total } = await this.nodes.list({ filter, sort, after, limit: keyset ? page.limit + 1 : page.limit, offset: page.offset }, page.limit);
-    if (!keyset) return { items: items.map(toNodeResponse), total, limit: page.limit, offset: page.offset };
-    const pageItems = items.slice(0, page.limit);
-    const more = items.length > page.limit;
-    return {
-      items: pageItems.map(toNodeResponse),
-      total,
-      limit: page.limit,
-      offset: page.offset,
-      next_cursor: more ? encodeCursor(query, sort!, pageItems[pageItems.length - 1]) : null,
-    };
+    const { items, total, last } = await this.nodes.listPage({ filter, sort, after, limit: page.limit, offset: page.offset });
+    const envelope = { items: items.map(toNodeResponse), total, limit: page.limit, offset: page.offset };
+    if (sort === undefined) return envelope;
+    return { ...envelope, next_cursor: last ? encodeCursor(query, sort, last) : null };
   }
 
   /**

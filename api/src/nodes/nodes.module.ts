@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { LifecycleService } from './lifecycle.service';
 import { NodePurgeService } from './node-purge.service';
 import { NodesController } from './nodes.controller';
@@ -7,8 +7,9 @@ import { NodesService } from './nodes.service';
 
 /** The node surface (contract §6–§9): routes, rules, idempotency and the background jobs. */
 @Module({
+  imports: [IdempotencyModule],
   controllers: [NodesController],
-  providers: [NodesService, IdempotencyService, LifecycleService, NodePurgeService],
+  providers: [NodesService, LifecycleService, NodePurgeService],
   exports: [NodesService],
 })
 export class NodesModule {}

@@ -1,11 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { canEditNode } from '../auth/edit-policy';
 import { parseIsoDatetime } from '../common/datetime';
+import { IdempotencyService, type IdempotencyRecorder, type IdempotentRequest, type Replay } from '../common/idempotency/idempotency.service';
 import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
 import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NODE_EVENT_PUBLISHER, type NodeEventPublisher } from '../events/node-events.port';
+import { MetricsService } from '../system/metrics.service';
 import {
   InvalidFilterError,
   QueryTimeoutError,
@@ -16,8 +19,10 @@ import {
   type Storage,
   type UserRecord,
 } from '../storage/ports';
-import type { HierarchyNodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
-import { checkIfMatch, checkTransition } from './node-body';
+import type { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
+import { toNodeResponse } from './node.mapper';
+import { checkIfMatch } from './node-body';
+import { checkTransition } from './node-state';
 import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
 /** Default node lifetime: `timeout` = creation + 6 h (contract §6.1). */
@@ -53,9 +58,6 @@ function toDate(value: Date | string | null | undefined): Date | null {
   return parsed;
 }
 
-/** Records the outcome of an `Idempotency-Key` request inside the write's transaction (§7.10). */
-export type WriteRecorder<T> = (tx: Repositories, result: T) => Promise<void>;
-
 export interface WriteOptions {
   ifMatch?: string;
   noevent?: boolean;
@@ -64,11 +66,18 @@ export interface WriteOptions {
 /** Holds the node rules: defaults, ownership, kinds, parents, groups, states (contract §6, §7). */
 @Injectable()
 export class NodesService {
+  private readonly logger = new Logger('Nodes');
+  private readonly batchRefused: Counter | null;
+
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly idempotency: IdempotencyService,
+    @Optional() metrics?: MetricsService,
+  ) {
+    this.batchRefused = metrics?.counter('batch_nodeset_refused', 'Nodes skipped by PUT /batch/nodeset because the caller may not edit them') ?? null;
+  }
 
   /**
    * Builds a node from a validated body with the defaults of contract §6.1 (a PUT resets omitted
@@ -112,7 +121,16 @@ export class NodesService {
   }
 
   /** `POST /node`, steps 2–8 of contract §7.5 (step 1, the shape, is the DTO's). */
-  async create(input: NodeInputDto, caller: UserRecord, record?: WriteRecorder<NodeRecord>): Promise<NodeRecord> {
+  async create(input: NodeInputDto, caller: UserRecord, idempotency: IdempotentRequest | null = null): Promise<Replay<NodeDto>> {
+    return this.idempotency.run<NodeDto>({
+      userId: caller.id,
+      request: idempotency,
+      // The record keeps the answer as sent.
+      execute: async (record) => toNodeResponse(await this.insert(input, caller, record && ((tx, node) => record(tx, toNodeResponse(node))))),
+    });
+  }
+
+  private async insert(input: NodeInputDto, caller: UserRecord, record?: IdempotencyRecorder<NodeRecord>): Promise<NodeRecord> {
     const draft = this.validateGeneric(this.fromInput(input, new Date()));
     if (draft.parent && !(await this.storage.nodes.findById(draft.parent))) {
       throw new NotFoundError(`Parent not found with id: ${draft.parent}`);
@@ -217,9 +235,26 @@ export class NodesService {
     body: HierarchyNodeDto,
     caller: UserRecord,
     options: WriteOptions = {},
-    record?: WriteRecorder<NodeRecord[]>,
-  ): Promise<NodeRecord[]> {
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<Replay<NodeRecord[]>> {
     const rootId = parseObjectId(id);
+    return this.idempotency.run<NodeRecord[]>({
+      userId: caller.id,
+      request: idempotency,
+      execute: (record) => this.writeHierarchy(rootId, body, caller, options, record),
+      // Hierarchy answers can be megabytes: the record keeps the ids and a replay re-reads them.
+      toRecord: (nodes) => nodes.map((node) => node.id),
+      fromRecord: (recorded) => this.findManyInOrder(recorded as string[]),
+    });
+  }
+
+  private async writeHierarchy(
+    rootId: string,
+    body: HierarchyNodeDto,
+    caller: UserRecord,
+    options: WriteOptions,
+    record?: IdempotencyRecorder<NodeRecord[]>,
+  ): Promise<NodeRecord[]> {
     const now = new Date();
     return this.storage.transaction(async (tx) => {
       const root = await this.lockForEdit(tx, rootId, caller, options.ifMatch);
@@ -279,7 +314,11 @@ export class NodesService {
     });
   }
 
-  /** `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. */
+  /**
+   * `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. A node the
+   * caller may not edit is skipped without an error, as KernelCI does (a `200 0` answer): each such
+   * refusal is logged and counted in the `batch_nodeset_refused` metric (docs/security.md).
+   */
   async batchSetFlag(ids: string[], field: string, value: string | boolean, caller: UserRecord): Promise<number> {
     let updated = 0;
     let flag: boolean | undefined;
@@ -287,7 +326,11 @@ export class NodesService {
       const nodeId = parseObjectId(raw);
       const stored = await this.storage.nodes.findById(nodeId);
       if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-      if (!canEditNode(caller, stored)) continue;
+      if (!canEditNode(caller, stored)) {
+        this.logger.warn(`PUT /batch/nodeset: ${caller.username} may not edit node ${nodeId} (owner ${stored.owner}); skipped`);
+        this.batchRefused?.inc();
+        continue;
+      }
       if (flag === undefined) {
         if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
         if (value === true || value === 'true' || value === 'True') flag = true;
@@ -320,11 +363,24 @@ export class NodesService {
   }
 
   /**
-   * `GET /nodes`: one page and the total (contract §2.5). A short offset page already tells the
-   * total, so its count is skipped; otherwise the count (the expensive part: it visits every match)
-   * follows the page. `query.limit` may be one more than the page size when a cursor is wanted.
+   * `GET /nodes`: one page of `query.limit` items and the total (contract §2.5). With a sort order
+   * (keyset paging) one more item is read to learn whether another page follows: `last` is then the
+   * page's last item, from which the next cursor continues, and null on the last page.
    */
-  async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
+  async listPage(query: NodeListQuery & { limit: number }): Promise<{ items: NodeRecord[]; total: number; last: NodeRecord | null }> {
+    const pageSize = query.limit;
+    if (query.sort === undefined) return { ...(await this.list(query, pageSize)), last: null };
+    const { items, total } = await this.list({ ...query, limit: pageSize + 1 }, pageSize);
+    const page = items.slice(0, pageSize);
+    return { items: page, total, last: items.length > pageSize ? page[page.length - 1] : null };
+  }
+
+  /**
+   * A page and the total. A short offset page already tells the total, so its count is skipped;
+   * otherwise the count (the expensive part: it visits every match) follows the page.
+   * `query.limit` may be one more than the page size when a cursor is wanted.
+   */
+  private async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
     const timeoutMs = this.regexTimeout(query.filter);
     return this.guarded(async () => {
       const offset = query.offset ?? 0;

@@ -27,7 +27,12 @@ export class UsersBootstrapService implements OnApplicationBootstrap {
   }
 
   private async ensureInitialAdmin(): Promise<void> {
-    if (await this.storage.users.hasSuperuser()) return;
+    if (await this.storage.users.hasSuperuser()) {
+      if (this.usesEmbeddedDefault()) {
+        this.logger.log(`Lost the password of '${this.config.initialAdmin.username}'? Stop the API and run: npm run admin:reset-password`);
+      }
+      return;
+    }
     const { username, email } = this.config.initialAdmin;
     let password = this.config.initialAdmin.password;
     const generated = password === null;
@@ -62,12 +67,19 @@ export class UsersBootstrapService implements OnApplicationBootstrap {
           ` Password: ${password}`,
           ' It is shown only this once: log in and keep it, or set',
           ' KCI_INITIAL_PASSWORD before the first start next time.',
+          ' Lost it? Stop the API and run: npm run admin:reset-password',
           '==================================================================',
           '',
         ].join('\n') + '\n',
       );
     }
     this.logger.log(`Created the initial administrator '${username}'`);
+  }
+
+  /** The embedded database on a folder with a generated password: the newcomer's `npm start`. */
+  private usesEmbeddedDefault(): boolean {
+    const { database, initialAdmin } = this.config;
+    return database.kind === 'pglite' && database.dataDir !== null && initialAdmin.password === null;
   }
 
   private async ensureNodeEditAnyGroup(): Promise<void> {

@@ -1,8 +1,6 @@
 import { BadRequestError } from '../common/errors/domain-errors';
-import { lastQueryValue } from '../common/pagination/pagination';
+import { lastValue, parseFilterBoolean, type QueryParams } from '../common/query/query-params';
 import type { ExactMatch } from '../storage/ports';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /**
  * The filters of `GET /users` and `GET /user-groups` (contract §4.3, §5): every parameter other than
@@ -15,10 +13,9 @@ export function parseExactMatchQuery(query: QueryParams, options: { forbidden?: 
     if (field === 'limit' || field === 'offset') continue;
     // §4.3, §13.14: filtering on the hash would let any user probe other users' hashes.
     if (options.forbidden && field.startsWith(options.forbidden)) throw new BadRequestError(`Invalid filter field: ${options.forbidden}`);
-    const value = lastQueryValue(raw);
+    const value = lastValue(raw);
     if (value === undefined) continue;
-    const lowered = value.toLowerCase();
-    filter.push({ field, value: lowered === 'true' ? true : lowered === 'false' ? false : value });
+    filter.push({ field, value: parseFilterBoolean(value) ?? value });
   }
   return filter;
 }

@@ -5,14 +5,13 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { ErrorDto } from '../common/errors/error.dto';
-import { parsePagination } from '../common/pagination/pagination';
+import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
+import type { QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
 import { UserDto, UserListDto, UserPatchDto } from './dto/user.dto';
 import { parseExactMatchQuery } from './exact-match-query';
 import { toUserResponse } from './user.mapper';
 import { UsersService } from './users.service';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 const USER_EXAMPLE = {
   id: '6526448e7d140ee220971a0e',
@@ -52,8 +51,7 @@ export class UsersController {
    */
   @Get('users')
   @Authenticated()
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: 50 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiPagination()
   @ApiQuery({
     name: 'filters',
     required: false,
@@ -64,8 +62,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserListDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: '`Invalid filter field: hashed_password`' })
-  async listUsers(@Query() query: QueryParams): Promise<UserListDto> {
-    const page = parsePagination(query);
+  async listUsers(@Pagination() page: PageParams, @Query() query: QueryParams): Promise<UserListDto> {
     const { items, total } = await this.users.list(parseExactMatchQuery(query, { forbidden: 'hashed_password' }), page);
     return { items: items.map(toUserResponse), total, limit: page.limit, offset: page.offset };
   }

@@ -5,6 +5,7 @@
  * double of the SDK port, not of the API: the real API is exercised by test/src/pipeline*.e2e.ts.
  */
 import { createHash } from 'node:crypto';
+import { canTransition, deepMerge as sdkDeepMerge } from '@maestro-ci/sdk/testing';
 import type {
   ChildInput,
   ConsumeOptions,
@@ -46,19 +47,10 @@ export class FakeError extends Error {
   }
 }
 
-const TRANSITIONS: Record<NodeState, NodeState[]> = { running: ['available', 'closing', 'done'], available: ['closing', 'done'], closing: ['done'], done: [] };
-const canTransition = (from: NodeState, to: NodeState) => from === to || TRANSITIONS[from].includes(to);
-
+// The state machine and the merge rules are the SDK's own (the state machine generated from the API's
+// definitions), so this fake cannot drift from the API on either.
 function deepMerge(base: Record<string, unknown> | null, changes: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...(base ?? {}) };
-  for (const [k, v] of Object.entries(changes)) {
-    if (v === undefined) continue;
-    const cur = out[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) {
-      out[k] = deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>);
-    } else out[k] = structuredClone(v);
-  }
-  return out;
+  return sdkDeepMerge(base ?? {}, changes) as Record<string, unknown>;
 }
 
 function fieldValue(node: MaestroNode, field: string): unknown {

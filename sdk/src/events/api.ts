@@ -3,13 +3,12 @@
  * form), `publish` and `history`. The subscriber's transports and CloudEvents parsing are loaded on
  * first use, so the core entry point does not bundle socket.io-client or cloudevents (A12.3).
  */
-import type { MaestroClient } from '../client.js';
 import type { ClientContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { send } from '../routes.js';
 import type { CallOptions } from '../transport.js';
 import { historyPages } from './history.js';
-import { Subscription, type Handler } from './subscription.js';
+import { Subscription, type Handler, type NodeReader } from './subscription.js';
 import type { HistoryFilter, StoredEvent, SubscribeOptions } from './types.js';
 
 /** Options of `events.publish`. */
@@ -42,10 +41,10 @@ function isEmptyData(data: unknown): boolean {
 }
 
 /** Internal: builds the `events` namespace. */
-export function createEventsApi(ctx: ClientContext, client: () => MaestroClient): EventsApi {
+export function createEventsApi(ctx: ClientContext, getNode: NodeReader): EventsApi {
   return {
-    subscribe: (opts = {}) => new Subscription(ctx, client(), opts),
-    consume: (opts, handler) => new Subscription(ctx, client(), opts, handler),
+    subscribe: (opts = {}) => new Subscription(ctx, getNode, opts),
+    consume: (opts, handler) => new Subscription(ctx, getNode, opts, handler),
     async publish(channel, data, opts = {}) {
       if (isEmptyData(data)) {
         throw new ValidationError({ detail: 'event data must not be empty', issues: [{ loc: ['body', 'data'], msg: 'None is not allowed as event payload' }] });

@@ -36,3 +36,24 @@ export async function* historyPages(ctx: ClientContext, filter: HistoryFilter, o
     }
   }
 }
+
+/** A stored event as the CloudEvent it was published as (for gap backfill). */
+export function storedToEvent(stored: { id: string; timestamp: string; data: unknown; owner: string | null; sequence_id: number }): Record<string, unknown> {
+  return {
+    specversion: '1.0',
+    id: stored.id,
+    source: 'https://api.kernelci.org/',
+    type: 'api.kernelci.org',
+    time: /[zZ]|[+-]\d\d:\d\d$/.test(stored.timestamp) ? stored.timestamp : `${stored.timestamp}+00:00`,
+    data: stored.data,
+    ...(stored.owner ? { owner: stored.owner } : {}),
+  };
+}
+
+/** The stored events with sequence ids in `from`..`to`, oldest first. */
+export async function* storedRange(ctx: ClientContext, filter: HistoryFilter, from: number, to: number, signal: AbortSignal): AsyncGenerator<StoredEvent> {
+  for await (const page of historyPages(ctx, filter, { signal })) {
+    for (const stored of page) if (stored.sequence_id >= from && stored.sequence_id <= to) yield stored;
+    if (page.length > 0 && page[page.length - 1]!.sequence_id > to) return;
+  }
+}

@@ -831,6 +831,20 @@ export interface components {
              */
             value: string | boolean;
         };
+        /** @description `data` of a checkout node (KernelCI's `Checkout` model). Unknown keys are stored as sent. */
+        CheckoutData: {
+            architecture_filter?: string[] | null;
+            error_code?: components["schemas"]["CheckoutErrorCode"] | null;
+            error_msg?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description `data.error_code` of checkout nodes.
+         * @enum {string}
+         */
+        CheckoutErrorCode: "node_timeout" | "git_checkout_failure";
         CloudEventDto: {
             /** @description Sequence id; absent on keep-alives. */
             _sequence_id?: number;
@@ -853,6 +867,11 @@ export interface components {
             /** @example api.kernelci.org */
             type: string;
         };
+        /**
+         * @description `data.error_code` of kbuild, test, job and regression nodes.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_job_params" | "submit_error" | "node_timeout" | "Infrastructure" | "Canceled" | "Job" | "Bug" | "Test" | "Configuration" | "LAVATimeout" | "MultinodeTimeout" | "ObjectNotPersisted" | "Unexisting permission codename." | "job_generation_error" | "kbuild_internal_error";
         ErrorDto: {
             /**
              * @description What went wrong, e.g. `Node not found with id: 65a1…`.
@@ -1024,6 +1043,66 @@ export interface components {
              * @example https://api.example.org
              */
             public_base_url: string;
+        };
+        /** @description `data` of a job node (KernelCI's `Job` model). Unknown keys are stored as sent. */
+        JobData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `data` of a kbuild node (KernelCI's `Kbuild` model). Unknown keys are stored as sent. */
+        KbuildData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            fragments?: string[] | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The `KernelVersion` model of KernelCI. */
+        KernelVersion: {
+            extra?: string | null;
+            name?: string | null;
+            patchlevel: number;
+            /** @description Also accepts a decimal string. */
+            sublevel?: number | null;
+            version: number;
+        } & {
+            [key: string]: unknown;
         };
         ListenMessageDto: {
             /** @example node */
@@ -1237,6 +1316,20 @@ export interface components {
             /** @description Names of existing user groups allowed to edit the node, without duplicates. */
             user_groups?: string[];
         };
+        /**
+         * @description A node kind that writes accept.
+         * @enum {string}
+         */
+        NodeKind: "checkout" | "kbuild" | "job" | "test" | "process" | "regression";
+        /** @description The `data` model of each node kind. */
+        NodeKindData: {
+            checkout: components["schemas"]["CheckoutData"];
+            job: components["schemas"]["JobData"];
+            kbuild: components["schemas"]["KbuildData"];
+            process: components["schemas"]["ProcessData"];
+            regression: components["schemas"]["RegressionData"];
+            test: components["schemas"]["TestData"];
+        };
         NodeListDto: {
             /** @description The nodes of this page. */
             items: components["schemas"]["NodeDto"][];
@@ -1300,6 +1393,17 @@ export interface components {
          * @enum {string}
          */
         NodeState: "running" | "available" | "closing" | "done";
+        /** @description The state machine: for each state, the states a node may move to (staying is always allowed; nothing leaves `done`). */
+        NodeStateTransitions: {
+            available: ("closing" | "done")[];
+            closing: "done"[];
+            done: never[];
+            running: ("available" | "closing" | "done")[];
+        };
+        /** @description `data` of a process node: any object, stored as sent. */
+        ProcessData: {
+            [key: string]: unknown;
+        };
         PublishEventDto: {
             /** @description Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
             attributes?: {
@@ -1391,11 +1495,50 @@ export interface components {
         RealtimeUnsubscribeDto: {
             subscription: number;
         };
+        /** @description `data` of a regression node (KernelCI's `Regression` model). Unknown keys are stored as sent. */
+        RegressionData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            /** @description A node id. */
+            fail_node?: string | null;
+            failed_kernel_revision?: components["schemas"]["Revision"] | null;
+            node_sequence?: string[] | null;
+            /** @description A node id. */
+            pass_node?: string | null;
+            platform?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         ResetPasswordDto: {
             /** @description The new password. */
             password: string;
             /** @description The reset token (mailed, or logged without SMTP). */
             token: string;
+        };
+        /** @description The `Revision` model of KernelCI. */
+        Revision: {
+            branch: string;
+            commit: string;
+            commit_message?: string | null;
+            commit_tags?: string[] | null;
+            describe?: string | null;
+            patchset?: string | null;
+            /** @description Also accepts pydantic's boolean words ("yes", "off", 1, 0…). */
+            tip_of_branch?: boolean | null;
+            tree: string;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            url: string;
+            version?: components["schemas"]["KernelVersion"] | null;
+        } & {
+            [key: string]: unknown;
         };
         RootDto: {
             /**
@@ -1449,6 +1592,35 @@ export interface components {
         };
         /** @enum {string} */
         SubscriptionTransport: "http" | "socket.io";
+        /** @description `data` of a test node (KernelCI's `Test` model). Unknown keys are stored as sent. */
+        TestData: {
+            arch?: string | null;
+            compiler?: string | null;
+            config_full?: string | null;
+            defconfig?: string | null;
+            device?: string | null;
+            error_code?: components["schemas"]["ErrorCode"] | null;
+            error_msg?: string | null;
+            job_context?: string | null;
+            job_id?: string | null;
+            kernel_revision?: components["schemas"]["Revision"] | null;
+            kernel_type?: string | null;
+            misc?: {
+                [key: string]: unknown;
+            } | null;
+            platform?: string | null;
+            /** @description A node id. */
+            regression?: string | null;
+            runtime?: string | null;
+            test_revision?: components["schemas"]["Revision"] | null;
+            /**
+             * Format: uri
+             * @description An absolute URL.
+             */
+            test_source?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         UpdatePasswordFormDto: {
             /** @description The new password; when absent nothing changes (the credentials are only checked). */
             new_password?: string;
@@ -1587,7 +1759,7 @@ export interface operations {
                     "application/json": components["schemas"]["RootDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1608,7 +1780,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1704,7 +1876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1725,7 +1897,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1776,7 +1948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +1969,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1847,7 +2019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1868,7 +2040,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1943,7 +2115,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1964,7 +2136,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -1996,7 +2168,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2189,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2228,7 +2400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2249,7 +2421,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2588,7 +2760,7 @@ export interface operations {
                 };
                 /** @description Page size, at least 1 */
                 limit?: number;
-                /** @description Matches to skip (default 0); must be absent or 0 with `cursor` */
+                /** @description Matches to skip; must be absent or 0 with `cursor` (default 0) */
                 offset?: number;
                 /** @description Order: `id`, `created` or `updated`, `-` prefix for descending (e.g. `-created`); ties broken by id */
                 sort?: "id" | "-id" | "created" | "-created" | "updated" | "-updated";
@@ -2621,7 +2793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2642,7 +2814,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2901,7 +3073,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2922,7 +3094,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -2997,7 +3169,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,7 +3190,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3077,7 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3098,7 +3270,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3177,7 +3349,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3370,21 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller holds MAX_SUBSCRIPTIONS_PER_USER live subscriptions already */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many login attempts, try again later"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3274,7 +3460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3295,7 +3481,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3312,9 +3498,11 @@ export interface operations {
     listGroups: {
         parameters: {
             query?: {
+                /** @description Page size, at least 1 */
                 limit?: number;
                 /** @description Exact group name */
                 name?: unknown;
+                /** @description Matches to skip (default 0) */
                 offset?: number;
             };
             header?: never;
@@ -3359,7 +3547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3380,7 +3568,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3457,7 +3645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3478,7 +3666,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3567,7 +3755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,7 +3776,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3690,7 +3878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3711,7 +3899,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3788,7 +3976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3809,7 +3997,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -3885,7 +4073,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3906,7 +4094,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4007,7 +4195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4028,7 +4216,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4117,7 +4305,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4138,7 +4326,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4227,7 +4415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4248,7 +4436,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4283,7 +4471,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4304,7 +4492,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4373,7 +4561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +4582,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4430,7 +4618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForgotPasswordResultDto"] | null;
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4451,7 +4639,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4539,7 +4727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4560,7 +4748,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4619,7 +4807,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4640,7 +4828,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4689,7 +4877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4710,7 +4898,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
@@ -4784,7 +4972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4805,7 +4993,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4873,7 +5061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4894,7 +5082,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -4939,7 +5127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4960,7 +5148,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5029,7 +5217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5050,7 +5238,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5110,7 +5298,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5131,7 +5319,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5202,7 +5390,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5223,7 +5411,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5279,7 +5467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5300,7 +5488,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5350,7 +5538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5371,7 +5559,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
@@ -5408,7 +5596,9 @@ export interface operations {
                 filters?: {
                     [key: string]: string;
                 };
+                /** @description Page size, at least 1 */
                 limit?: number;
+                /** @description Matches to skip (default 0) */
                 offset?: number;
             };
             header?: never;
@@ -5453,7 +5643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5474,7 +5664,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */
@@ -5549,7 +5739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed */
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5570,7 +5760,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationErrorDto"];
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */

@@ -8,7 +8,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import type { FakeApi, StoredEventRecord } from './fake-api.fixture';
+import type { FakeApi, StoredEventRecord } from '../fake/fake-api';
 
 interface SocketSub {
   id: number;

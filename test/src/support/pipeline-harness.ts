@@ -23,9 +23,10 @@ interface ToyRepoModule {
   FIX_PATCH: string;
   toyConfig(o: { apiUrl: string; storageUrl: string; storageRoot: string; workDir: string; repoDir: string; holdoff?: string; pollInterval?: string }): string;
 }
-// The fixture is the pipeline's own (pipeline/src/toy-repo.ts), loaded from its build output.
+// The fixture is the pipeline's own (pipeline/src/toy-repo.ts), loaded from its fixtures build
+// (pipeline/tsconfig.fixtures.json), which keeps it out of the shipped dist/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const toy = require(join(pipelineDist, 'toy-repo.js')) as ToyRepoModule;
+export const toy = require(resolve(__dirname, '../../../pipeline/dist-fixtures/toy-repo.js')) as ToyRepoModule;
 
 /** A node as the e2e assertions read it. */
 export interface E2ENode {

@@ -61,3 +61,17 @@ export function DataTree({ value, name, depth = 0 }: { value: unknown; name?: st
     </div>
   );
 }
+
+export interface Revision {
+  tree?: string;
+  branch?: string;
+  commit?: string;
+  describe?: string | null;
+}
+
+/** `data.kernel_revision` of any node, read loosely (kinds type their `data` differently). */
+export function revisionOf(node: Pick<Node, 'data'>): Revision {
+  const data = node.data as Record<string, unknown> | null | undefined;
+  const revision = data?.kernel_revision;
+  return revision && typeof revision === 'object' ? (revision as Revision) : {};
+}

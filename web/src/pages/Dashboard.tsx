@@ -7,7 +7,7 @@ import type { Node, NodeKind } from '@maestro-ci/sdk';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { client } from '../api';
-import { ErrorBox, NodeLink, ResultBadge, When } from '../components/bits';
+import { ErrorBox, NodeLink, ResultBadge, revisionOf, When } from '../components/bits';
 import { readTree } from '../components/NodeTree';
 
 interface Group {
@@ -20,8 +20,8 @@ interface Group {
 function groupCheckouts(checkouts: Node[]): Group[] {
   const groups = new Map<string, Group>();
   for (const c of checkouts) {
-    const tree = c.data?.kernel_revision?.tree ?? '(no tree)';
-    const branch = c.data?.kernel_revision?.branch ?? '(no branch)';
+    const tree = revisionOf(c).tree ?? '(no tree)';
+    const branch = revisionOf(c).branch ?? '(no branch)';
     const key = `${tree}/${branch}`;
     const g = groups.get(key) ?? { key, tree, branch, checkouts: [] };
     g.checkouts.push(c);
@@ -73,7 +73,7 @@ function GroupRow({ group }: { group: Group }) {
         <div className="muted small">{group.branch}</div>
       </th>
       <td>
-        <NodeLink id={latest.id}>{latest.data?.kernel_revision?.describe ?? latest.data?.kernel_revision?.commit?.slice(0, 12) ?? latest.name}</NodeLink>{' '}
+        <NodeLink id={latest.id}>{revisionOf(latest).describe ?? revisionOf(latest).commit?.slice(0, 12) ?? latest.name}</NodeLink>{' '}
         <ResultBadge node={latest} />
         <div className="muted small"><When value={latest.created} /></div>
       </td>

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { client } from '../api';
-import { ErrorBox, NodeLink, ResultBadge, When } from '../components/bits';
+import { ErrorBox, NodeLink, ResultBadge, revisionOf, When } from '../components/bits';
 import { NodePage as NodeView } from './NodePage';
 
 const PAGE_SIZE = 50;
@@ -153,7 +153,7 @@ function NodeSearch() {
                     <td><ResultBadge node={n} /></td>
                     <td>{n.kind}</td>
                     <td><NodeLink id={n.id}>{n.name}</NodeLink></td>
-                    <td>{[n.data?.kernel_revision?.tree, n.data?.kernel_revision?.branch].filter(Boolean).join(' / ')}</td>
+                    <td>{[revisionOf(n).tree, revisionOf(n).branch].filter(Boolean).join(' / ')}</td>
                     <td>{n.owner}</td>
                     <td><When value={n.created} /></td>
                   </tr>

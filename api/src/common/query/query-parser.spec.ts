@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { BadRequestError } from '../errors/domain-errors';
 import type { FieldCondition, NodeFilter } from './filter-model';
-import { lastValue, parseNodeQuery, QueryParams } from './query-parser';
+import { parseNodeQuery } from './query-parser';
+import { lastValue, type QueryParams } from './query-params';
 
 /** As the HTTP layer hands queries over: decoded (`+` is a space), repeated keys as arrays. */
 function parse(queryString: string): NodeFilter {

@@ -4,7 +4,7 @@
  * strings.
  */
 import { parseIsoDatetime } from '../datetime';
-import { BadRequestError, invalidIntMessage } from '../errors/domain-errors';
+import { BadRequestError } from '../errors/domain-errors';
 import { parseObjectId } from '../object-id';
 import {
   DATETIME_FIELDS,
@@ -15,8 +15,8 @@ import {
   NodeFilter,
   OBJECT_ID_FIELDS,
 } from './filter-model';
-
-export type QueryParams = Record<string, string | string[] | undefined>;
+import { lastValue, parseFilterBoolean, parsePythonInt, type QueryParams } from './query-params';
+import { regexRefusal } from './regex-safety';
 
 /** Keys the endpoints handle themselves; never conditions (contract §8, §7.2). */
 const RESERVED_KEYS = new Set(['limit', 'offset', 'sort', 'cursor']);
@@ -26,17 +26,7 @@ const KNOWN_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'ni
 /** Operators whose digit-only values become integers on untyped fields (contract §8.2 rule 3). */
 const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne']);
 
-/** Longest accepted `re` pattern: bounds the cost of compiling user patterns in the database. */
-const MAX_REGEX_LENGTH = 1000;
-
 const DIGITS = /^[0-9]+$/;
-/** What Python's `int()` accepts (ASCII digits): surrounding spaces, a sign, `_` between digits. */
-const PYTHON_INT = /^\s*[+-]?[0-9]+(?:_[0-9]+)*\s*$/;
-
-/** A repeated query key takes its last value (contract §2.6). */
-export function lastValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
 
 interface RawCondition {
   field: string;
@@ -97,7 +87,7 @@ function toCondition({ field, op, value }: RawCondition): FieldCondition {
     case 're':
       return { path, op, value: validatePattern(value) };
     case 'int':
-      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parseInteger(value) };
+      return { path, op: 'eq', value: isTyped(field) ? convertTyped(field, value) : parsePythonInt(value, { unbounded: true }) };
     case 'in':
     case 'nin':
       return { path, op, value: value.split(',').flatMap((item) => listItem(field, item)) };
@@ -121,14 +111,14 @@ function convertTyped(field: string, value: string): FilterValue {
   if (value === 'null') return null;
   if ((OBJECT_ID_FIELDS as readonly string[]).includes(field)) return parseObjectId(value);
   if ((DATETIME_FIELDS as readonly string[]).includes(field)) return parseDatetime(value);
-  return parseInteger(value);
+  return parsePythonInt(value, { unbounded: true });
 }
 
 /** Untyped fields, single values: contract §8.2 rules 1, 2, 3 and 5. */
 function convertSingle(field: string, op: string | null, value: string): FilterValue {
   if (isTyped(field)) return convertTyped(field, value);
   if (value === 'null') return null;
-  if (op === null) return parseBoolean(value) ?? value;
+  if (op === null) return parseFilterBoolean(value) ?? value;
   return NUMERIC_OPERATORS.has(op) && DIGITS.test(value) ? Number(value) : value;
 }
 
@@ -139,21 +129,9 @@ function convertSingle(field: string, op: string | null, value: string): FilterV
 function listItem(field: string, item: string): FilterValue[] {
   if (isTyped(field)) return [convertTyped(field, item)];
   if (item === 'null') return [item, null];
-  const bool = parseBoolean(item);
+  const bool = parseFilterBoolean(item);
   if (bool !== undefined) return [item, bool];
   return DIGITS.test(item) ? [item, Number(item)] : [item];
-}
-
-function parseBoolean(value: string): boolean | undefined {
-  const lower = value.toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
-  return undefined;
-}
-
-function parseInteger(value: string): number {
-  if (!PYTHON_INT.test(value)) throw new BadRequestError(invalidIntMessage(value));
-  return Number(value.replace(/_/g, ''));
 }
 
 function parseDatetime(value: string): Date {
@@ -163,19 +141,12 @@ function parseDatetime(value: string): Date {
 }
 
 /**
- * `re` values stay strings (contract §8.2) but must compile: a bad pattern is a 400, not a
- * database error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
+ * `re` values stay strings (contract §8.2) but must compile, and their cost is bounded before any
+ * database sees them (docs/security.md): a bad or too complex pattern is a 400, not a database
+ * error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
  */
 function validatePattern(pattern: string): string {
-  if (pattern.length > MAX_REGEX_LENGTH) {
-    throw new BadRequestError(`Invalid regular expression: longer than ${MAX_REGEX_LENGTH} characters`);
-  }
-  if (pattern.includes('\0')) throw new BadRequestError('Invalid regular expression: embedded NUL character');
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
-    throw new BadRequestError(`Invalid regular expression: ${reason}`);
-  }
+  const refusal = regexRefusal(pattern);
+  if (refusal !== null) throw new BadRequestError(`Invalid regular expression: ${refusal}`);
   return pattern;
 }

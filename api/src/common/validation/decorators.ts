@@ -7,7 +7,7 @@
  * `@IsOptional()` (absent or null allowed) or `@IsPresentOrAbsent()` (absent allowed, null refused)
  * in the DTO, so that nullability is visible where the field is declared.
  */
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ValidateBy, ValidateIf, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { parseIsoDatetime } from '../datetime';
 import { isObjectIdString } from '../object-id';
@@ -121,13 +121,37 @@ export function HasUniqueItems(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** Nested DTO types per DTO class, read by the validation pipe. */
+const nestedTypes = new WeakMap<object, Map<string, () => new () => object>>();
+
 /**
- * Keeps the property exactly as it was in the parsed body. class-transformer otherwise deep-copies
- * nested plain objects and silently drops keys such as `__proto__`, while free-form `data` and
- * `debug` must be stored as sent (contract §6.3, §6.4).
+ * Keeps the property exactly as it was in the parsed body (free-form `data`, `debug`, event
+ * payloads: contract §6.3, §6.4; a key named `constructor` in `data` is user data). The validation
+ * pipe never lets class-transformer walk a request's own objects at all; this Transform keeps the
+ * value for direct plainToInstance calls as far as class-transformer can.
  */
 export function KeepAsSent(): PropertyDecorator {
   return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
+}
+
+/** class-transformer's `@Type` for a nested DTO, recorded so the pipe can walk it. */
+export function NestedDto(type: () => new () => object): PropertyDecorator {
+  const decorate = Type(type);
+  return (target, key) => {
+    decorate(target, key);
+    const map = nestedTypes.get(target.constructor) ?? new Map<string, () => new () => object>();
+    map.set(String(key), type);
+    nestedTypes.set(target.constructor, map);
+  };
+}
+
+/** Nested DTO types of `type` and its base classes, by property name. */
+export function nestedDtoTypes(type: object): Map<string, () => new () => object> {
+  const found = new Map<string, () => new () => object>();
+  for (let current: object | null = type; current && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
+    for (const [key, nested] of nestedTypes.get(current) ?? []) if (!found.has(key)) found.set(key, nested);
+  }
+  return found;
 }
 
 /**

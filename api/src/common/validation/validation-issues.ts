@@ -19,6 +19,7 @@ const PYDANTIC_TYPES: Record<string, string> = {
   isIn: 'enum',
   isEnum: 'enum',
   isDefined: 'missing',
+  maxLength: 'string_too_long',
   nestedValidation: 'model_type',
 };
 

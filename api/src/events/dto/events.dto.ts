@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Allow, IsObject, IsOptional, IsString } from 'class-validator';
+import { KeepAsSent } from '../../common/validation/decorators';
 import { NodeDto } from '../../nodes/dto/node.dto';
 
 /** Any JSON value: event payloads are free-form (`/publish` accepts anything truthy). */
@@ -96,6 +97,7 @@ export class ListenMessageDto {
 export class PublishEventDto {
   /** The event payload; when present it must be truthy. Omitted: `data: null` is published. */
   @Allow()
+  @KeepAsSent()
   @ApiPropertyOptional(ANY_JSON)
   data?: unknown;
 
@@ -115,6 +117,7 @@ export class PublishEventDto {
   /** Extra CloudEvent attributes; `owner`, `type` and `source` cannot be overridden, `id`, `time` and `specversion` can. */
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   attributes?: Record<string, unknown>;
 }

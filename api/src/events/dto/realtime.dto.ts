@@ -4,13 +4,48 @@
  * them (realtime/realtime.protocol.ts), and the SDK types its client from the generated components.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import { isPlainObject, IsPresentOrAbsent, IsStrictInt } from '../../common/validation/decorators';
 import { CloudEventDto } from './events.dto';
 
 const FILTER_VALUE = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 
+/** Keys a socket.io subscription may filter on; anything else is refused with 422. */
+export const FILTER_KEYS = ['kind', 'state', 'result', 'op', 'name', 'group', 'owner', 'id', 'path'];
+
+/** Why a `filter` value is refused, or null when it is valid. */
+function filterProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'filter must be an object';
+  for (const [key, values] of Object.entries(value)) {
+    if (!FILTER_KEYS.includes(key)) return `unknown filter key: ${key}`;
+    const list = typeof values === 'string' ? [values] : values;
+    if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) return `filter.${key} must be a string or a list of strings`;
+  }
+  return null;
+}
+
+/** A payload filter: keys of FILTER_KEYS, each a string or a list of strings. */
+function IsPayloadFilter(): PropertyDecorator {
+  return ValidateBy({
+    name: 'payload_filter',
+    validator: {
+      validate: (value: unknown) => filterProblem(value) === null,
+      defaultMessage: (args?: ValidationArguments) => filterProblem(args?.value) ?? 'invalid filter',
+    },
+  });
+}
+
+/** The filter with every value as a list, as subscriptions store it. */
+export function normaliseFilter(filter: Record<string, string | string[]> | null | undefined): Record<string, string[]> | undefined {
+  if (!filter) return undefined;
+  return Object.fromEntries(Object.entries(filter).map(([key, value]) => [key, typeof value === 'string' ? [value] : value]));
+}
+
 /** Client → server `subscribe`. */
 export class RealtimeSubscribeDto {
   /** @example "node" */
+  @IsString()
+  @IsNotEmpty()
   channel!: string;
 
   /**
@@ -19,19 +54,29 @@ export class RealtimeSubscribeDto {
    * @example {"kind": "kbuild", "state": ["done", "available"]}
    */
   @ApiPropertyOptional({ type: 'object', additionalProperties: FILTER_VALUE as never })
+  @IsOptional()
+  @IsPayloadFilter()
   filter?: Record<string, string | string[]>;
 
   /** Receive events about every user's nodes, not only ownerless events and the caller's. */
+  @IsPresentOrAbsent()
+  @IsBoolean()
   promisc?: boolean;
 
   /**
    * Durable subscriber id: the cursor is kept across connections and shared with HTTP.
    * @example "scheduler:node"
    */
+  @IsPresentOrAbsent()
+  @IsString()
+  @IsNotEmpty()
   subscriber_id?: string;
 
   /** Start delivery after this sequence id (replays retained events). */
   @ApiPropertyOptional({ type: 'integer' })
+  @IsPresentOrAbsent()
+  @IsStrictInt()
+  @Min(0)
   from_sequence?: number;
 }
 
@@ -62,6 +107,7 @@ export class RealtimeSubscribeAckDto {
 /** Client → server `unsubscribe`. */
 export class RealtimeUnsubscribeDto {
   @ApiProperty({ type: 'integer' })
+  @IsStrictInt()
   subscription!: number;
 }
 
@@ -74,9 +120,11 @@ export class RealtimeOkDto {
 /** Client → server `ack`: everything up to `sequence_id` was processed. */
 export class RealtimeAckDto {
   @ApiProperty({ type: 'integer' })
+  @IsStrictInt()
   subscription!: number;
 
   @ApiProperty({ type: 'integer' })
+  @IsStrictInt()
   sequence_id!: number;
 }
 

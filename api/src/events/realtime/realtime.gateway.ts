@@ -1,189 +1,156 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
-import { AuthService } from '../../auth/auth.service';
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
-import { DomainError } from '../../common/errors/domain-errors';
 import { STORAGE, type Storage } from '../../storage/ports';
-import type { RealtimeErrorDto } from '../dto/realtime.dto';
+import {
+  normaliseFilter,
+  RealtimeAckDto,
+  type RealtimeAckResultDto,
+  type RealtimeOkDto,
+  type RealtimeSubscribeAckDto,
+  RealtimeSubscribeDto,
+  RealtimeUnsubscribeDto,
+} from '../dto/realtime.dto';
 import { EVENT_NOTIFIER, type EventNotifier } from '../notifier/notifier.port';
 import { SubscriptionsService, touchIntervalMs } from '../subscriptions.service';
-import { REALTIME_NAMESPACE, REALTIME_PATHS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './realtime.protocol';
-import { parseAckRequest, parseSubscribeRequest, parseUnsubscribeRequest, RealtimeRequestError } from './realtime.validation';
+import { RealtimeAuthGuard } from './realtime-auth.guard';
+import { RealtimeExceptionFilter } from './realtime-exception.filter';
+import { RealtimeRequestError } from './realtime.errors';
+import { REALTIME_NAMESPACE, REALTIME_PATHS, type ClientToServerEvents, type PubSubSocket, type ServerToClientEvents, type SocketData } from './realtime.protocol';
 import { SocketStream } from './socket-stream';
 
-type PubSubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What the gateway keeps per open socket: its subscriptions and its re-authentication timer. */
+interface Connection {
+  streams: Map<number, SocketStream>;
+  stopWatching: () => void;
+}
 
-/** Re-checks each connection's credentials this often (contract §10.10: within a minute). */
-const REAUTHENTICATE_MS = 30_000;
-
-function failure(status: number, detail: string): RealtimeErrorDto {
-  return { ok: false, status, detail };
+function notFound(subscription: number): RealtimeRequestError {
+  return new RealtimeRequestError(404, `Subscription id not found: 'Subscription ${subscription} not found'`);
 }
 
 /**
- * The socket.io interface of contract §10.10 at `/latest/socket.io/` and `/socket.io/`, namespace
- * `/pubsub`. Transport only: subscription rules live in SubscriptionsService; services reach
- * sockets only through the notifier (`subscription-closed`), never through this class.
+ * The socket.io interface (docs/realtime.md) at `/latest/socket.io/` and `/socket.io/` (see
+ * RealtimeIoAdapter), namespace `/pubsub`. Transport only: subscription rules live in
+ * SubscriptionsService; services reach sockets only through the notifier (`subscription-closed`).
+ * Payloads are validated by the application's validation pipe against the message DTOs; every
+ * failure is acknowledged as `{ok: false, status, detail}` by RealtimeExceptionFilter.
  */
-@Injectable()
-export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+@WebSocketGateway({ namespace: REALTIME_NAMESPACE, path: REALTIME_PATHS[0] })
+@UseGuards(RealtimeAuthGuard)
+@UseFilters(RealtimeExceptionFilter)
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
-  private readonly servers: Server[] = [];
+  private readonly connections = new Map<string, Connection>();
+  /** Every open stream by subscription id, for notices from other replicas. */
   private readonly streams = new Map<number, SocketStream>();
   private unsubscribeNotifier: (() => void) | undefined;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly auth: AuthService,
+    private readonly guard: RealtimeAuthGuard,
     private readonly subscriptions: SubscriptionsService,
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const httpServer = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
-    for (const path of REALTIME_PATHS) {
-      // destroyUpgrade off: the two servers share the HTTP server's upgrade event.
-      const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-        path,
-        serveClient: false,
-        destroyUpgrade: false,
-      });
-      const namespace = io.of(REALTIME_NAMESPACE);
-      namespace.use((socket, next) => {
-        this.authenticate(socket).then(
-          (ok) => {
-            if (ok) return next();
-            const error = new Error('Unauthorized') as Error & { data?: unknown };
-            error.data = { detail: 'Unauthorized' };
-            next(error);
-          },
-          (error: Error) => next(error),
-        );
-      });
-      namespace.on('connection', (socket) => this.onConnection(socket));
-      this.servers.push(io);
-    }
+  onModuleInit(): void {
     this.unsubscribeNotifier = this.notifier.subscribe((message) => {
       if (message.kind === 'subscription-closed') this.streams.get(message.subscription)?.close(message.reason);
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): void {
     this.unsubscribeNotifier?.();
     for (const stream of [...this.streams.values()]) stream.close();
-    for (const io of this.servers) {
-      io.disconnectSockets(true);
-      io.engine.close();
-    }
   }
 
-  /** Handshake `auth.token` or an `Authorization: Bearer` header: JWT or API token (§10.10). */
-  private async authenticate(socket: PubSubSocket): Promise<boolean> {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const authorization = typeof token === 'string' && token !== '' ? `Bearer ${token}` : socket.handshake.headers.authorization;
-    if (!authorization) return false;
-    const user = await this.auth.authenticate(authorization);
-    if (!user) return false;
-    socket.data.user = user;
-    socket.data.authorization = authorization;
-    return true;
+  afterInit(namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
+    namespace.use(this.guard.middleware);
   }
 
-  private onConnection(socket: PubSubSocket): void {
-    const owned = new Map<number, SocketStream>();
-    const reauthenticate = setInterval(() => {
-      this.auth.authenticate(socket.data.authorization).then(
-        (user) => {
-          if (user) return;
-          for (const stream of [...owned.values()]) {
-            stream.close('unauthorized');
-            void this.subscriptions.end(stream.subscription.id).catch(() => undefined);
-          }
-          socket.disconnect(true);
-        },
-        () => undefined, // the store is unavailable: check again next time
-      );
-    }, REAUTHENTICATE_MS);
-
-    socket.on('subscribe', (payload, ack) => {
-      void this.handle(ack, async () => {
-        const request = parseSubscribeRequest(payload);
-        const subscription = await this.subscriptions.subscribe(request.channel, socket.data.user, {
-          transport: 'socket.io',
-          promiscuous: request.promisc ?? false,
-          subscriberId: request.subscriber_id,
-          filter: request.filter,
-          fromSequence: request.from_sequence,
-        });
-        const stream = new SocketStream(subscription, socket, this.storage.events, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
-          owned.delete(closed.subscription.id);
-          this.streams.delete(closed.subscription.id);
-        });
-        owned.set(subscription.id, stream);
-        this.streams.set(subscription.id, stream);
-        const oldest = await this.storage.events.oldestSequence(subscription.channel);
-        stream.start();
-        return {
-          ok: true as const,
-          subscription: subscription.id,
-          channel: subscription.channel,
-          promiscuous: subscription.promiscuous,
-          subscriber_id: subscription.subscriberId,
-          cursor: subscription.position,
-          oldest_sequence_id: oldest,
-        };
-      });
-    });
-
-    socket.on('unsubscribe', (payload, ack) => {
-      void this.handle(ack, async () => {
-        const { subscription } = parseUnsubscribeRequest(payload);
-        const stream = owned.get(subscription);
-        if (!stream) throw new RealtimeRequestError(404, `Subscription id not found: 'Subscription ${subscription} not found'`);
-        stream.close();
-        await this.subscriptions.end(subscription);
-        return { ok: true as const };
-      });
-    });
-
-    socket.on('ack', (payload, ack) => {
-      void this.handle(ack, async () => {
-        const request = parseAckRequest(payload);
-        const stream = owned.get(request.subscription);
-        if (!stream) throw new RealtimeRequestError(404, `Subscription id not found: 'Subscription ${request.subscription} not found'`);
-        const result = await stream.ack(request.sequence_id);
-        if ('error' in result) throw new RealtimeRequestError(result.status, result.error);
-        return { ok: true as const, cursor: result.cursor };
-      });
-    });
-
-    socket.on('disconnect', () => {
-      clearInterval(reauthenticate);
-      // Subscriptions end with their connection; durable cursors stay at the last ack (§10.10).
-      for (const stream of [...owned.values()]) {
-        stream.close();
+  handleConnection(socket: PubSubSocket): void {
+    const streams = new Map<number, SocketStream>();
+    const stopWatching = this.guard.watch(socket, () => {
+      for (const stream of [...streams.values()]) {
+        stream.close('unauthorized');
         void this.subscriptions.end(stream.subscription.id).catch(() => undefined);
       }
+      socket.disconnect(true);
     });
+    this.connections.set(socket.id, { streams, stopWatching });
   }
 
-  /** Runs a request and answers its acknowledgement with the result or the HTTP-like error. */
-  private async handle<T>(ack: Ack<T> | undefined, work: () => Promise<T>): Promise<void> {
-    let result: T | RealtimeErrorDto;
-    try {
-      result = await work();
-    } catch (error) {
-      if (error instanceof RealtimeRequestError) result = failure(error.status, error.message);
-      else if (error instanceof DomainError) result = failure(error.status, typeof error.detail === 'string' ? error.detail : error.message);
-      else {
-        this.logger.error(`socket.io request failed: ${(error as Error).message}`);
-        result = failure(500, 'Internal server error, check container logs');
-      }
+  handleDisconnect(socket: PubSubSocket): void {
+    const connection = this.connections.get(socket.id);
+    if (!connection) return;
+    this.connections.delete(socket.id);
+    connection.stopWatching();
+    // Subscriptions end with their connection; durable cursors stay at the last ack.
+    for (const stream of [...connection.streams.values()]) {
+      stream.close();
+      void this.subscriptions.end(stream.subscription.id).catch(() => undefined);
     }
-    if (typeof ack === 'function') ack(result);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: PubSubSocket, @MessageBody() request: RealtimeSubscribeDto): Promise<RealtimeSubscribeAckDto> {
+    const owned = this.owned(socket);
+    const subscription = await this.subscriptions.subscribe(request.channel, socket.data.user, {
+      transport: 'socket.io',
+      promiscuous: request.promisc ?? false,
+      subscriberId: request.subscriber_id,
+      filter: normaliseFilter(request.filter),
+      fromSequence: request.from_sequence,
+    });
+    const stream = new SocketStream(subscription, socket, this.storage.events, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
+      owned.delete(closed.subscription.id);
+      this.streams.delete(closed.subscription.id);
+    });
+    owned.set(subscription.id, stream);
+    this.streams.set(subscription.id, stream);
+    const oldest = await this.storage.events.oldestSequence(subscription.channel);
+    stream.start();
+    return {
+      ok: true,
+      subscription: subscription.id,
+      channel: subscription.channel,
+      promiscuous: subscription.promiscuous,
+      subscriber_id: subscription.subscriberId,
+      cursor: subscription.position,
+      oldest_sequence_id: oldest,
+    };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: PubSubSocket, @MessageBody() request: RealtimeUnsubscribeDto): Promise<RealtimeOkDto> {
+    const stream = this.owned(socket).get(request.subscription);
+    if (!stream) throw notFound(request.subscription);
+    stream.close();
+    await this.subscriptions.end(request.subscription);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('ack')
+  async ack(@ConnectedSocket() socket: PubSubSocket, @MessageBody() request: RealtimeAckDto): Promise<RealtimeAckResultDto> {
+    const stream = this.owned(socket).get(request.subscription);
+    if (!stream) throw notFound(request.subscription);
+    const result = await stream.ack(request.sequence_id);
+    if ('error' in result) throw new RealtimeRequestError(result.status, result.error);
+    return { ok: true, cursor: result.cursor };
+  }
+
+  /** The subscriptions this socket opened (a message after disconnect finds none). */
+  private owned(socket: PubSubSocket): Map<number, SocketStream> {
+    return this.connections.get(socket.id)?.streams ?? new Map();
   }
 }

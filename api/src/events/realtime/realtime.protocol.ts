@@ -2,6 +2,7 @@
  * The typed socket.io event map of contract §10.10 (namespace `/pubsub`), built from the message
  * DTOs so server, spec and SDK share one definition. docs/realtime.md describes the protocol.
  */
+import type { Socket } from 'socket.io';
 import type {
   RealtimeAckDto,
   RealtimeAckResultDto,
@@ -35,3 +36,6 @@ export interface SocketData {
   user: import('../../storage/ports').UserRecord;
   authorization: string;
 }
+
+/** A socket of the `/pubsub` namespace. */
+export type PubSubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

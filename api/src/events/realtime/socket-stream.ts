@@ -1,17 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import type { Socket } from 'socket.io';
 import type { EventRepository, SubscriptionRecord } from '../../storage/ports';
 import { toCloudEvent } from '../cloud-event';
 import type { CloudEventDto } from '../dto/events.dto';
 import type { SubscriptionClosedReason } from '../dto/realtime.dto';
 import { SAFETY_POLL_MS, type SubscriptionsService } from '../subscriptions.service';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './realtime.protocol';
+import type { PubSubSocket } from './realtime.protocol';
 
 /** Flow control: a durable subscription stops at this many unacknowledged events (§10.10). */
 export const MAX_UNACKNOWLEDGED = 1000;
 const BATCH = 200;
-
-type PubSubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * One socket.io subscription: reads the log after its cursor and emits events in sequence order.

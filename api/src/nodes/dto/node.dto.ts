@@ -9,7 +9,6 @@
  * Datetimes stay strings here; services convert them with wireDatetimeToDate once validated.
  */
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import type { NodeResult, NodeState } from '../../storage/ports';
 import {
@@ -20,10 +19,12 @@ import {
   IsUrlMap,
   IsWireDatetime,
   KeepAsSent,
+  NestedDto,
 } from '../../common/validation/decorators';
 
-export const NODE_STATES = ['running', 'available', 'closing', 'done'] as const satisfies readonly NodeState[];
-export const NODE_RESULTS = ['pass', 'fail', 'skip', 'incomplete'] as const satisfies readonly NodeResult[];
+import { NODE_RESULTS, NODE_STATES } from '../node-definitions';
+
+export { NODE_RESULTS, NODE_STATES };
 
 /** Body of `POST /node` and `PUT /node/{node_id}`, and each `node` of a hierarchy submission. */
 export class NodeInputDto {
@@ -214,13 +215,13 @@ export class HierarchyNodeDto {
   /** The node at this level; the root's id is taken from the path. */
   @IsDefined()
   @ValidateNested()
-  @Type(() => NodeInputDto)
+  @NestedDto(() => NodeInputDto)
   node!: NodeInputDto;
 
   /** The nodes directly below it; required, may be empty. */
   @IsArray()
   @ValidateNested({ each: true })
-  @Type(() => HierarchyNodeDto)
+  @NestedDto(() => HierarchyNodeDto)
   child_nodes!: HierarchyNodeDto[];
 }
 

@@ -5,7 +5,7 @@
  */
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type ApiTokenRecord, type Storage } from '../ports';
-import { makeUser } from './storage.contract';
+import { makeUser } from './fixtures';
 
 function makeToken(userId: string, overrides: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
   const id = newObjectId();

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, InvalidPatternError, type EventRecord, type NewEvent, type Storage, type SubscriptionRecord } from '../ports';
-import { makeNode } from './storage.contract';
+import { makeNode } from './fixtures';
 
 function makeEvent(channel: string, overrides: Partial<NewEvent> = {}): NewEvent {
   return {
@@ -189,6 +189,15 @@ export function describeEventsContract(getStorage: () => Storage): void {
       expect((await storage.subscriptions.list()).map((s) => s.id)).toContain(second);
       expect(await storage.subscriptions.findBySubscriberId(subscription.subscriberId!, 'socket.io')).toEqual([subscription]);
       expect(await storage.subscriptions.findBySubscriberId(subscription.subscriberId!, 'http')).toEqual([]);
+      const owner = `owner-${newObjectId()}`;
+      expect(await storage.subscriptions.countByUser(owner)).toBe(0);
+      const [a, b] = [await storage.subscriptions.nextId(), await storage.subscriptions.nextId()];
+      await storage.subscriptions.insert(makeSubscription(a, { user: owner }));
+      await storage.subscriptions.insert(makeSubscription(b, { user: owner }));
+      expect(await storage.subscriptions.countByUser(owner)).toBe(2);
+      await storage.subscriptions.delete(a);
+      await storage.subscriptions.delete(b);
+      expect(await storage.subscriptions.countByUser(owner)).toBe(0);
       expect(await storage.subscriptions.delete(second)).toBe(true);
       expect(await storage.subscriptions.findById(second)).toBeNull();
       expect(await storage.subscriptions.delete(second)).toBe(false);

@@ -7,7 +7,7 @@
 import { newObjectId } from '../../common/object-id';
 import type { NodeFilter } from '../../common/query/filter-model';
 import { InvalidFilterError, type NodeRecord, type Storage } from '../ports';
-import { makeNode } from './storage.contract';
+import { makeNode } from './fixtures';
 
 const byTree = (treeid: string): NodeFilter => ({ conditions: [{ path: ['treeid'], op: 'eq', value: treeid }], matchesNothing: false });
 const PAST = new Date('2020-01-01T00:00:00.000Z');

@@ -9,12 +9,13 @@ import mongoose, { type Connection } from 'mongoose';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { newObjectId } from '../../common/object-id';
 import { toNodeResponse } from '../../nodes/node.mapper';
-import { makeNode, makeUser } from '../contract/storage.contract';
+import { makeNode, makeUser } from '../contract/fixtures';
 import type { NodeRecord } from '../ports';
 import { apiTokenToDocument } from './mongo-auth.repository';
-import { eventToDocument, subscriberStateToDocument, subscriptionToDocument } from './mongo-event.repository';
+import { eventToDocument } from './mongo-event.repository';
+import { subscriberStateToDocument, subscriptionToDocument } from './mongo-subscription.repository';
 import { newIdempotencyDocument } from './mongo-idempotency.repository';
-import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.repository';
+import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.documents';
 import { MONGO_SCHEMAS, type MongoCollectionName } from './mongo-schemas';
 import { userFromDocument, userToDocument } from './mongo-user.repository';
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Long, ObjectId } from 'bson';
 import type { Db, MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
-import { makeNode, makeUser } from '../contract/storage.contract';
+import { makeNode, makeUser } from '../contract/fixtures';
 import { listIndexes } from './mongo-index-manager';
 import { mongoIndexTable, planIndex } from './mongo-indexes';
 import { MongoStorage } from './mongo.storage';

@@ -7,23 +7,13 @@
 import { deserialize, Int32, Long, ObjectId, serialize } from 'bson';
 import { aggregate, Query } from 'mingo';
 import { newObjectId } from '../../common/object-id';
-import { makeUser } from '../contract/storage.contract';
+import { makeUser } from '../contract/fixtures';
 import type { ApiTokenRecord, EventHistoryQuery, EventStreamQuery, NewEvent, SubscriptionRecord } from '../ports';
 import { apiTokenFromDocument, apiTokenToDocument, rateLimitFromDocument, rateLimitHitPipeline, touchFilter } from './mongo-auth.repository';
-import {
-  eventFromDocument,
-  eventToDocument,
-  historyFilter,
-  idleFilter,
-  streamFilter,
-  subscriberStateFromDocument,
-  subscriberStateToDocument,
-  subscriptionFromDocument,
-  subscriptionToDocument,
-  takeSequencePipeline,
-} from './mongo-event.repository';
+import { eventFromDocument, eventToDocument, historyFilter, streamFilter, takeSequencePipeline } from './mongo-event.repository';
 import { expiredRecordFilter, idempotencyOutcome, newIdempotencyDocument } from './mongo-idempotency.repository';
 import { lifecycleSelections, timeoutPipeline, unchangedSince } from './mongo-node.repository';
+import { idleFilter, subscriberStateFromDocument, subscriberStateToDocument, subscriptionFromDocument, subscriptionToDocument } from './mongo-subscription.repository';
 import { exactMatchFilter, GROUP_FIELDS, USER_FIELDS, userToDocument } from './mongo-user.repository';
 
 const throughBson = (document: Record<string, unknown>) => deserialize(serialize(document));

@@ -2,8 +2,9 @@
  * Runs the storage contract and the MongoDB layout checks against a real MongoDB, never a fake:
  * - a server named by `MONGODB_URI` or `DATABASE_URL=mongodb://…` (each suite in a fresh database,
  *   dropped afterwards; the database in the URL is never touched), or else
- * - mongod started by mongodb-memory-server, when it can obtain a binary (`MONGOMS_SYSTEM_BINARY`,
- *   its cache, or a download): once as a one-node replica set (transactions) and once standalone
+ * - mongod started by mongodb-memory-server, when a binary is already there (`MONGOMS_SYSTEM_BINARY`
+ *   or its cache; it downloads one only with `MONGOMS_RUNTIME_DOWNLOAD=true`, so a plain `npm test`
+ *   makes no network attempt): once as a one-node replica set (transactions) and once standalone
  *   (the undo-journal fallback).
  * Otherwise the suite prints one line saying it was skipped and why.
  */
@@ -33,10 +34,18 @@ function resolveTarget(): Target {
   } catch {
     return { kind: 'skip', reason: 'no MONGODB_URI or DATABASE_URL=mongodb://…, and mongodb-memory-server is not installed' };
   }
-  const probe = spawnSync(process.execPath, ['-e', PROBE, module], { encoding: 'utf8', timeout: 120_000 });
+  const download = process.env.MONGOMS_RUNTIME_DOWNLOAD === 'true' || process.env.MONGOMS_RUNTIME_DOWNLOAD === '1';
+  const env = { ...process.env, MONGOMS_RUNTIME_DOWNLOAD: download ? 'true' : 'false' };
+  const probe = spawnSync(process.execPath, ['-e', PROBE, module], { encoding: 'utf8', timeout: 120_000, env });
   if (probe.status === 0 && probe.stdout.trim()) return { kind: 'memory', binary: probe.stdout.trim() };
+  if (!download) {
+    return {
+      kind: 'skip',
+      reason: 'no MONGODB_URI or DATABASE_URL=mongodb://…, and no mongod binary (MONGOMS_SYSTEM_BINARY, or mongodb-memory-server\'s cache; MONGOMS_RUNTIME_DOWNLOAD=true downloads one)',
+    };
+  }
   const why = (probe.error?.message ?? probe.stderr ?? '').replace(/\s+/g, ' ').trim() || `exit status ${probe.status}`;
-  return { kind: 'skip', reason: `no MONGODB_URI or DATABASE_URL=mongodb://…, and mongodb-memory-server could not obtain a mongod binary: ${why}` };
+  return { kind: 'skip', reason: `no MONGODB_URI or DATABASE_URL=mongodb://…, and mongodb-memory-server could not download a mongod binary: ${why}` };
 }
 
 /** A storage in a fresh database of the server at `url()`, dropped by `dispose`. */

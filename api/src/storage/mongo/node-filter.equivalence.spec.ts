@@ -6,9 +6,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
-import { parseNodeQuery, QueryParams } from '../../common/query/query-parser';
+import { parseNodeQuery } from '../../common/query/query-parser';
+import type { QueryParams } from '../../common/query/query-params';
 import { compileNodeFilterSql } from '../postgres/node-filter.sql';
 import { m0001Nodes } from '../postgres/migrations/0001-nodes';
+import { id, KBUILD, QUERIES, ROOT_A, ROOT_B } from '../testing/node-filter.queries';
 import { toMongoNodeFilter } from './node-filter.mongo';
 
 /** A node as the test describes it; `undefined` on a nullable field = absent from the MongoDB document. */
@@ -38,11 +40,7 @@ interface Fixture {
   retry_counter: number;
 }
 
-const id = (n: number) => `65a1355ee98651d0fe81${n.toString(16).padStart(4, '0')}`;
 const at = (iso: string) => new Date(iso);
-const ROOT_A = id(1);
-const ROOT_B = id(2);
-const KBUILD = id(10);
 
 function node(n: number, fields: Partial<Fixture>): Fixture {
   const created = fields.created ?? at(`2024-0${(n % 9) + 1}-1${n % 10}T08:15:42.454Z`);
@@ -121,194 +119,6 @@ const FIXTURES: Fixture[] = [
   node(47, { kind: 'job', name: 'zero-root', parent: null, created: at('2023-06-01T00:00:00Z'), data: {} }),
   node(48, { kind: 'node', name: 'orphan', parent: id(999), result: 'pass', data: { x: ['5'] } }),
   node(49, { kind: 'node', name: 'kcidb', parent: id(999), processed_by_kcidb_bridge: true, data: { x: { y: 5 } } }),
-];
-
-/** Query strings covering every operator and conversion rule, §8.3 and Appendix B 70–77. */
-const QUERIES: string[] = [
-  // §8.3
-  'kind=checkout&data.kernel_revision.tree=mainline&limit=100&offset=0',
-  'state=running&timeout__lt=2026-07-20T10:00:00.123456%2B00:00',
-  'state=available&holdoff__lt=2026-07-20T10:00:00%2B00:00',
-  `parent=${ROOT_A}`,
-  'kind=kbuild&name__re=x86',
-  'state__in=running,done',
-  'created__gt=2024-02-26T13:21:55.301000&created__lt=2024-11-01&kind=checkout',
-  'result=null',
-  'kind=job&created__gt=2025-01-01&limit=1000&offset=2000',
-  // 70: dotted paths, array element match, unknown fields, last value wins
-  'data.kernel_revision.tree=mainline',
-  'artifacts.tarball=https://example.org/t.tgz',
-  'path=checkout',
-  'path=kbuild-gcc-12-x86',
-  'foo=null',
-  'foo=bar',
-  'foo__ne=bar',
-  'foo__in=a,null',
-  'foo__nin=a,null',
-  'kind=job&kind=test',
-  'data.a.b.c=x',
-  'data.a.b=x',
-  'data.a.b=null',
-  'data.dotted key=1',
-  'data.dotted key__int=1',
-  'data.quo"te=yes',
-  'debug.foo=bar',
-  'user_groups=kernelci',
-  'platform_filter=x86',
-  'jobfilter=null',
-  'jobfilter__ne=null',
-  'data=null',
-  'artifacts=null',
-  // 71
-  'result__ne=null',
-  'processed_by_kcidb_bridge=TRUE',
-  'processed_by_kcidb_bridge=false',
-  'processed_by_kcidb_bridge__ne=true',
-  'group=null',
-  'owner=null',
-  'treeid__ne=null',
-  // 72: every operator; integer conversion of operator values
-  'data.x__lt=5',
-  'data.x__lte=5',
-  'data.x__gt=5',
-  'data.x__gte=5',
-  'data.x__ne=5',
-  'data.x=5',
-  'data.x__int=5',
-  'data.x__int=-1',
-  'data.x__re=5',
-  'data.x__re=^[a-z]',
-  'data.x__lt=B',
-  'data.x__gte=a',
-  'data.x__lte=null',
-  'data.x__gt=null',
-  'data.x=null',
-  'data.x__ne=null',
-  'data.x=true',
-  'data.x=null&data.x__ne=5',
-  'data.x__in=abc,6',
-  'data.x__nin=abc,6',
-  'data.x__gt=9999999998',
-  'data.arr=3',
-  'data.arr__int=3',
-  'data.arr__gt=5',
-  'data.arr__ne=5',
-  'data.arr__in=9,6',
-  'data.nested=5',
-  'data.nested__gt=1',
-  'data.tags=foo',
-  'data.tags__re=^fo',
-  'data.tags__ne=foo',
-  'data.list.b=1',
-  'data.list.b__int=1',
-  'data.list.b__ne=1',
-  'data.list.b__gte=1',
-  'data.flag=true',
-  'data.flag__in=false',
-  'data.s=true',
-  'data.s__in=true',
-  'data.x.y=5',
-  'data.x.y__int=5',
-  'data.kernel_revision.version.version=6',
-  'data.kernel_revision.version.version__int=6',
-  'data.kernel_revision.version.version__gte=6',
-  'data.kernel_revision.version.version__in=6',
-  'name__re=X86',
-  'name__re=^kbuild-(gcc|clang)',
-  'name__re=\\d',
-  'name__lt=b',
-  'name__gte=kbuild',
-  'name__lte=Zed',
-  'name__gt=é',
-  'name__ne=5',
-  'name__lt=5',
-  'name__in=true,5,null',
-  'name__nin=true,5,a%2Cb',
-  'name=true',
-  'name=null',
-  'state__gt=closing',
-  'result__in=pass,fail',
-  'result__nin=pass,null',
-  'result__nin=pass',
-  'result__lte=null',
-  'result__lt=null',
-  'owner__lt=s',
-  'kind.x=null',
-  'kind.x__ne=null',
-  // 73: timestamps
-  'created__gt=2024-11-01',
-  'created__lt=2024-02-26T13:21:55.301000',
-  'created__lte=2024-02-26T13:21:55.301000',
-  'created__gte=2025-01-01T00:00:00%2B00:00',
-  'created__lt=2025-01-01T01:00:00%2B01:00',
-  'created__gt=2025-01-01T00:00:00Z',
-  'created__gt=2024-01-01&created__lt=2024-12-31',
-  'created=2025-01-01 00:00:00',
-  'created__ne=2025-01-01',
-  'created__in=2025-01-01,2023-01-01T00:00:00Z',
-  'created__nin=2025-01-01,null',
-  'updated__gte=2025-06-01T13:00:00',
-  'holdoff=null',
-  'holdoff__ne=null',
-  'holdoff__lt=2026-07-20T10:00:00Z',
-  'holdoff__in=null,2026-07-20T10:00:00Z',
-  'created__re=2024',
-  'created.x=null',
-  // 74: parent
-  `parent=${KBUILD}`,
-  `parent=${KBUILD.toUpperCase()}`,
-  'parent=null',
-  'parent__ne=null',
-  `parent__in=${ROOT_A},${ROOT_B}`,
-  `parent__in=${ROOT_B},null`,
-  `parent__nin=${ROOT_A},null`,
-  `parent__ne=${ROOT_A}`,
-  `parent__gt=${id(22)}`,
-  'parent__re=65a1',
-  // 75: retry_counter
-  'retry_counter=1',
-  'retry_counter__gt=0',
-  'retry_counter__in=0,1',
-  'retry_counter__nin=0,1',
-  'retry_counter__ne=0',
-  'retry_counter__lte=2',
-  'retry_counter__int=3',
-  'retry_counter=null',
-  // 76
-  'data.x__in=5,null',
-  'data.x__nin=5,null',
-  // 77: unknown operators, literal keys, `$` names, ids
-  'name__exists=true',
-  'name__eq=base',
-  'name__=base',
-  'name__exists=true&name__ne=base',
-  'name=base&name__contains=x',
-  'data.a__b__c=x',
-  'a__b__c=x',
-  '$where=1',
-  'name__$where=1',
-  'data.$gt=1',
-  `id=${ROOT_A}`,
-  `_id=${ROOT_A}`,
-  // every operator on every class of field (the coverage test below checks the matrix)
-  'name__int=5',
-  'kind__gte=kbuild',
-  'retry_counter__lt=2',
-  'retry_counter__gte=2',
-  'retry_counter__re=1',
-  'retry_counter__int=0',
-  `parent__lt=${id(22)}`,
-  `parent__lte=${KBUILD}`,
-  `parent__gte=${ROOT_B}`,
-  `parent__int=${KBUILD}`,
-  'created__int=2025-01-01',
-  'holdoff__gte=2026-07-20T09:59:59Z',
-  'updated__lte=2024-02-26T14:21:55.301Z',
-  'timeout__nin=2026-07-20T10:00:00.123Z',
-  'data.x__nin=5',
-  // reserved keys only
-  'limit=5&offset=1&sort=-created&cursor=abc',
-  '',
 ];
 
 let db: PGlite;

@@ -4,12 +4,14 @@
  * DATABASE_URL=postgres://…; PGlite is single-connection, so there is no race to test on it.
  */
 import { randomBytes } from 'node:crypto';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service';
+import { JobRunner } from '../../common/jobs/job-runner';
 import { loadConfig } from '../../config/config';
 import type { NodeChange, NodeEventPublisher } from '../../events/node-events.port';
 import { LifecycleService } from '../../nodes/lifecycle.service';
 import { nodeEtag } from '../../nodes/node.mapper';
 import { NodesService } from '../../nodes/nodes.service';
-import { makeNode, makeUser } from '../contract/storage.contract';
+import { makeNode, makeUser } from '../contract/fixtures';
 import { QueryTimeoutError, type Repositories, type Storage } from '../ports';
 import { PostgresStorage } from './postgres.storage';
 import { openSqlClient } from './sql-client';
@@ -57,7 +59,7 @@ if (!serverUrl) {
       const children = parents.map((p, i) => makeNode({ parent: p.id, state: i % 2 ? 'done' : 'running' }));
       await a.nodes.insertMany([...timedOut, ...parents, ...children]);
       const events = [new RecordingPublisher(), new RecordingPublisher()];
-      const workers = [new LifecycleService(a, events[0], config), new LifecycleService(b, events[1], config)];
+      const workers = [new LifecycleService(a, events[0], config, new JobRunner(a)), new LifecycleService(b, events[1], config, new JobRunner(b))];
       const now = new Date();
       await Promise.all([workers[0].runOnce(now), workers[1].runOnce(now), workers[0].runOnce(now), workers[1].runOnce(now)]);
       const all = [...events[0].changes, ...events[1].changes];
@@ -76,7 +78,7 @@ if (!serverUrl) {
       const node = makeNode({ owner: owner.username });
       await a.nodes.insert(node);
       const tag = nodeEtag((await a.nodes.findById(node.id))!); // as stored: jsonb orders keys its own way
-      const services = [new NodesService(a, new RecordingPublisher(), config), new NodesService(b, new RecordingPublisher(), config)];
+      const services = [a, b].map((storage) => new NodesService(storage, new RecordingPublisher(), config, new IdempotencyService(storage, config, new JobRunner(storage))));
       const results = await Promise.allSettled(
         services.map((service, i) => service.patch(node.id, { result: i ? 'pass' : 'fail' }, new Set(['result']), owner, { ifMatch: tag })),
       );

@@ -255,6 +255,11 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
     return rows.map(toSubscription);
   }
 
+  async countByUser(user: string): Promise<number> {
+    const { rows } = await this.sql.query<{ n: number | string }>('SELECT count(*) AS n FROM maestro_subscription WHERE "user" = $1', [user]);
+    return Number(rows[0].n);
+  }
+
   async findBySubscriberId(subscriberId: string, transport: SubscriptionTransport): Promise<SubscriptionRecord[]> {
     const { rows } = await this.sql.query<SubscriptionRow>(
       `SELECT ${SUBSCRIPTION_COLUMNS} FROM maestro_subscription WHERE subscriber_id = $1 AND transport = $2 ORDER BY id`,

@@ -62,7 +62,8 @@ const GROUP_FIELDS: Record<string, Column> = {
 export function exactMatchWhere(filter: ExactMatch[], fields: Record<string, Column>): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const clauses = filter.map(({ field, value }) => {
-    const column = fields[field];
+    // Own keys only: `constructor`, `__proto__`, `toString` are field names here, not built-ins.
+    const column = Object.hasOwn(fields, field) ? fields[field] : undefined;
     if (!column) return 'FALSE';
     if (column.kind === 'boolean') {
       if (typeof value !== 'boolean') return 'FALSE';

@@ -54,9 +54,22 @@ export class PgliteSqlClient implements SqlClient {
   constructor(private readonly db: PgliteDatabase) {}
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const guarded = () => task().catch((error: unknown) => this.recover(error));
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * After any failed statement, leave the one shared connection outside any transaction before the
+   * next caller runs. PGlite's own transaction() rolls back on error, but when the failure broke the
+   * engine mid-statement (a regular expression too big for its memory answers `bad buffer ID`) that
+   * ROLLBACK fails too and every later statement would answer "current transaction is aborted".
+   * A ROLLBACK outside a transaction is a harmless no-op, so it is always sent.
+   */
+  private async recover(error: unknown): Promise<never> {
+    await this.db.exec('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 
   query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
@@ -103,6 +116,8 @@ export class PgPoolSqlClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    // A connection whose ROLLBACK failed may still be inside the transaction: destroyed, never reused.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await work({
@@ -117,10 +132,12 @@ export class PgPoolSqlClient implements SqlClient {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

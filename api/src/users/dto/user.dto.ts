@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageEnvelopeDto } from '../../common/pagination/page.dto';
-import { IsArray, IsBoolean, IsEmail, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAX_NAME_LENGTH } from '../../common/validation/limits';
 import { HasUniqueItems } from '../../common/validation/decorators';
 
 /** A user group as embedded in a user (contract §4.1, §5). */
@@ -57,12 +58,14 @@ export class UserPatchDto {
   /** New username; must not belong to another user. */
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_NAME_LENGTH)
   @ApiProperty({ required: false, example: 'alice' })
   username?: string;
 
   /** New email; changing it clears `is_verified` (unless an admin sets it in the same request). */
   @IsOptional()
   @IsEmail()
+  @MaxLength(MAX_NAME_LENGTH)
   @ApiProperty({ required: false, example: 'alice@example.org' })
   email?: string;
 
@@ -102,11 +105,13 @@ export class UserPatchDto {
 export class InviteDto {
   /** Username of the new account. */
   @IsString()
+  @MaxLength(MAX_NAME_LENGTH)
   @ApiProperty({ example: 'bob' })
   username!: string;
 
   /** Where the invite is mailed. */
   @IsEmail()
+  @MaxLength(MAX_NAME_LENGTH)
   @ApiProperty({ example: 'bob@example.org' })
   email!: string;
 

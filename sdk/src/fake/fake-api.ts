@@ -1,11 +1,22 @@
 /**
- * Test peer for the SDK's unit tests (SDK A14.1): an in-memory API behind an injected `fetch`, in
+ * `@maestro-ci/sdk/testing`: an in-memory API behind an injected `fetch`, for the SDK's own unit
+ * tests and for programs built on the SDK (`createClient({ baseUrl, fetch: api.fetch })`), in
  * Maestro mode (ETag/If-Match, Idempotency-Key, keyset cursors, `_sequence_id` everywhere) or in
  * KernelCI mode with its wire quirks (`200 null` for unknown ids, no ETag or cursor, the `/listen`
  * envelope with a string CloudEvent, BEEP, replays without `_sequence_id`, the 1000-event catch-up
- * cap, 404 after reaping). It follows the contract's shapes; it is not a mock of the SDK.
+ * cap, 404 after reaping). It answers with the API's shapes and enforces the API's state machine
+ * (the generated table the SDK itself uses); it is not a mock of the SDK.
  */
-import { randomUUID, createHash } from 'node:crypto';
+import { canTransition, NODE_STATES, type NodeState } from '../states.js';
+
+const randomUUID = (): string => globalThis.crypto.randomUUID();
+
+/** A short, stable hash of a text (FNV-1a), for ETags. */
+function hashOf(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${h.toString(16).padStart(8, '0')}${text.length.toString(16)}`;
+}
 
 export type Mode = 'maestro' | 'kernelci';
 type Json = Record<string, unknown>;
@@ -111,7 +122,7 @@ export class FakeApi {
   }
 
   etag(node: Json): string {
-    return `"${createHash('sha256').update(JSON.stringify(node)).digest('hex').slice(0, 16)}"`;
+    return `"${hashOf(JSON.stringify(node))}"`;
   }
 
   /** Inserts a node directly (another writer). */
@@ -165,12 +176,20 @@ export class FakeApi {
     return undefined;
   }
 
+  /** The API's state machine: 400 `Transition not allowed with state: …` for a forbidden move. */
+  #checkTransition(node: Json, body: Json): Response | undefined {
+    const to = body.state;
+    if (typeof to !== 'string' || !(NODE_STATES as readonly string[]).includes(to)) return undefined;
+    if (canTransition(node.state as NodeState, to as NodeState)) return undefined;
+    return json(400, { detail: `Transition not allowed with state: ${to}` });
+  }
+
   #idempotent(call: Call, run: () => Answer): Response {
     const key = call.headers.get('Idempotency-Key');
     const toResponse = ([status, body, headers]: Answer): Response => json(status, body, headers);
     if (this.mode !== 'maestro' || !key) return toResponse(run());
     const scope = `${this.user} ${call.method} ${call.path} ${key}`;
-    const fingerprint = createHash('sha256').update(JSON.stringify(call.body ?? null)).digest('hex');
+    const fingerprint = JSON.stringify(call.body ?? null);
     const record = this.idempotency.get(scope);
     if (record) {
       if (record.fingerprint !== fingerprint) return json(422, { detail: 'Idempotency-Key has already been used with a different request' });
@@ -231,6 +250,8 @@ export class FakeApi {
       if (failed) return failed;
       const previous = { ...node };
       const body = call.body as Json;
+      const refused = this.#checkTransition(node, body);
+      if (refused) return refused;
       const next: Json = method === 'PATCH' ? { ...node } : { ...node, ...body, id: node.id, owner: node.owner };
       if (method === 'PATCH') for (const k of ['state', 'result', 'artifacts', 'data', 'debug', 'jobfilter', 'platform_filter', 'timeout', 'holdoff', 'processed_by_kcidb_bridge']) if (k in body) next[k] = body[k];
       next.updated = naive(new Date(Date.now() + 1));
@@ -243,6 +264,8 @@ export class FakeApi {
       if (!root) return json(404, { detail: `Node not found with id: ${r[1]}` });
       const failed = this.#checkIfMatch(call, root);
       if (failed) return failed;
+      const refused = this.#checkTransition(root, ((call.body as Json | undefined)?.node ?? {}) as Json);
+      if (refused) return refused;
       return this.#idempotent(call, () => {
         const previous = { ...root };
         const written: Json[] = [];
@@ -267,14 +290,15 @@ export class FakeApi {
       if (path === '/count') return json(200, items.length);
       const limit = Number(query.get('limit') ?? 250);
       if (this.mode === 'maestro' && (query.has('sort') || query.has('cursor'))) {
-        const sort = query.has('cursor') ? JSON.parse(Buffer.from(query.get('cursor')!, 'base64url').toString()).sort : query.get('sort')!;
-        const after: string | null = query.has('cursor') ? JSON.parse(Buffer.from(query.get('cursor')!, 'base64url').toString()).after : null;
+        const cursor = query.has('cursor') ? (JSON.parse(atob(query.get('cursor')!)) as { sort: string; after: string }) : null;
+        const sort = cursor ? cursor.sort : query.get('sort')!;
+        const after: string | null = cursor ? cursor.after : null;
         const desc = sort.startsWith('-');
         items.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1) * (desc ? -1 : 1));
         if (after) items = items.filter((n) => (desc ? (n.id as string) < after : (n.id as string) > after));
         const page = items.slice(0, limit);
         const more = items.length > limit;
-        const next = more ? Buffer.from(JSON.stringify({ sort, after: page[page.length - 1]!.id })).toString('base64url') : null;
+        const next = more ? btoa(JSON.stringify({ sort, after: page[page.length - 1]!.id })) : null;
         return json(200, { items: page, total: items.length, limit, offset: 0, next_cursor: next });
       }
       const offset = Number(query.get('offset') ?? 0);
@@ -301,7 +325,7 @@ export class FakeApi {
     if (method === 'GET' && (r = m(/^\/listen\/(\d+)$/))) {
       const sub = this.subs.get(Number(r[1]));
       if (!sub) return json(404, { detail: `Subscription id not found: 'Subscription ${r[1]} not found'` });
-      // Implicit acknowledgement of the previous listen (contract §10.7).
+      // Implicit acknowledgement of the previous listen.
       if (sub.lastReturned !== null && sub.subscriberId) {
         const c = this.cursors.get(sub.subscriberId)!;
         c.last = Math.max(c.last, sub.lastReturned);

@@ -1,0 +1,39 @@
+import type { ApiTokenRepository } from './api-token.port';
+import type { EventRepository } from './event.port';
+import type { GroupRepository } from './group.port';
+import type { IdempotencyRepository } from './idempotency.port';
+import type { LeaseRepository } from './lease.port';
+import type { NodeRepository } from './node.port';
+import type { RateLimitRepository } from './rate-limit.port';
+import type { SubscriberStateRepository } from './subscriber-state.port';
+import type { SubscriptionRepository } from './subscription.port';
+import type { UserRepository } from './user.port';
+
+export interface Repositories {
+  nodes: NodeRepository;
+  idempotency: IdempotencyRepository;
+  users: UserRepository;
+  groups: GroupRepository;
+  leases: LeaseRepository;
+  apiTokens: ApiTokenRepository;
+  rateLimits: RateLimitRepository;
+  events: EventRepository;
+  subscriptions: SubscriptionRepository;
+  subscriberStates: SubscriberStateRepository;
+  /**
+   * Runs `callback` once the surrounding transaction has committed (immediately outside one, never
+   * after a rollback): how a committed event wakes its subscribers (transactional outbox).
+   */
+  afterCommit(callback: () => void): void;
+}
+
+/** The storage port: repositories plus a unit of work that spans them (node write + event append). */
+export interface Storage extends Repositories {
+  readonly adapter: 'postgres' | 'mongo';
+  /** Runs `work` atomically: every repository call made through `tx` commits or rolls back together. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Injection token of the Storage port. */
+export const STORAGE = Symbol('STORAGE');
