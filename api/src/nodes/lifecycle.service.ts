@@ -43,18 +43,19 @@ export class LifecycleService implements OnModuleInit {
 
   /** One pass of the three rules, in the contract's order; returns how many nodes changed. */
   async runOnce(now = new Date()): Promise<number> {
+    const batch = Math.min(LIFECYCLE_BATCH, this.storage.lifecycleBatch ?? LIFECYCLE_BATCH);
     const rules: Rule[] = [
-      (tx, at) => tx.nodes.applyTimeouts(at, LIFECYCLE_BATCH),
-      (tx, at) => tx.nodes.applyHoldoffs(at, LIFECYCLE_BATCH),
-      (tx, at) => tx.nodes.closeFinished(at, LIFECYCLE_BATCH),
+      (tx, at) => tx.nodes.applyTimeouts(at, batch),
+      (tx, at) => tx.nodes.applyHoldoffs(at, batch),
+      (tx, at) => tx.nodes.closeFinished(at, batch),
     ];
     let changed = 0;
-    for (const rule of rules) changed += await this.drain(rule, now);
+    for (const rule of rules) changed += await this.drain(rule, now, batch);
     return changed;
   }
 
   /** Applies one rule batch after batch until a batch comes back short. */
-  private async drain(rule: Rule, now: Date): Promise<number> {
+  private async drain(rule: Rule, now: Date, batch: number): Promise<number> {
     let total = 0;
     for (;;) {
       const count = await this.storage.transaction(async (tx) => {
@@ -65,7 +66,7 @@ export class LifecycleService implements OnModuleInit {
         return transitions.length;
       });
       total += count;
-      if (count < LIFECYCLE_BATCH) return total;
+      if (count < batch) return total;
     }
   }
 }

@@ -45,6 +45,11 @@ export interface MongoUnit {
   holder?: string;
   /** `afterCommit` callbacks, run by MongoStorage.transaction once the unit has committed. */
   hooks?: (() => void)[];
+  /**
+   * Replica set: sequence ids this attempt reserved (ADR 0007); MongoStorage.transaction releases
+   * them when the attempt ends, committed or not.
+   */
+  reservations?: number[];
   /** Standalone server: lock releases to run when the unit ends, whatever its outcome. */
   releases?: (() => Promise<unknown>)[];
   /**
@@ -76,6 +81,32 @@ export function isInvalidRegex(error: unknown): boolean {
 }
 
 
+/** A second operation was started on a session while one was still in flight. */
+export class ConcurrentSessionUseError extends Error {
+  constructor() {
+    super('a second MongoDB operation was started on a session while another is in flight (operations of one transaction must run one at a time)');
+  }
+}
+
+const busySessions = new WeakSet<ClientSession>();
+
+/**
+ * Runs one operation on `session`, refusing to start a second one while the first is in flight. The
+ * driver leaves concurrent operations on one session undefined: inside a transaction, the first
+ * write conflict aborts it with the others still running (NoSuchTransaction, TransactionTooOld).
+ * Without a session there is nothing to guard.
+ */
+export async function exclusive<T>(session: ClientSession | undefined, operation: () => Promise<T>): Promise<T> {
+  if (!session) return operation();
+  if (busySessions.has(session)) throw new ConcurrentSessionUseError();
+  busySessions.add(session);
+  try {
+    return await operation();
+  } finally {
+    busySessions.delete(session);
+  }
+}
+
 export class MongoContext {
   constructor(
     readonly connection: Connection,
@@ -100,11 +131,12 @@ export class MongoContext {
    * transaction, so it is remembered: a caller that catches it (the event append's fallback) cannot
    * make the aborted transaction look committed (MongoStorage.transaction rethrows it; a transient
    * one re-runs the unit). The driver's classes come through `mongoose.mongo`: `mongodb` is not a
-   * direct dependency.
+   * direct dependency. Every operation that passes the unit's session goes through here, one at a
+   * time (`exclusive`).
    */
   async run<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await exclusive(this.unit.session, operation);
     } catch (error) {
       if (this.unit.session && error instanceof mongoose.mongo.MongoServerError) this.unit.poisoned ??= error;
       throw error;

@@ -3,11 +3,17 @@
  * and durable cursors (`subscriber_state`, §10.7). Sequence ids and subscription ids come from
  * `maestro_counter` (§11.4).
  *
- * Ordering (§10.3: delivery never skips an event committed after a higher sequence id):
- * - in a transaction (replica set), the `$inc` of `event_sequence` is a write to the counter
- *   document that stays uncommitted until the transaction ends; a concurrent transaction's `$inc`
- *   meets a write conflict and is retried by the driver after this one committed. Event-producing
- *   transactions therefore commit in sequence order, as on PostgreSQL (docs/adr/0005-events.md);
+ * Ordering (§10.3: delivery never skips an event committed after a higher sequence id; design and
+ * reasoning in docs/adr/0007-mongo.md):
+ * - on a replica set, a sequence id is reserved OUTSIDE the unit's transaction, in one atomic
+ *   update of `maestro_counter.event_sequence` that also records it in `pending` with a deadline
+ *   (`reserveSequencePipeline`); the event is inserted inside the transaction; the reservation is
+ *   released once the attempt has ended (MongoStorage.transaction). The counter write commits at
+ *   once, so it conflicts with no other unit. Readers see events only up to the visible horizon —
+ *   just below the lowest live reservation (`visibleHorizon`) — read with `majority`, so an event
+ *   whose reservation is pending holds later ones back instead of being skipped. A reservation
+ *   outlives no transaction: its deadline exceeds MongoDB's 60 s transaction lifetime, after which
+ *   its transaction has committed or been aborted;
  * - without a transaction (a standalone server, or an append outside a unit of work on one), the
  *   counter document doubles as a short lease: an append takes the next id and the lease in one
  *   atomic update, inserts the event, then releases the lease, so appends are inserted one at a time
@@ -29,6 +35,7 @@ import {
   type NewEvent,
   type StoredCloudEvent,
 } from '../ports';
+import { bsonInteger, withInt64, withNumbers } from './mongo-bson';
 import { isInvalidRegex, type MongoContext } from './mongo-context';
 import { raiseEventSequence } from './mongo-index-manager';
 
@@ -40,10 +47,6 @@ const hex = (value: unknown): string => (value instanceof ObjectId ? value.toHex
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MATCH_NOTHING: Document = { _id: { $exists: false } };
 
-/** KernelCI's (pymongo's) integer encoding: int32 when it fits, int64 beyond (a JS number would become a double). */
-export function bsonInteger(value: number): number | Long {
-  return value > 0x7fffffff || value < -0x80000000 ? Long.fromNumber(value) : value;
-}
 
 /** The `eventhistory` document (pure): KernelCI's fields in its order, plus `ce` when there is one. */
 export function eventToDocument(event: NewEvent, sequenceId: number): Document & { _id: ObjectId } {
@@ -53,7 +56,7 @@ export function eventToDocument(event: NewEvent, sequenceId: number): Document &
     sequence_id: bsonInteger(sequenceId),
     channel: event.channel,
     owner: event.owner,
-    data: event.data,
+    data: withInt64(event.data),
     ...(event.ce ? { ce: { ...event.ce } } : {}),
   };
 }
@@ -79,7 +82,7 @@ export function eventFromDocument(document: Document): EventRecord {
     sequenceId: Number(document.sequence_id ?? 0),
     channel: typeof document.channel === 'string' ? document.channel : 'node',
     owner: typeof document.owner === 'string' ? document.owner : null,
-    data: document.data === undefined ? null : document.data,
+    data: document.data === undefined ? null : withNumbers(document.data),
     ce: ceFromDocument(document.ce),
   };
 }
@@ -126,6 +129,44 @@ export function historyFilter(query: EventHistoryQuery): Document {
   return query.conditions.length === 0 ? {} : { $and: query.conditions.map(historyClause) };
 }
 
+/**
+ * How long a reservation holds readers back at most: longer than MongoDB's default
+ * `transactionLifetimeLimitSeconds` (60 s), so its transaction has ended when it expires.
+ */
+export const RESERVATION_MS = 90_000;
+
+/**
+ * The update that reserves the next sequence id (pure): one atomic update of the counter that
+ * increments `value`, drops expired reservations and records the new one with its deadline, all
+ * against the server's clock (`$$NOW`).
+ */
+export function reserveSequencePipeline(holder: string, reservationMs: number): Document[] {
+  const next = { $add: [{ $ifNull: ['$value', 0] }, 1] };
+  const live = { $filter: { input: { $ifNull: ['$pending', []] }, as: 'r', cond: { $gt: ['$$r.until', '$$NOW'] } } };
+  return [{ $set: { value: next, pending: { $concatArrays: [live, [{ seq: next, until: { $add: ['$$NOW', reservationMs] }, holder: { $literal: holder } }]] } } }];
+}
+
+/** The counter as the horizon query answers it: its value, its reservations, the server's time. */
+export interface CounterSnapshot {
+  value?: unknown;
+  pending?: { seq: unknown; until: Date }[] | null;
+  now: Date;
+}
+
+/**
+ * The highest sequence id readers may deliver (pure): every id up to it is committed or will never
+ * be (aborted, consumed by a duplicate). Below the lowest live reservation when there is one,
+ * otherwise the counter's value.
+ */
+export function visibleHorizon(counter: CounterSnapshot | null): number {
+  if (!counter) return 0;
+  const live = (counter.pending ?? []).filter((r) => r.until > counter.now).map((r) => Number(r.seq));
+  return live.length > 0 ? Math.min(...live) - 1 : Number(counter.value ?? 0);
+}
+
+/** Reads of the event log: only what a majority of the replica set has (never rolled back after a fail-over). */
+const MAJORITY = { readConcern: { level: 'majority' as const } };
+
 /** The update that takes the sequence lease and the next id when the lease is free (pure). */
 export function takeSequencePipeline(holder: string, leaseMs: number): Document[] {
   const free = { $or: [{ $eq: [{ $ifNull: ['$holder', null] }, null] }, { $lt: ['$held_until', '$$NOW'] }] };
@@ -149,29 +190,58 @@ export class MongoEventRepository implements EventRepository {
   }
 
   async append(event: NewEvent): Promise<EventRecord> {
-    if (this.ctx.unit.session) return this.appendInTransaction(event);
     if (!this.ctx.transactions) return this.appendUnderLease(event);
-    // Outside a unit of work on a replica set: a transaction of its own, so every append allocates the same way.
-    const session = this.ctx.connection.getClient().startSession();
+    if (this.ctx.unit.session) {
+      // One reservation entry per attempt, at its first event: the horizon depends only on a unit's
+      // lowest id, so later events of the unit just take the next ids (`pending` stays as small as
+      // the number of units in flight, however many events a hierarchy produces).
+      const reservations = (this.ctx.unit.reservations ??= []);
+      const sequenceId = await this.reserve(reservations.length === 0);
+      // Released by MongoStorage.transaction when the attempt ends.
+      reservations.push(sequenceId);
+      return this.insertEvent(event, sequenceId);
+    }
+    const sequenceId = await this.reserve(true);
+    // Outside a unit of work: a single insert, atomic by itself.
     try {
-      return await session.withTransaction(() => new MongoEventRepository(this.ctx.withUnit({ session })).appendInTransaction(event));
+      return await this.insertEvent(event, sequenceId);
     } finally {
-      await session.endSession();
+      await this.releaseReservations([sequenceId]);
     }
   }
 
   /**
-   * Allocation and insert in the transaction: the counter write orders commits. A duplicate event id
-   * is detected without a server error, so the transaction stays usable (§13.12); the consumed id
-   * becomes a gap, like an id of a rolled-back transaction.
+   * Reserves the next sequence id outside any transaction (no session): committed at once, so two
+   * units producing events never conflict on the counter, however long they run. A duplicate event
+   * id is detected without a server error, so the transaction stays usable (§13.12); its id
+   * becomes a gap, like an id of an aborted attempt.
    */
-  private async appendInTransaction(event: NewEvent): Promise<EventRecord> {
-    const counter = await this.ctx.run(() =>
-      this.ctx
-        .collection('maestro_counter')
-        .findOneAndUpdate({ _id: 'event_sequence' }, { $inc: { value: Long.fromNumber(1) } }, { upsert: true, returnDocument: 'after', ...this.ctx.session }),
-    );
-    return this.insertEvent(event, Number(counter!.value));
+  private async reserve(withEntry: boolean): Promise<number> {
+    const update = withEntry ? reserveSequencePipeline(randomUUID(), RESERVATION_MS) : { $inc: { value: Long.fromNumber(1) } };
+    const counter = await this.ctx.collection('maestro_counter').findOneAndUpdate({ _id: 'event_sequence' }, update, { upsert: true, returnDocument: 'after' });
+    return Number(counter!.value);
+  }
+
+  /** Drops the reservation entries of ids whose attempt has ended (committed or aborted); ids without one are ignored. */
+  async releaseReservations(sequenceIds: number[]): Promise<void> {
+    if (sequenceIds.length === 0) return;
+    await this.ctx
+      .collection('maestro_counter')
+      .updateOne({ _id: 'event_sequence' }, { $pull: { pending: { seq: { $in: sequenceIds.map(bsonInteger) } } } } as Document);
+  }
+
+  /** The visible horizon (`visibleHorizon`), read with `majority` like the events. */
+  private async horizon(): Promise<number> {
+    const [counter] = await this.ctx
+      .collection('maestro_counter')
+      .aggregate<CounterSnapshot>([{ $match: { _id: 'event_sequence' } }, { $project: { value: 1, pending: 1, now: '$$NOW' } }], this.readOptions)
+      .toArray();
+    return visibleHorizon(counter ?? null);
+  }
+
+  /** Majority reads outside a transaction (a transaction has its own read concern). */
+  private get readOptions() {
+    return this.ctx.unit.session ? this.ctx.session : MAJORITY;
   }
 
   private async appendUnderLease(event: NewEvent): Promise<EventRecord> {
@@ -203,7 +273,10 @@ export class MongoEventRepository implements EventRepository {
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {
     if (query.limit === 0) return [];
-    const documents = await this.events.find(streamFilter(query), { ...this.ctx.session, sort: { sequence_id: 1 }, limit: query.limit }).toArray();
+    const horizon = await this.horizon();
+    if (horizon <= query.afterSequence) return [];
+    const filter = { $and: [streamFilter(query), { sequence_id: { $lte: horizon } }] };
+    const documents = await this.events.find(filter, { ...this.readOptions, sort: { sequence_id: 1 }, limit: query.limit }).toArray();
     return documents.map(eventFromDocument);
   }
 
@@ -221,9 +294,9 @@ export class MongoEventRepository implements EventRepository {
     }
   }
 
-  async latestSequence(): Promise<number> {
-    const counter = await this.ctx.collection('maestro_counter').findOne({ _id: 'event_sequence' }, this.ctx.session);
-    return Number(counter?.value ?? 0);
+  /** The visible horizon: a cursor placed here skips no event still to commit below it. */
+  latestSequence(): Promise<number> {
+    return this.horizon();
   }
 
   async oldestSequence(channel: string): Promise<number | null> {

@@ -1,7 +1,10 @@
 /**
- * `Idempotency-Key` records (contract §7.10, §13.5) in `maestro_idempotency` (§11.1). The recorded
+ * `Idempotency-Key` records (contract §7.10, §13.5) in `maestro_idempotency` (§11.1). A recorded
  * response is kept as its JSON text in `body`, so a replay is byte-for-byte the first answer (key
- * order, numbers, keys a BSON document could not hold).
+ * order, numbers, keys a BSON document could not hold) — except a list of node ids (what a
+ * hierarchy submission records), kept as ObjectIds in `node_ids`: 17 bytes a node, so even a
+ * hierarchy of hundreds of thousands of nodes stays far below MongoDB's 16 MB document limit, and a
+ * replay re-reads the nodes in that order.
  */
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';
@@ -37,10 +40,22 @@ export function newIdempotencyDocument(scope: IdempotencyScope, fingerprint: str
   };
 }
 
+const isNodeIdList = (response: unknown): response is string[] =>
+  Array.isArray(response) && response.length > 0 && response.every((id) => typeof id === 'string' && /^[0-9a-f]{24}$/.test(id));
+
+/** The `$set` that completes a record (pure): node ids as ObjectIds, anything else as JSON text. */
+export function completionUpdate(status: number, response: unknown): Document {
+  return isNodeIdList(response)
+    ? { state: 'done', status, body: null, node_ids: response.map((id) => new ObjectId(id)) }
+    : { state: 'done', status, body: JSON.stringify(response), node_ids: null };
+}
+
 export function idempotencyOutcome(document: Document): IdempotencyBegin {
-  return document.state === 'done'
-    ? { outcome: 'completed', fingerprint: document.fingerprint, status: Number(document.status), response: JSON.parse(String(document.body ?? 'null')) }
-    : { outcome: 'in_progress', fingerprint: document.fingerprint };
+  if (document.state !== 'done') return { outcome: 'in_progress', fingerprint: document.fingerprint };
+  const response: unknown = Array.isArray(document.node_ids)
+    ? document.node_ids.map((id: unknown) => (id instanceof ObjectId ? id.toHexString() : String(id)))
+    : JSON.parse(String(document.body ?? 'null'));
+  return { outcome: 'completed', fingerprint: document.fingerprint, status: Number(document.status), response };
 }
 
 export class MongoIdempotencyRepository implements IdempotencyRepository {
@@ -64,7 +79,7 @@ export class MongoIdempotencyRepository implements IdempotencyRepository {
   }
 
   async complete(scope: IdempotencyScope, status: number, response: unknown): Promise<void> {
-    await this.ctx.modify('maestro_idempotency', idempotencyScopeFilter(scope), { $set: { state: 'done', status, body: JSON.stringify(response) } });
+    await this.ctx.modify('maestro_idempotency', idempotencyScopeFilter(scope), { $set: completionUpdate(status, response) });
   }
 
   async abandon(scope: IdempotencyScope): Promise<void> {

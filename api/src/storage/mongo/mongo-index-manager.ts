@@ -1,5 +1,5 @@
 /**
- * Applies the index table at start (contract §11.2, §11.3), the automatic `eventhistory`
+ * Applies the index table at start (contract §11.2, §11.3; a changed TTL through `collMod`), the automatic `eventhistory`
  * migration, and the start-up raise of the event sequence counter (§11.4). The decisions are the
  * pure functions of mongo-indexes.ts; this file only talks to the server.
  */
@@ -23,13 +23,18 @@ export async function listIndexes(db: Db, collection: string): Promise<ExistingI
   }
 }
 
-export type IndexOutcome = { spec: IndexSpec; action: 'reused' | 'created'; name: string };
+export type IndexOutcome = { spec: IndexSpec; action: 'reused' | 'created' | 'retuned'; name: string };
 
 /** §11.3 rules 1–3 for one index; throws a start-up error naming the index on a conflict. */
 export async function ensureIndex(db: Db, spec: IndexSpec): Promise<IndexOutcome> {
   const decision = planIndex(spec, await listIndexes(db, spec.collection));
   if (decision.action === 'reuse') return { spec, action: 'reused', name: decision.name };
   if (decision.action === 'conflict') throw new Error(decision.message);
+  if (decision.action === 'retune') {
+    // In place, without a rebuild; two replicas starting together set the same value.
+    await db.command({ collMod: spec.collection, index: { name: decision.name, expireAfterSeconds: decision.expireAfterSeconds } });
+    return { spec, action: 'retuned', name: decision.name };
+  }
   try {
     const { name: _name, ...options } = spec.options;
     await db.collection(spec.collection).createIndex(Object.fromEntries(spec.key), { ...options, name: indexName(spec) });

@@ -11,6 +11,7 @@ import {
   mongoIndexTable,
   planIndex,
 } from './mongo-indexes';
+import { createIndexOutcome, KERNELCI_COLLECTIONS, KERNELCI_INDEX_REQUESTS, kernelciListing, listed } from './kernelci-layout.fixture';
 
 const TTL = { eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 };
 const TABLE = mongoIndexTable(TTL);
@@ -21,12 +22,12 @@ const TABLE = mongoIndexTable(TTL);
  * contract fails here.
  */
 const CONTRACT_11_2: [collection: string, keys: string, options: Record<string, unknown>][] = [
-  ['user', 'email', { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' }],
+  ['user', 'email', { collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' }],
   ['user', 'username', { unique: true, name: 'username_1' }],
   ['user', 'email', { unique: true, name: 'email_1' }],
   ['usergroup', 'name', { unique: true }],
-  ['eventhistory', 'timestamp', { expireAfterSeconds: 604_800 }],
-  ['eventhistory', 'channel sequence_id', {}],
+  ['eventhistory', 'timestamp', { expireAfterSeconds: 604_800, name: 'ttl_timestamp' }],
+  ['eventhistory', 'channel sequence_id', { name: 'channel_sequence_id' }],
   ['eventhistory', 'data.kind timestamp', { name: 'kind_timestamp' }],
   ['eventhistory', 'sequence_id', {}],
   ['subscriber_state', 'subscriber_id', { unique: true, name: 'unique_subscriber_id' }],
@@ -100,7 +101,7 @@ describe('index table (contract §11.2)', () => {
 
 describe('index decisions (contract §11.3)', () => {
   const ttl = spec('eventhistory', ['timestamp'], { expireAfterSeconds: 604_800 });
-  const email = spec('user', ['email'], { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
+  const email = spec('user', ['email'], { collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
   const emailBinary = spec('user', ['email'], { unique: true, name: 'email_1' });
   const compound = spec('eventhistory', ['channel', 'sequence_id']);
 
@@ -109,7 +110,8 @@ describe('index decisions (contract §11.3)', () => {
     ['creates beside the _id index only', ttl, [existing('_id_', { _id: 1 })], 'create', 'timestamp_1'],
     ['reuses an equivalent index under another name (ttl_timestamp)', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800 })], 'reuse', 'ttl_timestamp'],
     ['reuses when the TTL is reported as a double', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 604_800.0 })], 'reuse', 'ttl_timestamp'],
-    ['refuses a TTL of another value', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], 'conflict', 'timestamp_1'],
+    ['changes a TTL of another value in place (collMod)', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], 'retune', 'ttl_timestamp'],
+    ['refuses a TTL index of another value that also differs otherwise', ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 86_400, unique: true })], 'conflict', 'timestamp_1'],
     ['refuses the same keys without a TTL', ttl, [existing('timestamp_1', { timestamp: 1 })], 'conflict', 'timestamp_1'],
     ['refuses a unique index where a plain one is wanted', compound, [existing('x', { channel: 1, sequence_id: 1 }, { unique: true })], 'conflict', 'channel_1_sequence_id_1'],
     ['refuses a sparse index', compound, [existing('x', { channel: 1, sequence_id: 1 }, { sparse: true })], 'conflict', 'channel_1_sequence_id_1'],
@@ -120,12 +122,12 @@ describe('index decisions (contract §11.3)', () => {
     ['refuses when its name is taken by other keys', compound, [existing('channel_1_sequence_id_1', { channel: 1 })], 'conflict', 'channel_1_sequence_id_1'],
     ['creates beside a partial index on the same keys (MongoDB tells them apart)', compound,
       [existing('partial', { channel: 1, sequence_id: 1 }, { partialFilterExpression: { channel: 'node' } })], 'create', 'channel_1_sequence_id_1'],
-    ['reuses the collated email index as listIndexes reports it', email, [existing('case_insensitive_email_index', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'case_insensitive_email_index'],
-    ['reuses a collated email index under another name', email, [existing('email_ci', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'email_ci'],
-    ['creates the binary email index beside the collated one', emailBinary, [existing('case_insensitive_email_index', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'create', 'email_1'],
+    ['reuses the collated email index as listIndexes reports it (KernelCI: not unique)', email, [existing('case_insensitive_email_index', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'case_insensitive_email_index'],
+    ['reuses a collated email index under another name', email, [existing('email_ci', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION })], 'reuse', 'email_ci'],
+    ['creates the binary email index beside the collated one', emailBinary, [existing('case_insensitive_email_index', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION })], 'create', 'email_1'],
     ['creates the collated email index beside the binary one', email, [existing('email_1', { email: 1 }, { unique: true })], 'create', 'case_insensitive_email_index'],
-    ['refuses a collated email index that is not unique', email, [existing('email_ci', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION })], 'conflict', 'case_insensitive_email_index'],
-    ['creates beside an index with another strength', email, [existing('email_s1', { email: 1 }, { unique: true, collation: { ...REPORTED_EMAIL_COLLATION, strength: 1 } })], 'create', 'case_insensitive_email_index'],
+    ['refuses a collated email index that is unique (another behaviour than KernelCI\'s)', email, [existing('email_ci', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION })], 'conflict', 'case_insensitive_email_index'],
+    ['creates beside an index with another strength', email, [existing('email_s1', { email: 1 }, { collation: { ...REPORTED_EMAIL_COLLATION, strength: 1 } })], 'create', 'case_insensitive_email_index'],
     ['treats the simple collation as none', emailBinary, [existing('email_simple', { email: 1 }, { unique: true, collation: { locale: 'simple' } })], 'reuse', 'email_simple'],
   ])('%s', (_title, wanted, present, action, name) => {
     const decision = planIndex(wanted, present);
@@ -133,15 +135,15 @@ describe('index decisions (contract §11.3)', () => {
   });
 
   it('names the index, the existing one and the difference in a conflict', () => {
-    const decision = planIndex(ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 3600 })]);
+    const decision = planIndex(ttl, [existing('ttl_timestamp', { timestamp: 1 }, { expireAfterSeconds: 3600, sparse: true })]);
     expect(decision.action).toBe('conflict');
-    expect(decision.action === 'conflict' && decision.message).toMatch(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*expireAfterSeconds 3600 instead of 604800/);
+    expect(decision.action === 'conflict' && decision.message).toMatch(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*sparse true instead of false, expireAfterSeconds 3600 instead of 604800/);
   });
 
   it('prefers an equivalent index over a conflicting one on the same keys', () => {
     const decision = planIndex(email, [
-      existing('email_plain', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION }),
-      existing('email_ci', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION }),
+      existing('email_unique', { email: 1 }, { unique: true, collation: REPORTED_EMAIL_COLLATION }),
+      existing('email_ci', { email: 1 }, { collation: REPORTED_EMAIL_COLLATION }),
     ]);
     expect(decision).toEqual({ action: 'reuse', name: 'email_ci' });
   });
@@ -159,5 +161,88 @@ describe('pre-durable eventhistory migration (contract §11.3)', () => {
     ['an empty or missing collection: no migration', [], false],
   ])('%s', (_title, present, expected) => {
     expect(isPreDurableEventHistory(present)).toBe(expected);
+  });
+});
+
+/** Runs the planner as start-up does: one decision per index, a created one joins the listing. */
+function startOn(listings: Map<string, ExistingIndex[]>) {
+  const decisions: { spec: IndexSpec; decision: ReturnType<typeof planIndex> }[] = [];
+  for (const wanted of TABLE) {
+    const present = listings.get(wanted.collection) ?? [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+    const decision = planIndex(wanted, present);
+    if (decision.action === 'create') present.push(listed(wanted.key, { ...wanted.options, name: decision.name }));
+    listings.set(wanted.collection, present);
+    decisions.push({ spec: wanted, decision });
+  }
+  return decisions;
+}
+
+describe('sharing a database with KernelCI (its exact indexes, both directions)', () => {
+  it('the model of createIndexes answers as MongoDB does for the usual cases', () => {
+    const ttl = { collection: 'eventhistory', key: [['timestamp', 1]] as IndexSpec['key'], options: { expireAfterSeconds: 604_800, name: 'ttl_timestamp' } };
+    expect(createIndexOutcome(ttl, [])).toEqual({ outcome: 'created' });
+    expect(createIndexOutcome(ttl, [listed(ttl.key, ttl.options)])).toEqual({ outcome: 'exists' });
+    expect(createIndexOutcome(ttl, [listed(ttl.key, { ...ttl.options, expireAfterSeconds: 3600 })])).toMatchObject({ outcome: 'error', code: 85 });
+    expect(createIndexOutcome(ttl, [listed(ttl.key, { ...ttl.options, name: 'timestamp_1' })])).toMatchObject({ outcome: 'error', code: 85 });
+    expect(createIndexOutcome(ttl, [listed([['channel', 1]], { name: 'ttl_timestamp' })])).toMatchObject({ outcome: 'error', code: 86 });
+  });
+
+  it('Maestro starts on a database KernelCI created: every index is reused or created, none conflicts', () => {
+    const listings = new Map(KERNELCI_COLLECTIONS.map((collection) => [collection, kernelciListing(collection)]));
+    const decisions = startOn(listings);
+    expect(decisions.filter(({ decision }) => decision.action === 'conflict').map(({ decision }) => decision)).toEqual([]);
+    // Each index KernelCI created and Maestro needs is reused under KernelCI's name, not duplicated.
+    const reused = decisions.filter(({ decision }) => decision.action === 'reuse').map(({ spec: s, decision }) => `${s.collection}.${decision.name}`);
+    expect(reused.sort()).toEqual(
+      [
+        'user.username_1', 'user.email_1', 'user.case_insensitive_email_index', 'usergroup.name_1', 'eventhistory.ttl_timestamp',
+        'eventhistory.channel_sequence_id', 'eventhistory.kind_timestamp', 'subscriber_state.unique_subscriber_id', 'subscriber_state.last_poll',
+      ].sort(),
+    );
+    expect(listings.get('telemetry')).toEqual(kernelciListing('telemetry'));
+  });
+
+  it('KernelCI starts on a database Maestro created: each of its indexes exists exactly as it would create it', () => {
+    const listings = new Map<string, ExistingIndex[]>();
+    startOn(listings);
+    const outcomes = KERNELCI_INDEX_REQUESTS.map((wanted) => {
+      const present = listings.get(wanted.collection) ?? [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+      const outcome = createIndexOutcome(wanted, present);
+      if (outcome.outcome === 'created') present.push(listed(wanted.key, wanted.options));
+      listings.set(wanted.collection, present);
+      return { collection: wanted.collection, name: wanted.options.name, ...outcome };
+    });
+    expect(outcomes.filter((o) => o.outcome === 'error')).toEqual([]);
+    // Maestro creates nothing on telemetry; everywhere else KernelCI finds its index already there.
+    expect(outcomes.filter((o) => o.collection !== 'telemetry' && o.outcome !== 'exists')).toEqual([]);
+  });
+
+  it('names the code KernelCI would meet with the previous table (unique collated email, default names)', () => {
+    const previous = listed([['email', 1]], { unique: true, collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
+    const kernelci = KERNELCI_INDEX_REQUESTS.find((r) => r.options.name === 'case_insensitive_email_index')!;
+    expect(createIndexOutcome(kernelci, [previous])).toMatchObject({ outcome: 'error', code: 85 });
+  });
+});
+
+describe('a TTL variable changed after the first start (EVENT_HISTORY_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS)', () => {
+  const ttlIndexes = (table: IndexSpec[]) => table.filter((i) => i.options.expireAfterSeconds !== undefined && i.options.expireAfterSeconds > 0);
+
+  it('start-up changes each TTL in place instead of stopping, whatever the index is called', () => {
+    const first = mongoIndexTable({ eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 });
+    const second = mongoIndexTable({ eventHistoryTtlSeconds: 3600, idempotencyTtlSeconds: 600 });
+    const created = (collection: string) =>
+      first.filter((i) => i.collection === collection).map((i) => listed(i.key, { ...i.options, name: indexName(i) }));
+    const decisions = ttlIndexes(second).map((wanted) => planIndex(wanted, created(wanted.collection)));
+    expect(decisions).toEqual([
+      { action: 'retune', name: 'ttl_timestamp', from: 604_800, expireAfterSeconds: 3600 },
+      { action: 'retune', name: 'created_1', from: 86_400, expireAfterSeconds: 600 },
+    ]);
+    // And on KernelCI's own TTL index.
+    expect(planIndex(ttlIndexes(second)[0], kernelciListing('eventhistory'))).toMatchObject({ action: 'retune', name: 'ttl_timestamp' });
+  });
+
+  it('a TTL cannot be put on an index that has none (that stays a conflict naming both)', () => {
+    const wanted = ttlIndexes(TABLE)[0];
+    expect(planIndex(wanted, [existing('timestamp_1', { timestamp: 1 })])).toMatchObject({ action: 'conflict' });
   });
 });

@@ -66,17 +66,25 @@ export const PRE_DURABLE_EVENT_HISTORY_TTL = 86_400;
 
 const k = (...fields: string[]): IndexKey => fields.map((field) => [field, 1]);
 
-/** The index table of contract §11.2, in its order. `telemetry` indexes belong to Appendix A (LATER). */
+/**
+ * The index table of contract §11.2, in its order. Where KernelCI's code creates an index, the
+ * name and options are KernelCI's exactly (kernelci-api's `api/pubsub_mongo.py`, its `User` model
+ * through fastapi-users-db-beanie and beanie): MongoDB refuses to create an index whose keys exist
+ * under another name (code 85) or whose name exists with other keys or options (85/86), so any
+ * difference would make KernelCI fail to start on a database Maestro created.
+ */
 export function mongoIndexTable(ttl: IndexTtlSettings): IndexSpec[] {
   const now = (collection: string, key: IndexKey, options: IndexOptions = {}): IndexSpec => ({ collection, key, options, phase: 'before-serving' });
   const node = (...fields: string[]): IndexSpec => ({ collection: 'node', key: k(...fields), options: {}, phase: 'background' });
   return [
-    now('user', k('email'), { unique: true, collation: EMAIL_COLLATION, name: 'case_insensitive_email_index' }),
+    // Not unique: fastapi-users-db-beanie creates it without `unique`; case-insensitive uniqueness is
+    // checked by the user repository, as KernelCI's user manager does.
+    now('user', k('email'), { collation: EMAIL_COLLATION, name: 'case_insensitive_email_index' }),
     now('user', k('username'), { unique: true, name: 'username_1' }),
     now('user', k('email'), { unique: true, name: 'email_1' }),
     now('usergroup', k('name'), { unique: true }),
-    now('eventhistory', k('timestamp'), { expireAfterSeconds: ttl.eventHistoryTtlSeconds }),
-    now('eventhistory', k('channel', 'sequence_id')),
+    now('eventhistory', k('timestamp'), { expireAfterSeconds: ttl.eventHistoryTtlSeconds, name: 'ttl_timestamp' }),
+    now('eventhistory', k('channel', 'sequence_id'), { name: 'channel_sequence_id' }),
     now('eventhistory', k('data.kind', 'timestamp'), { name: 'kind_timestamp' }),
     // Not unique: KernelCI data may hold duplicate sequence ids.
     now('eventhistory', k('sequence_id')),
@@ -128,7 +136,7 @@ export function sameKey(wanted: IndexKey, existing: Record<string, unknown>): bo
 }
 
 /** ICU defaults, so a reported collation (which lists every option) compares with a short one. */
-const COLLATION_DEFAULTS: Record<string, unknown> = {
+export const COLLATION_DEFAULTS: Readonly<Record<string, unknown>> = {
   caseLevel: false,
   caseFirst: 'off',
   strength: 3,
@@ -187,13 +195,23 @@ export function optionDifferences(wanted: IndexOptions, existing: ExistingIndex)
 export type IndexDecision =
   | { action: 'reuse'; name: string }
   | { action: 'create'; name: string }
+  /** The index exists with another TTL: `collMod` sets the configured one (a TTL variable changed). */
+  | { action: 'retune'; name: string; from: number; expireAfterSeconds: number }
   | { action: 'conflict'; name: string; message: string };
 
+/** The one difference `collMod` can settle in place: both are TTL indexes, with other values. */
+function onlyTtlDiffers(wanted: IndexOptions, existing: ExistingIndex): boolean {
+  if (wanted.expireAfterSeconds === undefined || existing.expireAfterSeconds === undefined || existing.expireAfterSeconds === null) return false;
+  return optionDifferences({ ...wanted, expireAfterSeconds: Number(existing.expireAfterSeconds) }, existing).length === 0;
+}
+
 /**
- * §11.3 rules 1 and 3: reuse an equivalent index whatever its name; refuse an index that MongoDB
- * would consider the same (same keys, collation and partial filter) but that behaves differently
- * (another TTL, not unique…); otherwise create it under the wanted name. An index of that name on
- * other keys is a conflict too (MongoDB would refuse to create ours).
+ * §11.3 rules 1 and 3: reuse an equivalent index whatever its name; change the TTL of one that
+ * differs only by its TTL (`EVENT_HISTORY_TTL_SECONDS` or `IDEMPOTENCY_TTL_SECONDS` changed since
+ * the first start: start-up must not stop on it); refuse an index that MongoDB would consider the
+ * same (same keys, collation and partial filter) but that behaves otherwise (not unique, no TTL…);
+ * otherwise create it under the wanted name. An index of that name on other keys is a conflict too
+ * (MongoDB would refuse to create ours).
  */
 export function planIndex(spec: IndexSpec, existing: readonly ExistingIndex[]): IndexDecision {
   const wantedName = indexName(spec);
@@ -201,6 +219,9 @@ export function planIndex(spec: IndexSpec, existing: readonly ExistingIndex[]): 
   const equivalent = sameKeys.find((index) => optionDifferences(spec.options, index).length === 0);
   if (equivalent) return { action: 'reuse', name: equivalent.name };
   const clash = sameKeys.find((index) => sameShape(spec.options, index));
+  if (clash && onlyTtlDiffers(spec.options, clash)) {
+    return { action: 'retune', name: clash.name, from: Number(clash.expireAfterSeconds), expireAfterSeconds: spec.options.expireAfterSeconds! };
+  }
   if (clash) {
     return {
       action: 'conflict',

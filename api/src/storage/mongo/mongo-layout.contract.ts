@@ -79,17 +79,23 @@ export function describeMongoLayout(label: string, url: () => Promise<string>, e
       expect(onTimestamp.map((index) => index.name)).toEqual(['ttl_timestamp']);
     });
 
-    it('fails start-up on an eventhistory TTL of another value, naming the index (117)', async () => {
+    it('changes an eventhistory TTL of another value in place (collMod) instead of stopping', async () => {
       const { name, db } = freshDb();
       await db.collection('eventhistory').createIndex({ timestamp: 1 }, { name: 'ttl_timestamp', expireAfterSeconds: 3600 });
-      await expect(open(name)).rejects.toThrow(/eventhistory \{timestamp: 1\}.*'ttl_timestamp'.*expireAfterSeconds 3600/);
+      await open(name);
+      const onTimestamp = (await listIndexes(db, 'eventhistory')).filter((index) => Object.keys(index.key).join() === 'timestamp');
+      expect(onTimestamp.map((index) => [index.name, Number(index.expireAfterSeconds)])).toEqual([['ttl_timestamp', 604_800]]);
     });
 
-    it('fails start-up on a TTL of 86,400 when sequence ids are already indexed (117)', async () => {
+    it('changes a TTL of 86,400 when sequence ids are already indexed (not the pre-durable layout)', async () => {
       const { name, db } = freshDb();
       await db.collection('eventhistory').createIndex({ timestamp: 1 }, { expireAfterSeconds: 86_400 });
       await db.collection('eventhistory').createIndex({ sequence_id: 1 });
-      await expect(open(name)).rejects.toThrow(/expireAfterSeconds 86400/);
+      await db.collection('eventhistory').insertOne({ timestamp: new Date(), sequence_id: 1, channel: 'node', owner: null, data: {} });
+      await open(name);
+      expect(await db.collection('eventhistory').countDocuments()).toBe(1);
+      const ttl = (await listIndexes(db, 'eventhistory')).find((index) => Object.keys(index.key).join() === 'timestamp');
+      expect(Number(ttl?.expireAfterSeconds)).toBe(604_800);
     });
 
     it('migrates a pre-durable eventhistory: TTL 86,400 and no sequence_id index (117)', async () => {

@@ -4,6 +4,7 @@ import type { Document } from 'mongodb';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { isObjectIdString } from '../../common/object-id';
 import type { NodeRecord, NodeResult, NodeState } from '../ports';
+import { withInt64, withNumbers } from './mongo-bson';
 
 const NODE_STATES: readonly string[] = ['running', 'available', 'closing', 'done'];
 const NODE_RESULTS: readonly string[] = ['pass', 'fail', 'skip', 'incomplete'];
@@ -21,8 +22,9 @@ export function nodeToDocument(node: NodeRecord): Document & { _id: ObjectId } {
     state: node.state,
     result: node.result,
     artifacts: node.artifacts,
-    data: node.data,
-    debug: node.debug,
+    // Integers beyond int32 as int64, as pymongo writes them (mongo-bson.ts).
+    data: withInt64(node.data),
+    debug: withInt64(node.debug),
     jobfilter: node.jobfilter,
     platform_filter: node.platform_filter,
     created: node.created,
@@ -111,8 +113,8 @@ export function nodeFromDocument(document: Document, now: Date = new Date()): No
     state: state as NodeState,
     result: result as NodeResult | null,
     artifacts: object<Record<string, string>>('artifacts'),
-    data: object<Record<string, unknown>>('data'),
-    debug: object<Record<string, unknown>>('debug'),
+    data: withNumbers(object<Record<string, unknown>>('data')),
+    debug: withNumbers(object<Record<string, unknown>>('debug')),
     jobfilter: stringList('jobfilter', null),
     platform_filter: stringList('platform_filter', []),
     created,

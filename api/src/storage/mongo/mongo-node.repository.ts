@@ -44,7 +44,7 @@ export const LOCK_FIELD = '_maestro_lock';
 /** Standalone server: how long a node lock lives if its holder dies, and how long a locker waits. */
 const NODE_LOCK_TTL_MS = 60_000;
 const NODE_LOCK_WAIT_MS = 30_000;
-/** Concurrent conditional writes of one lifecycle batch. */
+/** Concurrent conditional writes of one lifecycle batch outside a transaction (inside one: one at a time). */
 const LIFECYCLE_CONCURRENCY = 16;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,6 +99,11 @@ export class MongoNodeRepository implements NodeRepository {
     return this.ctx.collection('node');
   }
 
+  /** Operations in flight at once: one on a session (the driver's rule), a few otherwise. */
+  private get width(): number {
+    return this.ctx.unit.session ? 1 : LIFECYCLE_CONCURRENCY;
+  }
+
   async insert(node: NodeRecord): Promise<void> {
     await this.ctx.insert('node', nodeToDocument(node));
   }
@@ -113,7 +118,7 @@ export class MongoNodeRepository implements NodeRepository {
     const _id = new ObjectId(id);
     if (options.forUpdate && this.ctx.unit.session) return this.lockInTransaction(_id);
     if (options.forUpdate && this.ctx.unit.journal) await this.lockOnStandalone(id);
-    const document = await this.nodes.findOne({ _id }, this.ctx.session);
+    const document = await this.ctx.run(() => this.nodes.findOne({ _id }, this.ctx.session));
     return document ? nodeFromDocument(document) : null;
   }
 
@@ -153,7 +158,7 @@ export class MongoNodeRepository implements NodeRepository {
   async findByIds(ids: string[]): Promise<NodeRecord[]> {
     const valid = ids.filter(isObjectIdString).map((id) => new ObjectId(id));
     if (valid.length === 0) return [];
-    const documents = await this.nodes.find({ _id: { $in: valid } }, this.ctx.session).toArray();
+    const documents = await this.ctx.run(() => this.nodes.find({ _id: { $in: valid } }, this.ctx.session).toArray());
     return documents.map((document) => nodeFromDocument(document));
   }
 
@@ -196,13 +201,13 @@ export class MongoNodeRepository implements NodeRepository {
     const cursor = this.nodes.find(after ? { $and: [filter, after] } : filter, { ...this.ctx.session, ...maxTime, sort });
     if (query.offset) cursor.skip(query.offset);
     if (query.limit !== undefined) cursor.limit(query.limit);
-    const documents = await this.read(() => cursor.toArray());
+    const documents = await this.read(() => this.ctx.run(() => cursor.toArray()));
     return documents.map((document) => nodeFromDocument(document));
   }
 
   count(filter: NodeFilter, options: QueryOptions = {}): Promise<number> {
     const maxTime = options.timeoutMs === undefined ? {} : { maxTimeMS: Math.max(1, Math.round(options.timeoutMs)) };
-    return this.read(() => this.nodes.countDocuments(toMongoNodeFilter(filter), { ...this.ctx.session, ...maxTime }));
+    return this.read(() => this.ctx.run(() => this.nodes.countDocuments(toMongoNodeFilter(filter), { ...this.ctx.session, ...maxTime })));
   }
 
   /**
@@ -211,7 +216,7 @@ export class MongoNodeRepository implements NodeRepository {
    * multi-document update would not tell which documents it changed.
    */
   private async transition(selected: Document[], update: (document: Document) => Document | Document[]): Promise<NodeTransition[]> {
-    const written = await inGroups(selected, LIFECYCLE_CONCURRENCY, async (document) => {
+    const written = await inGroups(selected, this.width, async (document) => {
       const after = await this.ctx.modify('node', unchangedSince(document), update(document));
       if (!after) return null;
       const previous = { state: document.state as NodeState, result: (document.result ?? null) as NodeResult | null };
@@ -227,19 +232,33 @@ export class MongoNodeRepository implements NodeRepository {
     return written.filter((transition): transition is NodeTransition => transition !== null);
   }
 
+  /**
+   * The same repository outside the unit's transaction: lifecycle selections and descendant walks
+   * read committed data without the session, so the transaction begins at the first transition and
+   * holds only the conditional writes (each re-checks state and `updated`, so a stale selection
+   * changes nothing): a unit stays far below MongoDB's 60 s transaction lifetime however long the
+   * scan takes.
+   */
+  private get outside(): MongoNodeRepository {
+    return this.ctx.unit.session ? new MongoNodeRepository(this.ctx.withUnit({})) : this;
+  }
+
   private select(selection: { filter: Document; sort: Sort }, limit: number): Promise<Document[]> {
-    return this.nodes.find(selection.filter, { ...this.ctx.session, sort: selection.sort, limit, projection: { _id: 1, state: 1, result: 1, updated: 1 } }).toArray();
+    return this.ctx.run(() =>
+      this.nodes.find(selection.filter, { ...this.ctx.session, sort: selection.sort, limit, projection: { _id: 1, state: 1, result: 1, updated: 1 } }).toArray(),
+    );
   }
 
   async applyTimeouts(now: Date, limit: number): Promise<NodeTransition[]> {
     if (limit <= 0) return [];
-    return this.transition(await this.select(lifecycleSelections(now).timeouts, limit), () => timeoutPipeline(now));
+    return this.transition(await this.outside.select(lifecycleSelections(now).timeouts, limit), () => timeoutPipeline(now));
   }
 
   async applyHoldoffs(now: Date, limit: number): Promise<NodeTransition[]> {
     if (limit <= 0) return [];
-    const selected = await this.select(lifecycleSelections(now).holdoffs, limit);
-    const pending = await inGroups(selected, LIFECYCLE_CONCURRENCY, (document) => this.hasPendingDescendant(document._id));
+    const outside = this.outside;
+    const selected = await outside.select(lifecycleSelections(now).holdoffs, limit);
+    const pending = await inGroups(selected, LIFECYCLE_CONCURRENCY, (document) => outside.hasPendingDescendant(document._id));
     const next = new Map(selected.map((document, i) => [document, pending[i] ? 'closing' : 'done']));
     return this.transition(selected, (document) => ({ $set: { state: next.get(document), updated: now, processed_by_kcidb_bridge: false } }));
   }
@@ -249,10 +268,11 @@ export class MongoNodeRepository implements NodeRepository {
     if (limit <= 0) return [];
     const finished: Document[] = [];
     const { filter, sort } = lifecycleSelections(now).closing;
-    const cursor = this.nodes.find(filter, { ...this.ctx.session, sort, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
+    const outside = this.outside;
+    const cursor = outside.nodes.find(filter, { ...outside.ctx.session, sort, projection: { _id: 1, state: 1, result: 1, updated: 1 } });
     try {
       for await (const document of cursor) {
-        if (!(await this.hasPendingDescendant(document._id))) finished.push(document);
+        if (!(await outside.hasPendingDescendant(document._id))) finished.push(document);
         if (finished.length >= limit) break;
       }
     } finally {
@@ -271,9 +291,10 @@ export class MongoNodeRepository implements NodeRepository {
     const visited = new Set<string>([String(id)]);
     let frontier: unknown[] = [id];
     while (frontier.length > 0) {
-      const pending = await this.nodes.findOne({ parent: { $in: frontier }, state: { $ne: 'done' } }, { ...this.ctx.session, projection: { _id: 1 } });
+      const level = frontier;
+      const pending = await this.ctx.run(() => this.nodes.findOne({ parent: { $in: level }, state: { $ne: 'done' } }, { ...this.ctx.session, projection: { _id: 1 } }));
       if (pending) return true;
-      const children = await this.nodes.find({ parent: { $in: frontier } }, { ...this.ctx.session, projection: { _id: 1 } }).toArray();
+      const children = await this.ctx.run(() => this.nodes.find({ parent: { $in: level } }, { ...this.ctx.session, projection: { _id: 1 } }).toArray());
       frontier = children.map((child) => child._id).filter((childId) => !visited.has(String(childId)));
       for (const childId of frontier) visited.add(String(childId));
     }
@@ -283,7 +304,9 @@ export class MongoNodeRepository implements NodeRepository {
   /** Deletes up to `limit` old non-checkout nodes, lowest ids first (§9.2). */
   async purgeBatch(before: Date, limit: number): Promise<number> {
     if (limit <= 0) return 0;
-    const ids = await this.nodes.find({ created: { $lt: before }, kind: { $ne: 'checkout' } }, { ...this.ctx.session, sort: { _id: 1 }, limit, projection: { _id: 1 } }).toArray();
+    const ids = await this.ctx.run(() =>
+      this.nodes.find({ created: { $lt: before }, kind: { $ne: 'checkout' } }, { ...this.ctx.session, sort: { _id: 1 }, limit, projection: { _id: 1 } }).toArray(),
+    );
     if (ids.length === 0) return 0;
     return this.ctx.remove('node', { _id: { $in: ids.map((document) => document._id) } });
   }

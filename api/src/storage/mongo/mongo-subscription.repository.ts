@@ -14,7 +14,7 @@ import {
   type SubscriptionTransport,
 } from '../ports';
 import type { MongoContext } from './mongo-context';
-import { bsonInteger } from './mongo-event.repository';
+import { bsonInteger } from './mongo-bson';
 
 export function subscriptionToDocument(s: SubscriptionRecord): Document & { _id: number } {
   return {

@@ -1,12 +1,14 @@
 /**
  * Users and groups in KernelCI's `user` and `usergroup` collections (contract §11.1): users embed
- * copies `{_id, name}` of their groups; emails are unique case-insensitively through KernelCI's
- * `case_insensitive_email_index` collation.
+ * copies `{_id, name}` of their groups. Emails are unique case-insensitively by a check before each
+ * write under the collation of KernelCI's `case_insensitive_email_index`, which is not a unique
+ * index (fastapi-users-db-beanie creates it so; KernelCI checks the same way); `email_1` keeps exact
+ * duplicates out even between concurrent writers.
  */
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';
 import { isObjectIdString } from '../../common/object-id';
-import type { ExactMatch, GroupRecord, GroupRepository, PageRequest, UserGroupRef, UserRecord, UserRepository } from '../ports';
+import { DuplicateKeyError, type ExactMatch, type GroupRecord, type GroupRepository, type PageRequest, type UserGroupRef, type UserRecord, type UserRepository } from '../ports';
 import type { MongoContext } from './mongo-context';
 import { EMAIL_COLLATION } from './mongo-indexes';
 
@@ -109,12 +111,22 @@ export class MongoUserRepository implements UserRepository {
     return this.one({ email }, { collation: EMAIL_COLLATION });
   }
 
+  /** The case-insensitive half of email uniqueness (an index seek on `case_insensitive_email_index`). */
+  private async refuseTakenEmail(user: UserRecord): Promise<void> {
+    const other = await this.ctx.run(() =>
+      this.ctx.collection('user').findOne({ email: { $eq: user.email }, _id: { $ne: new ObjectId(user.id) } }, { collation: EMAIL_COLLATION, projection: { _id: 1 }, ...this.ctx.session }),
+    );
+    if (other) throw new DuplicateKeyError('user');
+  }
+
   async insert(user: UserRecord): Promise<void> {
+    await this.refuseTakenEmail(user);
     await this.ctx.insert('user', userToDocument(user));
   }
 
   async update(user: UserRecord): Promise<void> {
     await this.ctx.validate('user', userToDocument(user));
+    await this.refuseTakenEmail(user);
     await this.ctx.modify('user', { _id: new ObjectId(user.id) }, { $set: userFields(user) });
   }
 

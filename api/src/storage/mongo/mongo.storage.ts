@@ -51,6 +51,8 @@ export interface MongoOpenOptions extends IndexTtlSettings {
 }
 
 export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
+/** Lifecycle transitions per unit of work on MongoDB (the service's batch is 500). */
+export const MONGO_LIFECYCLE_BATCH = 100;
 
 /** The URL without its password, for messages. */
 export function redactMongoUrl(url: string): string {
@@ -59,6 +61,8 @@ export function redactMongoUrl(url: string): string {
 
 export class MongoStorage implements Storage {
   readonly adapter = 'mongo' as const;
+  /** Small lifecycle units: each transaction stays far below MongoDB's 60 s lifetime (ADR 0007). */
+  readonly lifecycleBatch = MONGO_LIFECYCLE_BATCH;
   readonly nodes;
   readonly idempotency;
   readonly users;
@@ -129,6 +133,9 @@ export class MongoStorage implements Storage {
       const table = mongoIndexTable(options);
       const ready = await ensureIndexes(db, table.filter((spec) => spec.phase === 'before-serving'));
       logger.log(`indexes ready: ${ready.filter((o) => o.action === 'created').length} created, ${ready.filter((o) => o.action === 'reused').length} reused`);
+      for (const outcome of ready.filter((o) => o.action === 'retuned')) {
+        logger.warn(`index ${outcome.spec.collection}.${outcome.name}: TTL set to ${outcome.spec.options.expireAfterSeconds} s (collMod)`);
+      }
       await raiseEventSequence(db);
       const storage = new MongoStorage(connection, supportsTransactions, logger);
       storage.backgroundIndexes = storage.buildInBackground(table.filter((spec) => spec.phase === 'background'));
@@ -168,17 +175,33 @@ export class MongoStorage implements Storage {
     if (this.supportsTransactions) {
       const session = this.connection.getClient().startSession();
       let unit: MongoUnit = {};
-      try {
-        const result = await session.withTransaction(async () => {
-          unit = { session, holder, hooks: [] };
-          const value = await work(repositories(this.connection, true, unit));
-          // The server aborted the transaction under a caller that caught the error: retry, never commit.
-          if (unit.poisoned !== undefined) throw unit.poisoned;
-          return value;
+      // Sequence ids reserved by the attempts (ADR 0007): an attempt that is re-run was aborted, so
+      // its reservations are released at the start of the next one; the committed attempt's after
+      // the commit, before the wake-ups, so that woken readers can see its events.
+      const reserved: number[] = [];
+      const events = new MongoEventRepository(new MongoContext(this.connection, true));
+      // Never fails the unit (its write may have committed): an entry left behind expires by itself.
+      const release = () =>
+        events.releaseReservations(reserved.splice(0)).catch((error: unknown) => {
+          this.logger.warn(`releasing sequence reservations failed (they expire within 90 s): ${error instanceof Error ? error.message : String(error)}`);
         });
+      try {
+        const result = await session.withTransaction(
+          async () => {
+            await release();
+            unit = { session, holder, hooks: [], reservations: reserved };
+            const value = await work(repositories(this.connection, true, unit));
+            // The server aborted the transaction under a caller that caught the error: retry, never commit.
+            if (unit.poisoned !== undefined) throw unit.poisoned;
+            return value;
+          },
+          { writeConcern: { w: 'majority' } },
+        );
+        await release();
         for (const hook of unit.hooks ?? []) hook();
         return result;
       } finally {
+        await release();
         await session.endSession();
       }
     }

@@ -30,6 +30,8 @@ export interface Repositories {
 /** The storage port: repositories plus a unit of work that spans them (node write + event append). */
 export interface Storage extends Repositories {
   readonly adapter: 'postgres' | 'mongo';
+  /** Most lifecycle transitions one unit of work should hold (default: the service's batch). */
+  readonly lifecycleBatch?: number;
   /** Runs `work` atomically: every repository call made through `tx` commits or rolls back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
