@@ -34,6 +34,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
     bodyLimit: config.maxRequestBodyBytes,
+    // Room for percent-encoded key/value names (docs/queues-kv.md checks their length with a 400).
+    routerOptions: { maxParamLength: 4096 },
     requestIdHeader: 'x-request-id',
     // X-Forwarded-For/-Host/-Proto are believed only from TRUSTED_PROXIES (docs/security.md).
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,

@@ -9,11 +9,14 @@ import { APP_CONFIG, type AppConfig } from './config/config';
 import { EventsModule } from './events/events.module';
 import { GroupsModule } from './groups/groups.module';
 import { JobsModule } from './common/jobs/jobs.module';
+import { KeyValueModule } from './kv/kv.module';
 import { NodesModule } from './nodes/nodes.module';
+import { QueuesModule } from './queues/queues.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
 import { HealthController } from './system/health.controller';
 import { SystemController } from './system/system.controller';
+import { TelemetryModule } from './telemetry/telemetry.module';
 import { UsersModule } from './users/users.module';
 
 @Global()
@@ -37,7 +40,7 @@ export class AppModule {
   static register(config: AppConfig, routes = new RouteTable()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule],
+      imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule, TelemetryModule, KeyValueModule, QueuesModule],
       controllers: [SystemController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -12,8 +12,11 @@ import { createEventsApi, type EventsApi } from './events/api.js';
 import type { paths } from './generated/schema.js';
 import { API_VERSION } from './generated/version.js';
 import { createNodes, type NodesApi } from './nodes.js';
+import { createKeyValueApi, type KeyValueApi } from './kv.js';
+import { createQueuesApi, type QueuesApi } from './queues.js';
 import { redactText } from './redact.js';
 import { send } from './routes.js';
+import { createTelemetryApi, type TelemetryApi } from './telemetry.js';
 import { DEFAULT_RETRY, Transport, type Logger, type RetryOptions } from './transport.js';
 import { apiRoot } from './url.js';
 import { SDK_VERSION } from './version.js';
@@ -62,6 +65,12 @@ export interface MaestroClient {
   readonly tokens: TokensApi;
   /** Events: subscriptions, publishing and history (A11). */
   readonly events: EventsApi;
+  /** Telemetry events, stats and anomalies, and a batching reporter (docs/telemetry.md). */
+  readonly telemetry: TelemetryApi;
+  /** The key/value store (docs/queues-kv.md). */
+  readonly kv: KeyValueApi;
+  /** Queue lists (docs/queues-kv.md). */
+  readonly queues: QueuesApi;
   /** The server mode, discovered once for `compat: "auto"` (A0.1). */
   mode(): Promise<ServerMode>;
   /** A client with another token, sharing the connection pool, discovery result and logger (A2.4). */
@@ -229,6 +238,9 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
     nodes,
     ...createAccounts(ctx),
     events,
+    telemetry: createTelemetryApi(ctx),
+    kv: createKeyValueApi(ctx),
+    queues: createQueuesApi(ctx),
     mode: () => ctx.mode(),
     withToken: (next) => build({ ...options, token: next }, shared),
     async close() {

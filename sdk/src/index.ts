@@ -19,6 +19,9 @@ export { etagOf, type NodesApi, type FindOptions, type NodeSort, type PatchOptio
 export type { WaitCondition, WaitOptions } from './wait.js';
 export type { UsersApi, GroupsApi, TokensApi, User, UserUpdate, UserGroup, ApiToken, TokenInfo } from './accounts.js';
 export type { EventsApi, PublishOptions } from './events/api.js';
+export type { TelemetryApi, TelemetryBatcher, TelemetryBatcherOptions, TelemetryEvent, TelemetryEventInput, TelemetryStatsRow, TelemetryAnomalies, TelemetryStatsQuery, TelemetryAnomaliesQuery, TelemetryFindQuery, TelemetryGroupField } from './telemetry.js';
+export type { KeyValueApi } from './kv.js';
+export type { QueuesApi, QueueEvent, PushOptions } from './queues.js';
 export type { Subscription, Handler } from './events/subscription.js';
 export type * from './events/types.js';
 export type { CallOptions, WriteOptions, RetryOptions, Logger } from './transport.js';

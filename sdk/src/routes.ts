@@ -48,6 +48,15 @@ export const SDK_ROUTES: readonly Route[] = [
   'POST /unsubscribe/{sub_id}', // §10.4
   'POST /publish/{channel}', // §10.4
   'GET /events', // §10.9
+  'POST /telemetry', // docs/telemetry.md
+  'GET /telemetry',
+  'GET /telemetry/stats',
+  'GET /telemetry/anomalies',
+  'GET /kv/{namespace}/{key}', // docs/queues-kv.md
+  'POST /kv/{namespace}/{key}',
+  'DELETE /kv/{namespace}/{key}',
+  'POST /push/{list_name}',
+  'GET /pop/{list_name}',
 ];
 
 /** Inputs of one request. */

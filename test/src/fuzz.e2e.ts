@@ -39,7 +39,7 @@ describe.each(engines())('schema-driven fuzzing on $name (e2e)', (engine) => {
   }
 
   beforeAll(async () => {
-    server = await startServer({ ...(await engine.env()), KEEP_ALIVE_PERIOD: '1' });
+    server = await startServer({ ...(await engine.env()), KEEP_ALIVE_PERIOD: '1', POP_TIMEOUT_SECONDS: '1' });
     admin = await adminToken(server);
     await identities();
     const node = await server.http('POST', '/latest/node', { token: admin, body: { kind: 'checkout', name: 'fuzz-seed', path: ['fuzz-seed'] } });

@@ -53,6 +53,10 @@ export interface AppConfig {
   migrateOnStart: boolean;
   lifecycleIntervalSeconds: number;
   idempotencyTtlSeconds: number;
+  /** TELEMETRY_TTL_SECONDS: telemetry events older than this are deleted. */
+  telemetryTtlSeconds: number;
+  /** POP_TIMEOUT_SECONDS: how long `GET /pop/{list}` waits for an item before answering null. */
+  popTimeoutSeconds: number;
   maxRequestBodyBytes: number;
   nodesFastTimeoutSeconds: number;
   loginRateLimit: { attempts: number; windowSeconds: number };
@@ -195,6 +199,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     lifecycleIntervalSeconds: integer(env, 'LIFECYCLE_INTERVAL_SECONDS', 60, 1),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1),
+    telemetryTtlSeconds: integer(env, 'TELEMETRY_TTL_SECONDS', 1_209_600, 1),
+    popTimeoutSeconds: integer(env, 'POP_TIMEOUT_SECONDS', 30, 1, 3600),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 33_554_432, 1),
     nodesFastTimeoutSeconds: integer(env, 'NODES_FAST_TIMEOUT_SECONDS', 15, 1),
     loginRateLimit: {

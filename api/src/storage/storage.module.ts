@@ -10,7 +10,11 @@ import { openSqlClient } from './postgres/sql-client';
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const { database } = config;
   if (database.kind === 'mongo') {
-    return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+    return MongoStorage.open(database, {
+      eventHistoryTtlSeconds: config.eventHistoryTtlSeconds,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+      telemetryTtlSeconds: config.telemetryTtlSeconds,
+    });
   }
   return PostgresStorage.open(database, { migrate: config.migrateOnStart });
 }

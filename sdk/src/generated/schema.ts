@@ -104,6 +104,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/kv/{namespace}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a value: the string, or null when the key is not set. */
+        get: operations["get"];
+        put?: never;
+        /**
+         * Set a value
+         * @description The whole body is the value: a JSON string with `Content-Type: application/json`, or raw text with any other content type. An empty body (or `""`) deletes the key. At most 1 MiB.
+         */
+        post: operations["set"];
+        /** Delete a value (also when it is not set). */
+        delete: operations["delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/listen/{sub_id}": {
         parameters: {
             query?: never;
@@ -252,6 +274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pop/{list_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Take the oldest event of a queue list
+         * @description Each item is handed to exactly one consumer, whichever replica it asks. Waits up to POP_TIMEOUT_SECONDS for an item, then answers `null` (ask again). An item taken for a consumer whose connection closes before the answer is written is put back at its place. Never retry a pop blindly after a lost answer: the item may have been delivered.
+         */
+        get: operations["pop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/publish/{channel}": {
         parameters: {
             query?: never;
@@ -266,6 +308,26 @@ export interface paths {
          * @description The event is stored in the event log and delivered like any other. `owner` is the caller.
          */
         post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/push/{list_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Append an event to a queue list
+         * @description The body's `data` is the event payload; every other key becomes a CloudEvent attribute (`type` defaults to `api.kernelci.org`, `source` to CLOUD_EVENTS_SOURCE). Queue items are not part of the event history.
+         */
+        post: operations["push"];
         delete?: never;
         options?: never;
         head?: never;
@@ -326,6 +388,70 @@ export interface paths {
          * @description Events published afterwards are delivered by `GET /listen/{sub_id}`. By default only events without an owner or about the caller's own nodes are delivered (`promisc=true`: all). With a `subscriber_id` the subscription is durable: it resumes where the last one with that id stopped.
          */
         post: operations["subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/telemetry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find telemetry events
+         * @description Paginated, oldest first. `since`/`until` bound `ts`; every other parameter (e.g. `kind`, `runtime`, `device_type`, `job_name`, `result`, `is_infra_error`) must match exactly.
+         */
+        get: operations["find"];
+        put?: never;
+        /**
+         * Store telemetry events
+         * @description A JSON array of events, stored together in one statement. Every event is validated first: one invalid event rejects the whole request and nothing is stored.
+         */
+        post: operations["add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/telemetry/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pipeline health: failing devices and error bursts
+         * @description Over the last `window`: `job_result` events per runtime + device type (or device, with `scope=device`) with at least `min_total` jobs whose failure rate ((fail + incomplete) / total) or infrastructure-error rate reaches `threshold`; and runtime errors and failed submissions counted per runtime and error type.
+         */
+        get: operations["anomalies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/telemetry/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Telemetry counters per group
+         * @description Counts events per combination of the `group_by` fields: `total` and the `pass`, `fail`, `incomplete`, `skip` results and infrastructure errors, largest `total` first. `lab` is another name of `runtime`.
+         */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -907,6 +1033,14 @@ export interface components {
             /** @example api.kernelci.org */
             type: string;
         };
+        ErrorAnomalyDto: {
+            /** @example 4 */
+            count: number;
+            /** @example submission_rejected */
+            error_type: string | null;
+            /** @example lava-collabora */
+            runtime: string;
+        };
         /**
          * @description `data.error_code` of kbuild, test, job and regression nodes.
          * @enum {string}
@@ -1468,6 +1602,35 @@ export interface components {
              */
             type?: string;
         };
+        QueueEventDto: {
+            /** @description The payload */
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @example 3f0a5a62-1d3c-4a8e-9d59-0d9f3b1f6a21 */
+            id: string;
+            /** @example https://api.kernelci.org/ */
+            source: string;
+            /** @example 1.0 */
+            specversion: string;
+            /** @example 2026-03-02T10:15:00.250000+00:00 */
+            time: string;
+            /** @example api.kernelci.org */
+            type: string;
+        };
+        QueuePushDto: {
+            /** @description The event payload */
+            data: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            /** @description CloudEvent `source`; defaults to CLOUD_EVENTS_SOURCE. */
+            source?: string;
+            /**
+             * @description CloudEvent `type`.
+             *     @default "api.kernelci.org"
+             */
+            type?: string;
+        };
         ReadinessChecksDto: {
             /**
              * @description `ok`, or why the database check failed (unreachable, migration pending, schema too new).
@@ -1589,6 +1752,44 @@ export interface components {
             /** @description The reset token (mailed, or logged without SMTP). */
             token: string;
         };
+        ResultAnomalyDto: {
+            /** @description Every job of the group failed or was incomplete. */
+            constant_failure: boolean;
+            /** @description Every job of the group was an infrastructure error. */
+            constant_infra_failure: boolean;
+            /** @description Only with `scope=device`. */
+            device_id?: string | null;
+            device_type: string | null;
+            fail: number;
+            /**
+             * @description (fail + incomplete) / total.
+             * @example 1
+             */
+            fail_rate: number;
+            incomplete: number;
+            infra_error: number;
+            /**
+             * @description infra_error / total.
+             * @example 1
+             */
+            infra_rate: number;
+            /** @description Same as `runtime`. */
+            lab: string;
+            /**
+             * @description Time of the newest event, naive UTC.
+             * @example 2026-07-21T01:24:01.322000
+             */
+            last_seen: string;
+            /** @description `error_msg` of the newest event. */
+            latest_error_msg: string | null;
+            /** @description `error_type` of the newest event. */
+            latest_error_type: string | null;
+            pass: number;
+            /** @example lava-collabora */
+            runtime: string;
+            skip: number;
+            total: number;
+        };
         /** @description The `Revision` model of KernelCI. */
         Revision: {
             branch: string;
@@ -1661,6 +1862,144 @@ export interface components {
         };
         /** @enum {string} */
         SubscriptionTransport: "http" | "socket.io";
+        TelemetryAnomaliesDto: {
+            error_anomalies: components["schemas"]["ErrorAnomalyDto"][];
+            /** @example 3 */
+            min_total: number;
+            result_anomalies: components["schemas"]["ResultAnomalyDto"][];
+            /** @enum {string} */
+            scope: "device_type" | "device";
+            /**
+             * @description Start of the window, naive UTC.
+             * @example 2026-07-20T19:24:01.322000
+             */
+            since: string;
+            /** @example 0.5 */
+            threshold: number;
+            /** @example 6h */
+            window: string;
+        };
+        TelemetryEventDto: {
+            arch: string | null;
+            branch: string | null;
+            device_id: string | null;
+            device_type: string | null;
+            error_msg: string | null;
+            error_type: string | null;
+            extra: {
+                [key: string]: unknown;
+            };
+            /** @example 65a1c9f0e7d4b3a2c1f0e9d9 */
+            id: string;
+            is_infra_error: boolean;
+            job_id: string | null;
+            job_name: string | null;
+            /** @example job_result */
+            kind: string;
+            node_id: string | null;
+            result: string | null;
+            retry: number;
+            /** @example lava-collabora */
+            runtime: string;
+            test_name: string | null;
+            tree: string | null;
+            /**
+             * @description Naive UTC.
+             * @example 2026-03-02T10:15:00.250000
+             */
+            ts: string;
+        };
+        TelemetryEventInputDto: {
+            /** @example arm64 */
+            arch?: string | null;
+            /** @example master */
+            branch?: string | null;
+            /** @example rpi4-03 */
+            device_id?: string | null;
+            /** @example bcm2711-rpi-4-b */
+            device_type?: string | null;
+            /** @example bootloader-commands timed out after 180 seconds */
+            error_msg?: string | null;
+            /** @example Infrastructure */
+            error_type?: string | null;
+            /** @description Free-form details. */
+            extra?: {
+                [key: string]: unknown;
+            };
+            /** @description @default false */
+            is_infra_error?: boolean;
+            /** @example 1234567 */
+            job_id?: string | null;
+            /** @example baseline-arm64 */
+            job_name?: string | null;
+            /** @example job_result */
+            kind: string;
+            /** @example 65a1c9f0e7d4b3a2c1f0e9d8 */
+            node_id?: string | null;
+            /**
+             * @description `pass`, `fail`, `incomplete` or `skip` are counted by stats; any other text is stored.
+             * @example incomplete
+             */
+            result?: string | null;
+            /** @description @default 0 */
+            retry?: number;
+            /**
+             * @description Runtime (lab) that ran or refused the job.
+             * @example lava-collabora
+             */
+            runtime: string;
+            test_name?: string | null;
+            /** @example mainline */
+            tree?: string | null;
+            /**
+             * @description Event time: ISO 8601, naive means UTC.
+             * @example 2026-03-02T10:15:00.250000
+             */
+            ts?: string | null;
+        };
+        TelemetryInsertedDto: {
+            /** @example 2 */
+            inserted: number;
+        };
+        TelemetryPageDto: {
+            items: components["schemas"]["TelemetryEventDto"][];
+            /**
+             * @description The effective page size.
+             * @example 50
+             */
+            limit: number;
+            /**
+             * @description The effective offset.
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description Number of items matching the filter, ignoring limit and offset.
+             * @example 1
+             */
+            total: number;
+        };
+        TelemetryStatsRowDto: {
+            arch?: string | null;
+            branch?: string | null;
+            device_id?: string | null;
+            device_type?: string | null;
+            error_type?: string | null;
+            fail: number;
+            incomplete: number;
+            /** @description Events with `is_infra_error: true`. */
+            infra_error: number;
+            job_name?: string | null;
+            kind?: string | null;
+            /** @description Same value as `runtime`, under the name `lab`. */
+            lab?: string | null;
+            pass: number;
+            runtime?: string | null;
+            skip: number;
+            /** @example 12 */
+            total: number;
+            tree?: string | null;
+        };
         /** @description `data` of a test node (KernelCI's `Test` model). Unknown keys are stored as sent. */
         TestData: {
             arch?: string | null;
@@ -2138,6 +2477,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveDto"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string | null;
+                };
+            };
+            /** @description Namespace or key too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": "OK";
+                };
+            };
+            /** @description Namespace or key too long, or value larger than 1 MiB */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Failed to set key-value pair` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": "Key-value pair deleted successfully";
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
                 };
             };
         };
@@ -3210,6 +3719,55 @@ export interface operations {
             };
         };
     };
+    pop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CloudEvent as a JSON object, or null when none arrived in time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEventDto"] | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
     publishEvent: {
         parameters: {
             query?: never;
@@ -3278,6 +3836,59 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueuePushDto"];
+            };
+        };
+        responses: {
+            /** @description null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": never | null;
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
@@ -3501,6 +4112,238 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    find: {
+        parameters: {
+            query?: {
+                /** @description `true` or `false` in any letter case */
+                is_infra_error?: "true" | "false";
+                kind?: string;
+                /** @description Page size, at least 1 */
+                limit?: number;
+                /** @description Events to skip */
+                offset?: number;
+                runtime?: string;
+                /** @description Events with `ts` at or after this ISO 8601 time */
+                since?: string;
+                /** @description Events with `ts` at or before this ISO 8601 time */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetryPageDto"];
+                };
+            };
+            /** @description Invalid `since`/`until`, or `Bad is_infra_error value, use 'true' or 'false'` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelemetryEventInputDto"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetryInsertedDto"];
+                };
+            };
+            /** @description `Events list cannot be empty`, or `Invalid telemetry event: <report>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or inactive user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    anomalies: {
+        parameters: {
+            query?: {
+                min_total?: number;
+                scope?: "device_type" | "device";
+                threshold?: number;
+                window?: "1h" | "3h" | "6h" | "12h" | "24h" | "48h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetryAnomaliesDto"];
+                };
+            };
+            /** @description `Invalid window '<w>'. Use: 1h, 3h, 6h, 12h, 24h, 48h` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unexpected failure; nothing was committed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query: {
+                arch?: string;
+                branch?: string;
+                device_id?: string;
+                device_type?: string;
+                /** @description Comma list of runtime, lab, device_type, device_id, job_name, tree, branch, arch, kind, error_type */
+                group_by: string;
+                job_name?: string;
+                kind?: string;
+                /** @description Same as `runtime`; both must match when both are given */
+                lab?: string;
+                runtime?: string;
+                /** @description Events with `ts` at or after this ISO 8601 time */
+                since?: string;
+                tree?: string;
+                /** @description Events with `ts` at or before this ISO 8601 time */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetryStatsRowDto"][];
+                };
+            };
+            /** @description `'group_by' parameter is required`, `Invalid group_by fields: {'x'}`, `'lab' and 'runtime' must match when both are provided` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request validation failed (a list), or an input refused by the request-wide limits (a string: NUL characters, nesting, integers, text length; see docs/security.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */

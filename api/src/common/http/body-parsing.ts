@@ -11,7 +11,15 @@ export class MalformedJsonBody {
   constructor(readonly message: string) {}
 }
 
-function parseJsonLeniently(_request: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void {
+/** The body text as received, for the one route that stores it as is (`POST /kv/{namespace}/{key}`). */
+const rawBodies = new WeakMap<object, string>();
+
+export function rawBodyText(request: object): string | undefined {
+  return rawBodies.get(request);
+}
+
+function parseJsonLeniently(request: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void {
+  rawBodies.set(request, body);
   if (body.trim() === '') return done(null, undefined);
   try {
     done(null, JSON.parse(body));

@@ -8,7 +8,9 @@ export type NotifierMessage =
   /** Events up to this sequence id were committed. */
   | { kind: 'events'; sequenceId: number }
   /** A subscription was ended elsewhere (replaced by another socket, unsubscribed, reaped). */
-  | { kind: 'subscription-closed'; subscription: number; reason: 'replaced' | 'unsubscribed' | 'expired' };
+  | { kind: 'subscription-closed'; subscription: number; reason: 'replaced' | 'unsubscribed' | 'expired' }
+  /** An item was pushed to (or put back on) a queue list (docs/queues-kv.md). */
+  | { kind: 'queue'; list: string };
 
 export interface EventNotifier {
   publish(message: NotifierMessage): void;

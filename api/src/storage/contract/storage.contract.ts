@@ -11,6 +11,7 @@ import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
 import { makeNode, makeUser } from './fixtures';
 import { describeOwnershipStorageContract } from './ownership.contract';
+import { describeTelemetryKvQueuesContract } from './telemetry-kv-queues.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -178,5 +179,6 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
 
     describeAuthStorageContract(() => storage);
     describeOwnershipStorageContract(() => storage);
+    describeTelemetryKvQueuesContract(() => storage);
   });
 }

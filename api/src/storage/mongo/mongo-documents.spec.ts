@@ -67,10 +67,10 @@ const fullNode = (): NodeRecord =>
 const throughBson = (document: Record<string, unknown>) => deserialize(serialize(document));
 
 describe('mongoose schemas (contract §11.1)', () => {
-  it('has a schema for every collection Maestro uses, and none for telemetry or pymongo_migrate', () => {
+  it('has a schema for every collection Maestro uses, and none for pymongo_migrate', () => {
     expect(Object.keys(MONGO_SCHEMAS).sort()).toEqual([
-      'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_lock', 'maestro_ratelimit',
-      'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'user', 'usergroup',
+      'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_kv', 'maestro_lock', 'maestro_queue', 'maestro_ratelimit',
+      'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'telemetry', 'user', 'usergroup',
     ]);
   });
 

@@ -70,10 +70,28 @@ const spec = (collection: string, fields: string[], options: IndexSpec['options'
 });
 
 describe('index table (contract §11.2)', () => {
+  const LATER = new Set(['telemetry', 'maestro_kv', 'maestro_queue']);
+  const CORE = TABLE.filter((index) => !LATER.has(index.collection));
+
   it('lists exactly the indexes of the contract, in its order', () => {
-    const actual = TABLE.map((index) => [index.collection, index.key.map(([field]) => field).join(' '), index.options]);
+    const actual = CORE.map((index) => [index.collection, index.key.map(([field]) => field).join(' '), index.options]);
     expect(actual).toEqual(CONTRACT_11_2);
-    expect(TABLE.every((index) => index.key.every(([, direction]) => direction === 1))).toBe(true);
+    expect(CORE.every((index) => index.key.every(([, direction]) => direction === 1))).toBe(true);
+  });
+
+  it('adds the telemetry indexes (TTL on ts from TELEMETRY_TTL_SECONDS), the key/value key and the queue order (docs/storage.md)', () => {
+    const later = TABLE.filter((index) => LATER.has(index.collection)).map((index) => [index.collection, index.key, index.options]);
+    expect(later).toEqual([
+      ['telemetry', [['ts', 1]], { expireAfterSeconds: 1_209_600 }],
+      ['telemetry', [['kind', 1], ['ts', -1]], {}],
+      ['telemetry', [['runtime', 1], ['device_type', 1], ['ts', -1]], {}],
+      ['telemetry', [['job_name', 1], ['ts', -1]], {}],
+      ['telemetry', [['result', 1], ['is_infra_error', 1], ['ts', -1]], {}],
+      ['maestro_kv', [['namespace', 1], ['key', 1]], { unique: true }],
+      ['maestro_queue', [['list', 1], ['_id', 1]], {}],
+    ]);
+    const custom = mongoIndexTable({ eventHistoryTtlSeconds: 1, idempotencyTtlSeconds: 1, telemetryTtlSeconds: 3600 });
+    expect(custom.find((index) => index.collection === 'telemetry')?.options.expireAfterSeconds).toBe(3600);
   });
 
   it('takes the TTLs of EVENT_HISTORY_TTL_SECONDS and IDEMPOTENCY_TTL_SECONDS', () => {
@@ -94,8 +112,8 @@ describe('index table (contract §11.2)', () => {
     expect(new Set(TABLE.map((i) => `${i.collection}.${indexName(i)}`)).size).toBe(TABLE.length);
   });
 
-  it('never touches telemetry or pymongo_migrate (§11.1)', () => {
-    expect(TABLE.some((i) => i.collection === 'telemetry' || i.collection === 'pymongo_migrate')).toBe(false);
+  it('never touches pymongo_migrate (§11.1)', () => {
+    expect(TABLE.some((i) => i.collection === 'pymongo_migrate')).toBe(false);
   });
 });
 
@@ -197,6 +215,9 @@ describe('sharing a database with KernelCI (its exact indexes, both directions)'
       [
         'user.username_1', 'user.email_1', 'user.case_insensitive_email_index', 'usergroup.name_1', 'eventhistory.ttl_timestamp',
         'eventhistory.channel_sequence_id', 'eventhistory.kind_timestamp', 'subscriber_state.unique_subscriber_id', 'subscriber_state.last_poll',
+        // The telemetry feature's indexes are KernelCI's, reused as they are.
+        'telemetry.ts_1', 'telemetry.kind_1_ts_-1', 'telemetry.runtime_1_device_type_1_ts_-1', 'telemetry.job_name_1_ts_-1',
+        'telemetry.result_1_is_infra_error_1_ts_-1',
       ].sort(),
     );
     expect(listings.get('telemetry')).toEqual(kernelciListing('telemetry'));
@@ -224,18 +245,19 @@ describe('sharing a database with KernelCI (its exact indexes, both directions)'
   });
 });
 
-describe('a TTL variable changed after the first start (EVENT_HISTORY_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS)', () => {
+describe('a TTL variable changed after the first start (EVENT_HISTORY_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS, TELEMETRY_TTL_SECONDS)', () => {
   const ttlIndexes = (table: IndexSpec[]) => table.filter((i) => i.options.expireAfterSeconds !== undefined && i.options.expireAfterSeconds > 0);
 
   it('start-up changes each TTL in place instead of stopping, whatever the index is called', () => {
-    const first = mongoIndexTable({ eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 });
-    const second = mongoIndexTable({ eventHistoryTtlSeconds: 3600, idempotencyTtlSeconds: 600 });
+    const first = mongoIndexTable({ eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400, telemetryTtlSeconds: 1_209_600 });
+    const second = mongoIndexTable({ eventHistoryTtlSeconds: 3600, idempotencyTtlSeconds: 600, telemetryTtlSeconds: 86_400 });
     const created = (collection: string) =>
       first.filter((i) => i.collection === collection).map((i) => listed(i.key, { ...i.options, name: indexName(i) }));
     const decisions = ttlIndexes(second).map((wanted) => planIndex(wanted, created(wanted.collection)));
     expect(decisions).toEqual([
       { action: 'retune', name: 'ttl_timestamp', from: 604_800, expireAfterSeconds: 3600 },
       { action: 'retune', name: 'created_1', from: 86_400, expireAfterSeconds: 600 },
+      { action: 'retune', name: 'ts_1', from: 1_209_600, expireAfterSeconds: 86_400 },
     ]);
     // And on KernelCI's own TTL index.
     expect(planIndex(ttlIndexes(second)[0], kernelciListing('eventhistory'))).toMatchObject({ action: 'retune', name: 'ttl_timestamp' });

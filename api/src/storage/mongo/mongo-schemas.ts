@@ -12,7 +12,8 @@
  * - `strict: false`: documents written by KernelCI may carry fields this schema does not list
  *   (a redundant `id` on nodes, §6.4); they are kept.
  *
- * `telemetry` and `pymongo_migrate` have no schema on purpose: Maestro never touches them (§11.1).
+ * `pymongo_migrate` has no schema on purpose: Maestro never touches it (§11.1). `telemetry` keeps
+ * KernelCI's event layout (docs/telemetry.md).
  */
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, SchemaTypes, type Types } from 'mongoose';
@@ -207,6 +208,49 @@ export class LockDocument {
   @Prop({ type: Date, required: true }) expires!: Date;
 }
 
+/** `telemetry`: KernelCI's telemetry events (docs/telemetry.md); no `id` field, `_id` is the id. */
+@Schema({ ...OPTIONS, collection: 'telemetry' })
+export class TelemetryDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: Date, required: true }) ts!: Date;
+  @Prop({ type: String, required: true }) kind!: string;
+  @Prop({ type: String, required: true }) runtime!: string;
+  @Prop({ type: String, default: null, validate: stringOrNull }) device_type!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) device_id!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) job_name!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) test_name!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) job_id!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) node_id!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) tree!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) branch!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) arch!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) result!: string | null;
+  @Prop({ type: Boolean, required: true }) is_infra_error!: boolean;
+  @Prop({ type: String, default: null, validate: stringOrNull }) error_type!: string | null;
+  @Prop({ type: String, default: null, validate: stringOrNull }) error_msg!: string | null;
+  @Prop({ type: Number, required: true, validate: integer }) retry!: number;
+  @Prop({ type: SchemaTypes.Mixed, required: true }) extra!: Record<string, unknown>;
+}
+
+/** `maestro_kv`: the key/value store, `_id` = `<namespace length>:<namespace>/<key>`. */
+@Schema({ ...OPTIONS, collection: 'maestro_kv' })
+export class KeyValueDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) namespace!: string;
+  @Prop({ type: String, required: true }) key!: string;
+  @Prop({ type: String, required: true }) value!: string;
+  @Prop({ type: Date, required: true }) updated!: Date;
+}
+
+/** `maestro_queue`: queue list items; `_id` (an ObjectId, time-ordered) is the FIFO position. */
+@Schema({ ...OPTIONS, collection: 'maestro_queue' })
+export class QueueItemDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: String, required: true }) list!: string;
+  @Prop({ type: SchemaTypes.Mixed, required: true }) event!: Record<string, unknown>;
+  @Prop({ type: Date, required: true }) created!: Date;
+}
+
 /** Model name → schema; the model name is also the collection name (§11.1). */
 export const MONGO_SCHEMAS = {
   node: SchemaFactory.createForClass(NodeDocument),
@@ -221,6 +265,9 @@ export const MONGO_SCHEMAS = {
   maestro_ratelimit: SchemaFactory.createForClass(RateLimitDocument),
   maestro_lock: SchemaFactory.createForClass(LockDocument),
   maestro_username: SchemaFactory.createForClass(UsernameDocument),
+  telemetry: SchemaFactory.createForClass(TelemetryDocument),
+  maestro_kv: SchemaFactory.createForClass(KeyValueDocument),
+  maestro_queue: SchemaFactory.createForClass(QueueItemDocument),
 } satisfies Record<string, MongooseSchema>;
 
 export type MongoCollectionName = keyof typeof MONGO_SCHEMAS;

@@ -16,6 +16,9 @@ import { MongoContext, UndoJournal, type MongoUnit } from './mongo-context';
 import { MongoEventRepository } from './mongo-event.repository';
 import { MongoSubscriberStateRepository, MongoSubscriptionRepository } from './mongo-subscription.repository';
 import { MongoIdempotencyRepository } from './mongo-idempotency.repository';
+import { MongoKeyValueRepository } from './mongo-kv.repository';
+import { MongoQueueRepository } from './mongo-queue.repository';
+import { MongoTelemetryRepository } from './mongo-telemetry.repository';
 import { ensureIndexes, migratePreDurableEventHistory, raiseEventSequence } from './mongo-index-manager';
 import { mongoIndexTable, type IndexTtlSettings } from './mongo-indexes';
 import { MongoLeaseRepository } from './mongo-lease.repository';
@@ -37,6 +40,9 @@ function repositories(connection: Connection, transactions: boolean, unit: Mongo
     events: new MongoEventRepository(ctx),
     subscriptions: new MongoSubscriptionRepository(ctx),
     subscriberStates: new MongoSubscriberStateRepository(ctx),
+    telemetry: new MongoTelemetryRepository(ctx),
+    keyValues: new MongoKeyValueRepository(ctx),
+    queues: new MongoQueueRepository(ctx),
     afterCommit: (callback) => ctx.afterCommit(callback),
   };
 }
@@ -75,6 +81,9 @@ export class MongoStorage implements Storage {
   readonly events;
   readonly subscriptions;
   readonly subscriberStates;
+  readonly telemetry;
+  readonly keyValues;
+  readonly queues;
   readonly afterCommit;
   private closing = false;
   private backgroundIndexes: Promise<void> = Promise.resolve();
@@ -97,6 +106,9 @@ export class MongoStorage implements Storage {
       events: this.events,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
+      telemetry: this.telemetry,
+      keyValues: this.keyValues,
+      queues: this.queues,
       afterCommit: this.afterCommit,
     } = repositories(connection, supportsTransactions));
   }

@@ -2,11 +2,14 @@ import type { ApiTokenRepository } from './api-token.port';
 import type { EventRepository } from './event.port';
 import type { GroupRepository } from './group.port';
 import type { IdempotencyRepository } from './idempotency.port';
+import type { KeyValueRepository } from './kv.port';
 import type { LeaseRepository } from './lease.port';
 import type { NodeRepository } from './node.port';
+import type { QueueRepository } from './queue.port';
 import type { RateLimitRepository } from './rate-limit.port';
 import type { SubscriberStateRepository } from './subscriber-state.port';
 import type { SubscriptionRepository } from './subscription.port';
+import type { TelemetryRepository } from './telemetry.port';
 import type { UserRepository } from './user.port';
 import type { UsernameRepository } from './username.port';
 
@@ -22,6 +25,9 @@ export interface Repositories {
   events: EventRepository;
   subscriptions: SubscriptionRepository;
   subscriberStates: SubscriberStateRepository;
+  telemetry: TelemetryRepository;
+  keyValues: KeyValueRepository;
+  queues: QueueRepository;
   /**
    * Runs `callback` once the surrounding transaction has committed (immediately outside one, never
    * after a rollback): how a committed event wakes its subscribers (transactional outbox).

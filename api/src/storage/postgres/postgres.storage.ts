@@ -2,6 +2,9 @@ import type { Repositories, Storage } from '../ports';
 import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postgres-auth.repository';
 import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
 import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
+import { PostgresKeyValueRepository } from './postgres-kv.repository';
+import { PostgresQueueRepository } from './postgres-queue.repository';
+import { PostgresTelemetryRepository } from './postgres-telemetry.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
@@ -22,6 +25,9 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     events: new PostgresEventRepository(sql, inTransaction),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
+    telemetry: new PostgresTelemetryRepository(sql),
+    keyValues: new PostgresKeyValueRepository(sql),
+    queues: new PostgresQueueRepository(sql),
     afterCommit,
   };
 }
@@ -43,6 +49,9 @@ export class PostgresStorage implements Storage {
   readonly events;
   readonly subscriptions;
   readonly subscriberStates;
+  readonly telemetry;
+  readonly keyValues;
+  readonly queues;
   readonly afterCommit = runNow;
 
   private constructor(readonly sql: SqlClient) {
@@ -58,6 +67,9 @@ export class PostgresStorage implements Storage {
       events: this.events,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
+      telemetry: this.telemetry,
+      keyValues: this.keyValues,
+      queues: this.queues,
     } = repositories(sql, runNow));
   }
 
