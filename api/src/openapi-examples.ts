@@ -29,6 +29,9 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   users: 'Accounts: the caller (`whoami`, `/user/me`), invitations, password reset and, for administrators, every user.',
   'user-groups': 'Groups of users, used by the node-edit rules (administrators only).',
   system: 'The greeting at `/` and Prometheus metrics.',
+  telemetry: 'Pipeline telemetry events (job submissions, results, runtime errors), their statistics and anomalies, as the console\'s analytics page shows them.',
+  kv: 'A namespaced key/value store of strings, kept in the database.',
+  queues: 'First-in first-out lists of CloudEvents: push, and pop with each item handed to one consumer.',
 };
 
 /** `method path` → a request body that the route accepts as it stands (a parent id must be replaced). */
