@@ -11,12 +11,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY api/package.json api/
 COPY sdk/package.json sdk/
+COPY web/package.json web/
 COPY pipeline/package.json pipeline/
 COPY cli/package.json cli/
 COPY test/package.json test/
 COPY scripts/api-build.mjs scripts/
 
-# Build stage: every dependency, then the API, the SDK, the pipeline and the CLI.
+# Build stage: every dependency, then the API, the SDK, the web console, the pipeline and the CLI.
 FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -33,6 +34,8 @@ COPY --from=build /app/sdk/dist sdk/dist
 COPY --from=build /app/pipeline/dist pipeline/dist
 COPY --from=build /app/pipeline/config pipeline/config
 COPY --from=build /app/cli/dist cli/dist
+# The web console's static files, served by the API at /viewer, /dashboard, … (docs/console.md).
+COPY --from=build /app/web/dist web/dist
 # The official image's unprivileged user; the API writes nothing to /app (use a database server,
 # or mount a volume writable by uid 1000 for DATABASE_URL=pglite:/data).
 USER node

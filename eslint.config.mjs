@@ -71,6 +71,13 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
+    // The web console is an SDK client like any other: the API only through @maestro-ci/sdk.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/**', '**/sdk/src/**', '@maestro-ci/sdk/src/**'], message: 'The console reaches the API only through @maestro-ci/sdk.' }] }],
+    },
+  },
+  {
     // SDK B1.1: the pipeline reaches the API only through @maestro-ci/sdk, imported by package name.
     files: ['pipeline/**/*.ts'],
     rules: {

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import formBody from '@fastify/formbody';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { registerConsole } from './console/console-static';
 import { registerBodyParsers } from './common/http/body-parsing';
 import { registerInputGuard } from './common/http/input-guard';
 import { RouteTable } from './common/http/route-table';
@@ -80,5 +82,6 @@ export async function createApp(
 
   app.setGlobalPrefix('latest');
   setupOpenApi(app, config);
+  await registerConsole(app, new Logger('Console'));
   return app;
 }

@@ -7,6 +7,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/config';
+import { addExamples } from './openapi-examples';
 import { definitionSchemas } from './nodes/node-schemas';
 
 export const API_VERSION = '0.1.0';
@@ -79,7 +80,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     schemas[name] = schema;
   }
   document.components = { ...document.components, schemas };
-  return normaliseDocument(document);
+  return addExamples(normaliseDocument(document));
 }
 
 /** Serves the document at /latest/openapi.json and Swagger UI at /latest/docs (assets served locally). */

@@ -41,14 +41,14 @@ const NODE_ID_PARAM = { name: 'node_id', description: 'Node id (24 hexadecimal c
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
-  description: 'Write only if the node still has one of these ETags (or `*`); 412 otherwise (contract §7.11)',
-  example: '"q1b2c3d4e5f6a7b8c9d0e1f2a3b"',
+  // No example: Swagger UI would send it, and a made-up ETag always fails with 412.
+  description: 'Write only if the node still has one of these ETags (or `*`), e.g. the `ETag` of your last read; 412 otherwise (see docs/nodes.md)',
 };
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
   required: false,
-  description: '1–255 visible ASCII characters; a retry with the same key and body replays the first answer (contract §7.10)',
-  example: 'lab-42-job-1234-submit',
+  // No example: Swagger UI would send the same key with every create, and the second one would fail.
+  description: '1–255 visible ASCII characters, unique per creation (e.g. `lab-42-job-1234-submit`); a retry with the same key and body replays the first answer (see docs/nodes.md)',
 };
 const NOEVENT = {
   name: 'noevent',
@@ -72,8 +72,8 @@ const FILTERS = {
 const SORT = {
   name: 'sort',
   required: false,
-  description: 'Order: `id`, `created` or `updated`, `-` prefix for descending; ties broken by id',
-  schema: { type: 'string', example: '-created' },
+  description: 'Order: `id`, `created` or `updated`, `-` prefix for descending (e.g. `-created`); ties broken by id',
+  schema: { type: 'string', enum: ['id', '-id', 'created', '-created', 'updated', '-updated'] },
 };
 /** 422 of the node write routes: the FastAPI list, or a string for JSON fidelity and Idempotency-Key reuse. */
 const WRITE_422 = {
@@ -275,7 +275,7 @@ export class NodesController {
   @Get('nodes')
   @ApiPagination('Matches to skip; must be absent or 0 with `cursor`')
   @ApiQuery(SORT)
-  @ApiQuery({ name: 'cursor', required: false, description: 'The `next_cursor` of the previous page, with the same filter and sort', schema: { type: 'string', example: 'eyJzIjoiaWQiLCJmIjoi…' } })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `next_cursor` of the previous page, with the same filter and sort (opaque)', schema: { type: 'string' } })
   @ApiQuery(FILTERS)
   @ApiOkResponse({ type: NodeListDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter value that cannot be converted, an invalid regular expression, sort field or cursor' })

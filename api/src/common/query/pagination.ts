@@ -35,6 +35,7 @@ export const Pagination = createParamDecorator((_data: unknown, context: Executi
 export function ApiPagination(offsetDescription = 'Matches to skip'): MethodDecorator {
   return applyDecorators(
     ApiQuery({ name: 'limit', required: false, description: 'Page size, at least 1', schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_SIZE, example: DEFAULT_PAGE_SIZE } }),
-    ApiQuery({ name: 'offset', required: false, description: offsetDescription, schema: { type: 'integer', minimum: 0, default: 0, example: 0 } }),
+    // No default or example: Swagger UI would pre-fill it into every "Try it out" (0 is the default anyway).
+    ApiQuery({ name: 'offset', required: false, description: `${offsetDescription} (default 0)`, schema: { type: 'integer', minimum: 0 } }),
   );
 }
