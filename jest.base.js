@@ -15,6 +15,9 @@ const swcJs = {
 };
 module.exports = {
   testEnvironment: 'node',
+  // Several specs open an embedded PGlite database in a hook (1.5–3 s alone, far more on a busy
+  // 2-core CI machine); jest's 5 s default made them fail on load, not on behaviour.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['@swc/jest', swcTs],
     '^.+\\.[mc]?js$': ['@swc/jest', swcJs],
