@@ -5,6 +5,14 @@ const base = require('./jest.base.js');
 module.exports = {
   projects: [
     { ...base, displayName: 'api', rootDir: '<rootDir>/api', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // Deployment files (compose, Kubernetes, Dockerfile) checked against their schemas.
+    {
+      ...base,
+      displayName: 'deploy',
+      rootDir: '<rootDir>/deploy',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      moduleNameMapper: { ...base.moduleNameMapper, '^@maestro-ci/sdk$': '<rootDir>/../sdk/src/index.ts' },
+    },
     { ...base, displayName: 'sdk', rootDir: '<rootDir>/sdk', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...base,

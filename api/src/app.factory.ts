@@ -12,14 +12,16 @@ import { AppModule } from './app.module';
 import { registerBodyParsers } from './common/http/body-parsing';
 import { registerInputGuard } from './common/http/input-guard';
 import { RouteTable } from './common/http/route-table';
-import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
+import { API_PREFIX, routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './common/http/version-routing';
 import type { AppConfig } from './config/config';
 import { RealtimeIoAdapter } from './events/realtime/realtime-io.adapter';
 import { setupOpenApi } from './openapi';
+import { PROBE_PATHS } from './system/health.controller';
 import { MetricsService } from './system/metrics.service';
 import { createRootLogger, PinoNestLogger } from './system/pino-logger';
 
 const UNSUPPORTED_VERSION = Symbol('unsupportedVersion');
+const PROBE_URLS = new Set(PROBE_PATHS.map((path) => `${API_PREFIX}${path}`));
 
 export async function createApp(
   config: AppConfig,
@@ -31,6 +33,8 @@ export async function createApp(
     loggerInstance: rootLogger,
     bodyLimit: config.maxRequestBodyBytes,
     requestIdHeader: 'x-request-id',
+    // X-Forwarded-For/-Host/-Proto are believed only from TRUSTED_PROXIES (docs/security.md).
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
     // §2.6: a repeated query key takes its last value; kept as arrays here and resolved by handlers.
     rewriteUrl(request: IncomingMessage) {
@@ -43,7 +47,11 @@ export async function createApp(
   });
   const fastify = adapter.getInstance();
   const routes = new RouteTable();
-  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    // Probes run every few seconds per replica: no request log line for them.
+    if (PROBE_URLS.has(route.url)) route.logLevel = 'silent';
+  });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, routes), adapter, {
     logger: new PinoNestLogger(rootLogger),

@@ -12,6 +12,7 @@ import { JobsModule } from './common/jobs/jobs.module';
 import { NodesModule } from './nodes/nodes.module';
 import { StorageModule } from './storage/storage.module';
 import { MetricsService } from './system/metrics.service';
+import { HealthController } from './system/health.controller';
 import { SystemController } from './system/system.controller';
 import { UsersModule } from './users/users.module';
 
@@ -37,7 +38,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.register(config, routes), StorageModule, JobsModule, EventsModule, AuthModule, UsersModule, GroupsModule, NodesModule],
-      controllers: [SystemController],
+      controllers: [SystemController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },

@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
+import { SchemaNotMigratedError, SchemaTooNewError } from './storage/schema-errors';
+
+/** Exit status when the database schema does not match this release (docs/deployment.md). */
+const EXIT_SCHEMA_MISMATCH = 3;
 
 async function main(): Promise<void> {
   let config;
@@ -45,6 +49,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof SchemaTooNewError || error instanceof SchemaNotMigratedError) {
+    process.stderr.write(`maestro: refusing to start: ${error.message}\n`);
+    process.exit(EXIT_SCHEMA_MISMATCH);
+  }
   process.stderr.write(`maestro: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);

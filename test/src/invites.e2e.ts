@@ -99,14 +99,11 @@ describe('invites and passwords without SMTP (e2e)', () => {
     expect(line).toContain('mailless@example.org');
   });
 
-  it('29: invite URLs come from forwarded headers of a local proxy, and GET /user/invite/url returns both URLs', async () => {
-    const forwarded = await invite({ username: 'fwd', email: 'fwd@example.org', send_email: false, return_token: true }, { Forwarded: 'for=198.51.100.1;proto=https;host=kci.example.org' });
-    expect(forwarded.body).toMatchObject({ public_base_url: 'https://kci.example.org', accept_invite_url: 'https://kci.example.org/user/accept-invite' });
-    expect((forwarded.body as InviteBody).invite_url).toMatch(/^https:\/\/kci\.example\.org\/user\/accept-invite\?token=/);
+  it('29: without TRUSTED_PROXIES, forwarded headers do not change invite URLs; GET /user/invite/url returns both URLs', async () => {
+    const forwarded = await invite({ username: 'fwd', email: 'fwd@example.org', send_email: false, return_token: true }, { 'X-Forwarded-Host': 'kci.example.org', 'X-Forwarded-Proto': 'https' });
+    expect(forwarded.body).toMatchObject({ public_base_url: server.baseUrl, accept_invite_url: `${server.baseUrl}/user/accept-invite` });
     const url = await server.http('GET', '/latest/user/invite/url', { token: admin, headers: { 'X-Forwarded-Host': 'x.example.org', 'X-Forwarded-Proto': 'https' } });
-    expect(url).toMatchObject({ status: 200, body: { public_base_url: 'https://x.example.org', accept_invite_url: 'https://x.example.org/user/accept-invite' } });
-    const direct = await server.http('GET', '/latest/user/invite/url', { token: admin });
-    expect(direct.body).toEqual({ public_base_url: server.baseUrl, accept_invite_url: `${server.baseUrl}/user/accept-invite` });
+    expect(url).toMatchObject({ status: 200, body: { public_base_url: server.baseUrl, accept_invite_url: `${server.baseUrl}/user/accept-invite` } });
   });
 
   it('30: accept-invite errors in order, with exact texts and statuses', async () => {
@@ -195,12 +192,22 @@ describe('invites and passwords without SMTP (e2e)', () => {
 
 // A separate server, started after the suite above: Nest's Logger is process-wide and follows the
 // most recently created app, so it must not start while the log-capturing server is being read.
-describe('invite URLs with PUBLIC_BASE_URL (e2e)', () => {
+describe('invite URLs with PUBLIC_BASE_URL or behind a trusted proxy (e2e)', () => {
   it('29: PUBLIC_BASE_URL wins over everything', async () => {
-    const other = await startServer({ PUBLIC_BASE_URL: 'https://api.example.org/' });
+    const other = await startServer({ PUBLIC_BASE_URL: 'https://api.example.org/', TRUSTED_PROXIES: 'loopback' });
     try {
       const url = await other.http('GET', '/latest/user/invite/url', { token: await adminToken(other), headers: { 'X-Forwarded-Host': 'x.example.org' } });
       expect(url.body).toEqual({ public_base_url: 'https://api.example.org', accept_invite_url: 'https://api.example.org/user/accept-invite' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('29: invite URLs come from X-Forwarded-Host/-Proto of a proxy listed in TRUSTED_PROXIES', async () => {
+    const other = await startServer({ TRUSTED_PROXIES: '127.0.0.1' });
+    try {
+      const url = await other.http('GET', '/latest/user/invite/url', { token: await adminToken(other), headers: { 'X-Forwarded-Host': 'x.example.org', 'X-Forwarded-Proto': 'https' } });
+      expect(url.body).toEqual({ public_base_url: 'https://x.example.org', accept_invite_url: 'https://x.example.org/user/accept-invite' });
     } finally {
       await other.close();
     }

@@ -6,7 +6,7 @@
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { freePort, freshSchema, login, Replica, serverConditions } from './support/replicas';
+import { composeReplica, freePort, freshSchema, login, Replica, serverConditions } from './support/replicas';
 
 const conditions = serverConditions();
 
@@ -137,6 +137,17 @@ if (typeof conditions === 'string') {
       await db?.end();
       await Promise.all([a?.stop(), b?.stop()]);
       await schema?.drop();
+    });
+
+    it('runs both replicas as compose.yaml does, each ready with the Redis notifier connected', async () => {
+      expect(composeReplica().environment).toMatchObject({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379' });
+      for (const replica of [a, b]) {
+        const response = await fetch(`${replica.baseUrl}/readyz`);
+        expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', notifier: 'ok' } } });
+      }
+      // Both applied the migrations at start; each is recorded once.
+      const { rows } = await db.query('SELECT count(*)::int AS n, count(DISTINCT version)::int AS d FROM maestro_migration');
+      expect(rows[0].n).toBe(rows[0].d);
     });
 
     it('delivers 1000 writes spread over two replicas to a socket.io subscriber on A and a long-poll subscriber on B, in order, none missing (B101, B102)', async () => {

@@ -8,12 +8,13 @@ import { NodeEditPolicy } from './node-edit.policy';
 
 /**
  * Authentication: login, API tokens and the login rate limit. Exports AuthService for the global
- * AuthGuard, the realtime gateway and invitations, and NodeEditPolicy for the node services. Users,
- * groups and mail have their own modules (users/, groups/, mail/).
+ * AuthGuard, the realtime gateway and invitations, NodeEditPolicy for the node services, and
+ * LoginRateLimiter for the rate limit of `forgot-password`. Users, groups and mail have their own
+ * modules (users/, groups/, mail/).
  */
 @Module({
   controllers: [LoginController, ApiTokensController],
   providers: [AuthService, LoginRateLimiter, ApiTokensService, NodeEditPolicy],
-  exports: [AuthService, NodeEditPolicy],
+  exports: [AuthService, NodeEditPolicy, LoginRateLimiter],
 })
 export class AuthModule {}

@@ -60,7 +60,7 @@ export class AuthService {
     } else {
       const check = await verifyPassword(password, user.hashedPassword);
       if (check.ok && user.isActive) {
-        await this.rateLimiter.recordSuccess(username);
+        await this.rateLimiter.recordSuccess(username, address);
         if (check.needsRehash) {
           // Upgrade legacy bcrypt hashes to argon2id once the password is known (contract §4.1).
           const upgraded = { ...user, hashedPassword: await hashPassword(password) };

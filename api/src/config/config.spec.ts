@@ -18,6 +18,7 @@ describe('loadConfig', () => {
         cloudEventsSource: 'https://api.kernelci.org/',
         maxRequestBodyBytes: 33_554_432,
         lifecycleEnabled: true,
+        migrateOnStart: true,
         initialAdmin: { username: 'admin', email: 'admin@kernelci.org', password: null },
         smtp: null,
         redisUrl: null,
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, "PORT: expected an integer between 0 and 65535, got 'abc'"],
     [{ PORT: '70000' }, "PORT: expected an integer between 0 and 65535, got '70000'"],
     [{ LIFECYCLE_ENABLED: 'maybe' }, "LIFECYCLE_ENABLED: expected true or false, got 'maybe'"],
+    [{ MIGRATE_ON_START: 'later' }, "MIGRATE_ON_START: expected true or false, got 'later'"],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ REDIS_URL: 'http://x' }, "REDIS_URL: expected a URL with scheme redis or rediss, got 'http:'"],
     [{ ALGORITHM: 'RS256' }, "ALGORITHM: only HS256 is supported, got 'RS256'"],
@@ -57,5 +59,11 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@h/db' })).toThrow(/\/\/\*\*\*@h/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@h/db' })).not.toThrow(/hunter2/);
+  });
+
+  it('trusts no proxy by default and reads TRUSTED_PROXIES as a checked list', () => {
+    expect(loadConfig({ DATABASE_URL: 'pglite:memory' }).trustedProxies).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'pglite:memory', TRUSTED_PROXIES: ' 10.0.0.0/8, loopback  fd00::1 ' }).trustedProxies).toEqual(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    expect(() => loadConfig({ DATABASE_URL: 'pglite:memory', TRUSTED_PROXIES: '10.0.0.0/8,ingress.local' })).toThrow(/^TRUSTED_PROXIES: expected/);
   });
 });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { compileTrustedProxies } from '../common/http/forwarded';
 
 export class ConfigError extends Error {
   constructor(
@@ -35,6 +36,8 @@ export interface AppConfig {
   accessTokenExpireSeconds: number;
   inviteTokenExpireSeconds: number;
   publicBaseUrl: string | null;
+  /** TRUSTED_PROXIES: the only peers whose `X-Forwarded-*` headers are believed (Fastify `trustProxy`). */
+  trustedProxies: string[];
   initialAdmin: { username: string; email: string; password: string | null };
   redisUrl: string | null;
   keepAlivePeriodSeconds: number;
@@ -46,6 +49,8 @@ export interface AppConfig {
   /** Live subscriptions one user may hold (HTTP and socket.io together); one more is 429. */
   maxSubscriptionsPerUser: number;
   lifecycleEnabled: boolean;
+  /** PostgreSQL: apply pending migrations at start (false: only check, `npm run migrate` applies them). */
+  migrateOnStart: boolean;
   lifecycleIntervalSeconds: number;
   idempotencyTtlSeconds: number;
   maxRequestBodyBytes: number;
@@ -136,6 +141,20 @@ function resolveSecretKey(env: Env, database: DatabaseConfig): Pick<AppConfig, '
   return { secretKey: readFileSync(file, 'utf8').trim(), secretKeySource: 'data-dir' };
 }
 
+/**
+ * TRUSTED_PROXIES: addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`, separated
+ * by commas or spaces; empty (no proxy trusted) by default. Checked as Fastify will compile it.
+ */
+function trustedProxies(env: Env): string[] {
+  const entries = (text(env, 'TRUSTED_PROXIES') ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+  try {
+    compileTrustedProxies(entries);
+  } catch (error) {
+    throw new ConfigError('TRUSTED_PROXIES', `expected addresses, CIDRs or loopback/linklocal/uniquelocal separated by commas: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return entries;
+}
+
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -158,6 +177,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenExpireSeconds: integer(env, 'ACCESS_TOKEN_EXPIRE_SECONDS', 315_360_000, 1),
     inviteTokenExpireSeconds: integer(env, 'INVITE_TOKEN_EXPIRE_SECONDS', 604_800, 1),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http', 'https'])?.replace(/\/+$/, '') ?? null,
+    trustedProxies: trustedProxies(env),
     initialAdmin: {
       username: adminUsername,
       email: text(env, 'KCI_INITIAL_ADMIN_EMAIL') ?? `${adminUsername}@kernelci.org`,
@@ -172,6 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     subscriptionIdleSeconds: integer(env, 'SUBSCRIPTION_IDLE_SECONDS', 900, 1),
     maxSubscriptionsPerUser: integer(env, 'MAX_SUBSCRIPTIONS_PER_USER', 200, 1),
     lifecycleEnabled: boolean(env, 'LIFECYCLE_ENABLED', true),
+    migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     lifecycleIntervalSeconds: integer(env, 'LIFECYCLE_INTERVAL_SECONDS', 60, 1),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 33_554_432, 1),

@@ -42,7 +42,7 @@ function createNotifier(config: AppConfig): EventNotifier {
     RealtimeAuthGuard,
     RealtimeGateway,
   ],
-  exports: [NODE_EVENT_PUBLISHER, EventLogService],
+  exports: [NODE_EVENT_PUBLISHER, EventLogService, EVENT_NOTIFIER],
 })
 export class EventsModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier) {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { isAccountName } from '../auth/account-names';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../common/errors/domain-errors';
 import { checkStoredText, MAX_KEY_LENGTH } from '../common/validation/limits';
@@ -152,7 +153,7 @@ export class SubscriptionsService implements OnModuleDestroy {
     for (;;) {
       const state = await this.storage.subscriberStates.find(subscriberId);
       if (state) {
-        if (state.user !== user.username) throw new ForbiddenError('Subscriber id is in use by another user');
+        if (!(await isAccountName(this.storage.usernames, user, state.user))) throw new ForbiddenError('Subscriber id is in use by another user');
         if (state.channel !== channel) throw new ConflictError(`Subscriber id is bound to channel ${state.channel}`);
         await this.storage.subscriberStates.updateSettings(subscriberId, { promiscuous: options.promiscuous, filter: options.filter ?? null });
         const oldest = await this.storage.events.oldestSequence(channel);
@@ -186,7 +187,7 @@ export class SubscriptionsService implements OnModuleDestroy {
   async owned(id: number, user: UserRecord, forbidden: (id: number, username: string) => string): Promise<SubscriptionRecord> {
     const subscription = await this.storage.subscriptions.findById(id);
     if (!subscription) throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
-    if (subscription.user !== user.username) throw new ForbiddenError(forbidden(id, user.username));
+    if (!(await isAccountName(this.storage.usernames, user, subscription.user))) throw new ForbiddenError(forbidden(id, user.username));
     return subscription;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { LifecycleService } from './lifecycle.service';
 import { NodePurgeService } from './node-purge.service';
@@ -7,7 +8,7 @@ import { NodesService } from './nodes.service';
 
 /** The node surface (contract §6–§9): routes, rules, idempotency and the background jobs. */
 @Module({
-  imports: [IdempotencyModule],
+  imports: [AuthModule, IdempotencyModule],
   controllers: [NodesController],
   providers: [NodesService, LifecycleService, NodePurgeService],
   exports: [NodesService],

@@ -3,6 +3,7 @@
  * idempotency recorder are checked in milliseconds, without a database. Any port call a test does
  * not expect fails it (see testing/strict-fake.ts).
  */
+import { NodeEditPolicy } from '../auth/node-edit.policy';
 import { IdempotencyService, type IdempotentRequest } from '../common/idempotency/idempotency.service';
 import type { JobRunner } from '../common/jobs/job-runner';
 import type { AppConfig } from '../config/config';
@@ -67,7 +68,7 @@ function harness(stored: NodeRecord[]) {
   });
   const config = strictFake<AppConfig>('config', { idempotencyTtlSeconds: 86_400 } as Partial<AppConfig>);
   const idempotency = new IdempotencyService(storage, config, strictFake<JobRunner>('jobs', {}));
-  const service = new NodesService(storage, publisher, config, idempotency);
+  const service = new NodesService(storage, publisher, config, idempotency, new NodeEditPolicy(storage));
   return { service, table, writes, events, recorded };
 }
 

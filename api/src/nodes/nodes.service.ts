@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { canEditNode } from '../auth/edit-policy';
+import { NodeEditPolicy } from '../auth/node-edit.policy';
 import { parseIsoDatetime } from '../common/datetime';
 import { IdempotencyService, type IdempotencyRecorder, type IdempotentRequest, type Replay } from '../common/idempotency/idempotency.service';
-import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
+import { BadRequestError, GatewayTimeoutError, NotFoundError } from '../common/errors/domain-errors';
 import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -33,8 +33,6 @@ export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
  * with a 400: a pattern must never hang a request (contract §8.1, §13.14).
  */
 export const REGEX_QUERY_TIMEOUT_MS = 10_000;
-
-export const UNAUTHORIZED_EDIT = 'Unauthorized to complete the operation';
 
 /** PATCH fields (contract §7.7); any other key is ignored. */
 const PATCH_FIELDS = [
@@ -74,6 +72,7 @@ export class NodesService {
     @Inject(NODE_EVENT_PUBLISHER) private readonly events: NodeEventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly idempotency: IdempotencyService,
+    private readonly editPolicy: NodeEditPolicy,
     @Optional() metrics?: MetricsService,
   ) {
     this.batchRefused = metrics?.counter('batch_nodeset_refused', 'Nodes skipped by PUT /batch/nodeset because the caller may not edit them') ?? null;
@@ -107,10 +106,6 @@ export class NodesService {
       processed_by_kcidb_bridge: input.processed_by_kcidb_bridge ?? false,
       retry_counter: input.retry_counter ?? 0,
     };
-  }
-
-  private checkEditor(caller: UserRecord, stored: NodeRecord): void {
-    if (!canEditNode(caller, stored)) throw new UnauthorizedError(UNAUTHORIZED_EDIT);
   }
 
   /** Kernel-version coercion then kind validation of POST, PUT and PATCH (contract §6.3). */
@@ -163,7 +158,7 @@ export class NodesService {
   private async lockForEdit(tx: Repositories, nodeId: string, caller: UserRecord, ifMatch: string | undefined): Promise<NodeRecord> {
     const stored = await tx.nodes.findById(nodeId, { forUpdate: true });
     if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-    this.checkEditor(caller, stored);
+    await this.editPolicy.assertCanEditNode(caller, stored, tx);
     checkIfMatch(ifMatch, stored);
     return stored;
   }
@@ -279,7 +274,7 @@ export class NodesService {
         if (isUpdate) {
           const stored = existing.get(item.id);
           if (!stored) throw new BadRequestError(`No object found with id: ${item.id}`);
-          if (!item.isRoot) this.checkEditor(caller, stored);
+          if (!item.isRoot) await this.editPolicy.assertCanEditNode(caller, stored, tx);
           if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
         }
         const draft = this.fromInput(item.input, now);
@@ -326,7 +321,7 @@ export class NodesService {
       const nodeId = parseObjectId(raw);
       const stored = await this.storage.nodes.findById(nodeId);
       if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-      if (!canEditNode(caller, stored)) {
+      if (!(await this.editPolicy.canEditNode(caller, stored))) {
         this.logger.warn(`PUT /batch/nodeset: ${caller.username} may not edit node ${nodeId} (owner ${stored.owner}); skipped`);
         this.batchRefused?.inc();
         continue;

@@ -21,3 +21,4 @@ export * from './ports/storage.port';
 export * from './ports/subscriber-state.port';
 export * from './ports/subscription.port';
 export * from './ports/user.port';
+export * from './ports/username.port';

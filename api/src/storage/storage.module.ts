@@ -2,7 +2,9 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { MongoStorage } from './mongo/mongo.storage';
 import { STORAGE, type Storage } from './ports';
+import { migrate } from './postgres/migrator';
 import { PostgresStorage } from './postgres/postgres.storage';
+import { openSqlClient } from './postgres/sql-client';
 
 /** Opens the adapter named by DATABASE_URL once, at start; features only ever see the port. */
 export async function openStorage(config: AppConfig): Promise<Storage> {
@@ -10,7 +12,28 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
   if (database.kind === 'mongo') {
     return MongoStorage.open(database, { eventHistoryTtlSeconds: config.eventHistoryTtlSeconds, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
   }
-  return PostgresStorage.open(database);
+  return PostgresStorage.open(database, { migrate: config.migrateOnStart });
+}
+
+/**
+ * `npm run migrate`: brings the database to this release's schema and returns what it did. On
+ * PostgreSQL it applies pending migrations (each exactly once, however many run at once); MongoDB
+ * has no migration table, its indexes are ensured by opening it.
+ */
+export async function migrateDatabase(config: AppConfig): Promise<string> {
+  const { database } = config;
+  if (database.kind === 'mongo') {
+    const storage = await openStorage(config);
+    await storage.close();
+    return 'MongoDB indexes ensured';
+  }
+  const sql = await openSqlClient(database);
+  try {
+    const applied = await migrate(sql);
+    return applied.length > 0 ? `applied migration(s) ${applied.join(', ')}` : 'schema up to date';
+  } finally {
+    await sql.close();
+  }
 }
 
 @Global()

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { newObjectId } from '../common/object-id';
 import { hashPassword, randomPassword } from '../auth/passwords';
@@ -13,7 +13,7 @@ const PIPELINE_ACCOUNTS = ['staging.kernelci.org', 'production'];
  * Safe to run on several replicas at once: a duplicate-key error means another one won.
  */
 @Injectable()
-export class UsersBootstrapService implements OnApplicationBootstrap {
+export class UsersBootstrapService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
@@ -22,8 +22,35 @@ export class UsersBootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.registerUsernames();
     await this.ensureInitialAdmin();
     await this.ensureNodeEditAnyGroup();
+  }
+
+  /**
+   * Fills the username registry (docs/adr/0012-account-ownership.md): users created before it
+   * existed, or by a KernelCI API sharing the database, get their current name registered. On the
+   * first start on a database, names that nodes carry but no account holds (deleted users) are
+   * reserved too, in the background: on a large MongoDB database that scan may take a while.
+   */
+  private async registerUsernames(): Promise<void> {
+    const firstStart = await this.storage.usernames.isEmpty();
+    const registered = await this.storage.usernames.registerExisting(new Date());
+    if (registered > 0) this.logger.log(`Registered the usernames of ${registered} existing account(s)`);
+    if (!firstStart) return;
+    this.orphanScan = this.storage.usernames.reserveOrphanOwners(new Date()).then(
+      (reserved) => {
+        if (reserved > 0) this.logger.log(`Reserved ${reserved} username(s) of node owners without an account`);
+      },
+      (error: unknown) => this.logger.warn(`Reserving node owners' usernames failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /** The background scan of the first start (awaited by tests and at shutdown). */
+  orphanScan: Promise<void> = Promise.resolve();
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.orphanScan;
   }
 
   private async ensureInitialAdmin(): Promise<void> {
@@ -55,6 +82,9 @@ export class UsersBootstrapService implements OnApplicationBootstrap {
       });
     } catch (error) {
       if (error instanceof DuplicateKeyError && (await this.storage.users.hasSuperuser())) return;
+      if (error instanceof DuplicateKeyError && error.key === 'username') {
+        throw new Error(`KCI_INITIAL_ADMIN_USERNAME: '${username}' belonged to a deleted account and is never given to another one; choose another name`);
+      }
       throw error;
     }
     if (generated) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -8,11 +8,13 @@ import {
   ApiProduces,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { ResetRateLimitGuard } from '../auth/login-rate-limiter';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
 import { publicBaseUrl } from '../common/http/forwarded';
@@ -43,12 +45,7 @@ export class InvitesController {
   ) {}
 
   private baseUrl(request: FastifyRequest): string {
-    return publicBaseUrl({
-      configured: this.config.publicBaseUrl,
-      peer: request.socket?.remoteAddress,
-      headers: request.headers,
-      protocol: request.protocol,
-    });
+    return publicBaseUrl({ configured: this.config.publicBaseUrl, host: request.host, protocol: request.protocol });
   }
 
   /**
@@ -128,10 +125,17 @@ export class InvitesController {
    * Ask for a password-reset token
    *
    * Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it
-   * is written to the server log, and a superuser caller receives it in the response.
+   * is written to the server log, and a superuser caller receives it in the response. Requests are
+   * rate-limited per client address (`LOGIN_RATE_LIMIT_ATTEMPTS` per window).
    */
   @Post('forgot-password')
   @HttpCode(202)
+  @UseGuards(ResetRateLimitGuard)
+  @ApiTooManyRequestsResponse({
+    type: ErrorDto,
+    description: '`Too many password reset requests, try again later`: too many requests from this address',
+    headers: { 'Retry-After': { description: 'Seconds until requests are accepted again', schema: { type: 'integer' } } },
+  })
   @ApiAcceptedResponse({
     description: '`null`, or for a superuser caller when no mail was sent `{"email_sent": false, "token": …}`',
     schema: { oneOf: [{ $ref: getSchemaPath(ForgotPasswordResultDto) }], nullable: true, example: null },

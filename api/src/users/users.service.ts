@@ -82,10 +82,17 @@ export class UsersService {
     return refs;
   }
 
+  /**
+   * A name is free when no other account holds it now or held it before: names stay with the
+   * account that had them, deleted or renamed (docs/adr/0012-account-ownership.md).
+   */
   private async assertUsernameFree(user: UserRecord, username: string | undefined): Promise<void> {
     if (username === undefined || username === user.username) return;
     const other = await this.storage.users.findByUsername(username);
-    if (other && other.id !== user.id) throw new BadRequestError(`Username already exists: ${username}`);
+    const registered = await this.storage.usernames.find(username);
+    if ((other && other.id !== user.id) || (registered && registered.userId !== user.id)) {
+      throw new BadRequestError(`Username already exists: ${username}`);
+    }
   }
 
   private async assertEmailFree(user: UserRecord, email: string | undefined): Promise<void> {
@@ -94,14 +101,17 @@ export class UsersService {
     if (other && other.id !== user.id) throw new BadRequestError('UPDATE_USER_EMAIL_ALREADY_EXISTS');
   }
 
-  /** A concurrent writer can still take the name or email between check and write. */
+  /**
+   * A concurrent writer can still take the name or email between check and write. The adapter
+   * registers a new name to the account in the same write, so a rename is one atomic step.
+   */
   private async save(user: UserRecord): Promise<UserRecord> {
     try {
       await this.storage.users.update(user);
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
-      const sameName = await this.storage.users.findByUsername(user.username);
-      if (sameName && sameName.id !== user.id) throw new BadRequestError(`Username already exists: ${user.username}`);
+      const sameName = error.key === 'username' ? null : await this.storage.users.findByUsername(user.username);
+      if (error.key === 'username' || (sameName && sameName.id !== user.id)) throw new BadRequestError(`Username already exists: ${user.username}`);
       throw new BadRequestError('UPDATE_USER_EMAIL_ALREADY_EXISTS');
     }
     return user;

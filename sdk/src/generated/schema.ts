@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe
+         * @description Answers 200 while the process serves requests; touches no dependency, so a database outage never gets a replica restarted.
+         */
+        get: operations["live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/listen/{sub_id}": {
         parameters: {
             query?: never;
@@ -246,6 +266,26 @@ export interface paths {
          * @description The event is stored in the event log and delivered like any other. `owner` is the caller.
          */
         post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe
+         * @description 200 when this replica can serve: the database answers within 2 s with every migration this release knows applied (and none it does not know), and the cross-replica notifier (Redis, when REDIS_URL is set) is connected. 503 with the failing checks otherwise.
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -454,7 +494,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password-reset token
-         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response.
+         * @description Always 202, with `null` whether or not the email is known. The token is mailed; without SMTP it is written to the server log, and a superuser caller receives it in the response. Requests are rate-limited per client address (`LOGIN_RATE_LIMIT_ATTEMPTS` per window).
          */
         post: operations["forgotPassword"];
         delete?: never;
@@ -1117,6 +1157,13 @@ export interface components {
             /** @enum {string} */
             type: "message";
         };
+        LiveDto: {
+            /**
+             * @description Always `ok` while the process runs its event loop.
+             * @example ok
+             */
+            status: string;
+        };
         LoginFormDto: {
             /** @description Ignored. */
             client_id?: string;
@@ -1420,6 +1467,28 @@ export interface components {
              *     @default "api.kernelci.org"
              */
             type?: string;
+        };
+        ReadinessChecksDto: {
+            /**
+             * @description `ok`, or why the database check failed (unreachable, migration pending, schema too new).
+             * @example ok
+             */
+            database: string;
+            /**
+             * @description `ok`, or `disconnected` while the Redis notifier (REDIS_URL) has lost its connection.
+             * @example ok
+             */
+            notifier: string;
+        };
+        ReadyDto: {
+            /** @description One entry per dependency. */
+            checks: components["schemas"]["ReadinessChecksDto"];
+            /**
+             * @description `ready` (200) or `unavailable` (503).
+             * @example ready
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
         };
         RealtimeAckDto: {
             sequence_id: number;
@@ -1960,6 +2029,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveDto"];
                 };
             };
         };
@@ -2704,6 +2792,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InternalErrorDto"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyDto"];
+                };
+            };
+            /** @description A dependency is not ready */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyDto"];
                 };
             };
         };
@@ -3695,6 +3811,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description `Too many password reset requests, try again later`: too many requests from this address */
+            429: {
+                headers: {
+                    /** @description Seconds until requests are accepted again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Unexpected failure; nothing was committed */

@@ -1,16 +1,29 @@
 /**
- * Several API replicas as child processes of the built `api/dist/main.js`, over one PostgreSQL
- * schema and one Redis — the multi-replica deployment of contract §1.
+ * Several API replicas as child processes, over one PostgreSQL schema and one Redis, started
+ * exactly as deploy/compose/compose.yaml starts its replicas: the same command and the same
+ * environment (interpolated with this harness's secrets). Only what the compose network provides
+ * differs: HOST, PORT, DATABASE_URL and REDIS_URL point at this machine's servers, plus any
+ * tunable a test names (e.g. a short KEEP_ALIVE_PERIOD).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { interpolate, readCompose } from './compose';
 
-const MAIN = resolve(__dirname, '../../../api/dist/main.js');
+const REPO = resolve(__dirname, '../../..');
 export const REPLICA_SECRET = 'replica-e2e-secret';
 export const REPLICA_ADMIN_PASSWORD = 'replica-admin-password';
+
+/** The compose replica's command and environment, with the secrets this harness uses. */
+export function composeReplica(): { command: string[]; environment: Record<string, string> } {
+  const service = readCompose('compose.yaml').services['api-1'];
+  const vars = { POSTGRES_PASSWORD: 'unused-here', SECRET_KEY: REPLICA_SECRET, KCI_INITIAL_PASSWORD: REPLICA_ADMIN_PASSWORD, LOG_LEVEL: 'warn' };
+  const environment = Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), vars)]));
+  if (!service.command) throw new Error('compose.yaml: api-1 has no command');
+  return { command: service.command, environment };
+}
 
 export function serverConditions(): { databaseUrl: string; redisUrl: string } | string {
   const databaseUrl = process.env.DATABASE_URL;
@@ -70,17 +83,11 @@ export class Replica {
 
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(this.port),
-        SECRET_KEY: REPLICA_SECRET,
-        KCI_INITIAL_PASSWORD: REPLICA_ADMIN_PASSWORD,
-        LIFECYCLE_ENABLED: 'false',
-        LOG_LEVEL: 'warn',
-        ...this.env,
-      },
+    const { command, environment } = composeReplica();
+    const [program, ...args] = command;
+    const child = spawn(program === 'node' ? process.execPath : program, args, {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '', ...environment, HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -90,7 +97,7 @@ export class Replica {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output}`);
       try {
-        if ((await fetch(`${this.baseUrl}/`)).ok) return;
+        if ((await fetch(`${this.baseUrl}/readyz`)).ok) return;
       } catch {
         // not listening yet
       }

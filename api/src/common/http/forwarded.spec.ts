@@ -1,48 +1,55 @@
-import { clientAddress, firstForwardedHop, isNonGlobalAddress, publicBaseUrl } from './forwarded';
+import Fastify from 'fastify';
+import { clientAddress, compileTrustedProxies, publicBaseUrl } from './forwarded';
 
-describe('forwarding headers (contract §4.3, §4.9)', () => {
-  it.each([
-    ['127.0.0.1', true],
-    ['::1', true],
-    ['::ffff:127.0.0.1', true],
-    ['10.1.2.3', true],
-    ['172.16.0.1', true],
-    ['172.32.0.1', false],
-    ['192.168.1.1', true],
-    ['169.254.1.1', true],
-    ['fd12:3456::1', true],
-    ['fe80::1', true],
-    ['8.8.8.8', false],
-    ['2001:4860::8888', false],
-    ['::ffff:8.8.8.8', false],
-    [undefined, false],
-  ])('%s is non-global: %s', (address, expected) => {
-    expect(isNonGlobalAddress(address)).toBe(expected);
+/**
+ * A Fastify server configured as app.factory.ts does, on a random loopback port, answering what the
+ * helpers make of a real request (the TCP peer is therefore 127.0.0.1).
+ */
+async function resolve(trusted: string[], headers: Record<string, string>) {
+  const fastify = Fastify({ trustProxy: trusted.length > 0 ? trusted : false });
+  fastify.get('/', (request) => ({
+    address: clientAddress(request),
+    base: publicBaseUrl({ configured: null, host: request.host, protocol: request.protocol }),
+  }));
+  const origin = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const response = await fetch(origin, { headers });
+    return (await response.json()) as { address: string; base: string };
+  } finally {
+    await fastify.close();
+  }
+}
+
+describe('forwarding headers are believed only from TRUSTED_PROXIES (issue #11 defect 4)', () => {
+  const spoofed = { 'x-forwarded-for': '198.51.100.1', 'x-forwarded-host': 'evil.example.org', 'x-forwarded-proto': 'https' };
+
+  it('ignores them by default, even from a loopback peer', async () => {
+    const seen = await resolve([], spoofed);
+    expect(seen.address).toBe('127.0.0.1');
+    expect(seen.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it('reads the first Forwarded hop, with quotes', () => {
-    expect(firstForwardedHop('for="[2001:db8::1]:4711";proto=https;host=api.example.org, for=10.0.0.1')).toEqual({
-      for: '[2001:db8::1]:4711',
-      proto: 'https',
-      host: 'api.example.org',
-    });
+  it('ignores them from a peer outside the list', async () => {
+    const seen = await resolve(['10.0.0.0/8'], spoofed);
+    expect(seen.address).toBe('127.0.0.1');
+    expect(seen.base).not.toContain('evil');
   });
 
-  it('takes the client address from forwarding headers only behind a non-global peer', () => {
-    expect(clientAddress('10.0.0.2', { forwarded: 'for=203.0.113.7:1234', 'x-forwarded-for': '198.51.100.1' })).toBe('203.0.113.7');
-    expect(clientAddress('10.0.0.2', { 'x-forwarded-for': '198.51.100.1, 10.0.0.1' })).toBe('198.51.100.1');
-    expect(clientAddress('10.0.0.2', {})).toBe('10.0.0.2');
-    expect(clientAddress('203.0.113.9', { 'x-forwarded-for': '198.51.100.1' })).toBe('203.0.113.9');
-    expect(clientAddress('::ffff:203.0.113.9', {})).toBe('203.0.113.9');
+  it('takes the right-most hop that is not a trusted proxy', async () => {
+    // The client prepended a forged hop; the trusted proxy appended the peer it saw.
+    expect((await resolve(['loopback'], { 'x-forwarded-for': '1.2.3.4, 203.0.113.7' })).address).toBe('203.0.113.7');
+    expect((await resolve(['127.0.0.1', '10.0.0.0/8'], { 'x-forwarded-for': '1.2.3.4, 203.0.113.7, 10.0.0.9' })).address).toBe('203.0.113.7');
+    expect((await resolve(['loopback'], {})).address).toBe('127.0.0.1');
   });
 
-  it('builds the public base URL from PUBLIC_BASE_URL, trusted forwarding headers, or the request', () => {
-    const headers = { host: 'internal:8001', forwarded: 'proto=https;host=api.example.org', 'x-forwarded-host': 'other.example.org' };
-    expect(publicBaseUrl({ configured: 'https://kci.example.org/', peer: '127.0.0.1', headers, protocol: 'http' })).toBe('https://kci.example.org');
-    expect(publicBaseUrl({ configured: null, peer: '127.0.0.1', headers, protocol: 'http' })).toBe('https://api.example.org');
-    expect(
-      publicBaseUrl({ configured: null, peer: '192.168.0.5', headers: { host: 'h', 'x-forwarded-host': 'x.example.org', 'x-forwarded-proto': 'https' }, protocol: 'http' }),
-    ).toBe('https://x.example.org');
-    expect(publicBaseUrl({ configured: null, peer: '8.8.8.8', headers, protocol: 'http' })).toBe('http://internal:8001');
+  it('builds invite links from a trusted proxy\'s forwarded host and scheme', async () => {
+    expect((await resolve(['loopback'], spoofed)).base).toBe('https://evil.example.org');
+    expect(publicBaseUrl({ configured: 'https://kci.example.org/', host: 'h', protocol: 'http' })).toBe('https://kci.example.org');
+  });
+
+  it('refuses a malformed list as Fastify would', () => {
+    expect(() => compileTrustedProxies(['10.0.0.0/8', 'loopback', 'fd00::/8', '192.0.2.1'])).not.toThrow();
+    expect(() => compileTrustedProxies(['10.0.0.0/33'])).toThrow();
+    expect(() => compileTrustedProxies(['proxy.example.org'])).toThrow();
   });
 });

@@ -8,6 +8,11 @@ export class InProcessNotifier implements EventNotifier {
     for (const listener of [...this.listeners]) listener(message);
   }
 
+  /** Nothing to lose: always connected. */
+  isConnected(): boolean {
+    return true;
+  }
+
   subscribe(listener: (message: NotifierMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -14,6 +14,8 @@ export interface EventNotifier {
   publish(message: NotifierMessage): void;
   /** Returns the function that removes the listener. */
   subscribe(listener: (message: NotifierMessage) => void): () => void;
+  /** Readiness: false while a cross-replica notifier has lost its connection (`GET /readyz`). */
+  isConnected(): boolean;
 }
 
 export const EVENT_NOTIFIER = Symbol('EVENT_NOTIFIER');

@@ -33,6 +33,7 @@ describe('in-process notifier', () => {
     notifier.publish({ kind: 'subscription-closed', subscription: 4, reason: 'replaced' });
     expect(one.messages).toEqual([{ kind: 'events', sequenceId: 1 }]);
     expect(two.messages).toHaveLength(2);
+    expect(notifier.isConnected()).toBe(true);
   });
 });
 
@@ -52,6 +53,24 @@ if (redisUrl) {
       } finally {
         await a.close();
         await b.close();
+      }
+    });
+
+    it('reports itself connected for /readyz once both connections are up, and not after they close', async () => {
+      const notifier = new RedisNotifier(redisUrl);
+      await eventually(() => expect(notifier.isConnected()).toBe(true), 15_000);
+      await notifier.close();
+      await eventually(() => expect(notifier.isConnected()).toBe(false));
+    });
+
+    it('reports itself disconnected while Redis cannot be reached', async () => {
+      // Port 1 refuses connections on any machine: the state of a Redis outage.
+      const notifier = new RedisNotifier('redis://127.0.0.1:1');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(notifier.isConnected()).toBe(false);
+      } finally {
+        await notifier.close();
       }
     });
   });

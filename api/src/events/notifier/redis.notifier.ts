@@ -46,6 +46,11 @@ export class RedisNotifier implements EventNotifier {
     return this.local.subscribe(listener);
   }
 
+  /** Both connections are up and the channel subscription is in place. */
+  isConnected(): boolean {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
   async close(): Promise<void> {
     this.subscriber.disconnect();
     this.publisher.disconnect();

@@ -10,6 +10,7 @@ import { describeAuthStorageContract } from './auth.contract';
 import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
 import { makeNode, makeUser } from './fixtures';
+import { describeOwnershipStorageContract } from './ownership.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -176,5 +177,6 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeAuthStorageContract(() => storage);
+    describeOwnershipStorageContract(() => storage);
   });
 }

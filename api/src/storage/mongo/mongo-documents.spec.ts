@@ -17,7 +17,7 @@ import { subscriberStateToDocument, subscriptionToDocument } from './mongo-subsc
 import { newIdempotencyDocument } from './mongo-idempotency.repository';
 import { nodeFromDocument, nodeToDocument, nodeToUpdate } from './mongo-node.documents';
 import { MONGO_SCHEMAS, type MongoCollectionName } from './mongo-schemas';
-import { userFromDocument, userToDocument } from './mongo-user.repository';
+import { userFromDocument, usernameDocument, userToDocument } from './mongo-user.repository';
 
 const NODE_KEYS = [
   'id', 'kind', 'name', 'path', 'group', 'parent', 'state', 'result', 'artifacts', 'data', 'debug', 'jobfilter',
@@ -70,7 +70,7 @@ describe('mongoose schemas (contract §11.1)', () => {
   it('has a schema for every collection Maestro uses, and none for telemetry or pymongo_migrate', () => {
     expect(Object.keys(MONGO_SCHEMAS).sort()).toEqual([
       'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_lock', 'maestro_ratelimit',
-      'maestro_subscription', 'node', 'subscriber_state', 'user', 'usergroup',
+      'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'user', 'usergroup',
     ]);
   });
 
@@ -98,6 +98,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     expect(fields('maestro_idempotency')).toEqual(sorted('_id, user_id, method, path, key, fingerprint, state, status, body, node_ids, created'));
     expect(fields('maestro_ratelimit')).toEqual(sorted('_id, key, count, window_start, expires'));
     expect(fields('maestro_lock')).toEqual(sorted('_id, holder, expires'));
+    expect(fields('maestro_username')).toEqual(sorted('_id, user_id, claimed'));
   });
 
   it('accepts every node document Maestro writes', async () => {
@@ -156,6 +157,8 @@ describe('documents the repositories write pass their schema (each write is vali
       ce: { id: 'e', time: '2025-01-12T08:30:00.250000+00:00', type: 't', source: 's', specversion: '1.0', extensions: { owner: 'alice' } } }, 1)],
     ['maestro_subscription', () => subscriptionToDocument({ id: 7, channel: 'node', user: 'alice', promiscuous: false, subscriberId: null, transport: 'http', filter: null, created: now, lastPoll: null, position: 0, delivered: null })],
     ['subscriber_state', () => subscriberStateToDocument({ subscriberId: 's', channel: 'node', user: 'alice', promiscuous: true, lastEventId: 2 ** 40, createdAt: now, lastPoll: null, filter: { kind: ['test'] } })],
+    ['maestro_username', () => usernameDocument('hank', newObjectId(), now)],
+    ['maestro_username', () => usernameDocument('departed', null, now)],
   ])('%s', async (name, document) => {
     expect(await validationErrors(name, document())).toEqual([]);
   });

@@ -14,7 +14,7 @@ import { eventFromDocument, eventToDocument, historyFilter, streamFilter, takeSe
 import { expiredRecordFilter, idempotencyOutcome, newIdempotencyDocument } from './mongo-idempotency.repository';
 import { lifecycleSelections, timeoutPipeline, unchangedSince } from './mongo-node.repository';
 import { idleFilter, subscriberStateFromDocument, subscriberStateToDocument, subscriptionFromDocument, subscriptionToDocument } from './mongo-subscription.repository';
-import { exactMatchFilter, GROUP_FIELDS, USER_FIELDS, userToDocument } from './mongo-user.repository';
+import { exactMatchFilter, GROUP_FIELDS, USER_FIELDS, usernameDocument, usernameFromDocument, userToDocument } from './mongo-user.repository';
 
 const throughBson = (document: Record<string, unknown>) => deserialize(serialize(document));
 const matching = <T extends { _id?: unknown }>(filter: Record<string, unknown>, documents: T[]) => documents.filter((document) => new Query(filter).test(document));
@@ -57,6 +57,25 @@ describe('users and groups: exact-match filters (contract §4.3, §5)', () => {
     expect(matching(exactMatchFilter([{ field: 'name', value: 'team-b' }], GROUP_FIELDS), groups).map((g) => g.name)).toEqual(['team-b']);
     expect(matching(exactMatchFilter([{ field: 'id', value: groupId.toHexString() }], GROUP_FIELDS), groups).map((g) => g.name)).toEqual(['team-a']);
     expect(matching(exactMatchFilter([{ field: 'users', value: 'x' }], GROUP_FIELDS), groups)).toEqual([]);
+  });
+});
+
+describe('username registry documents (docs/adr/0012-account-ownership.md)', () => {
+  it('round-trips names through BSON: the name is `_id`, the account an ObjectId or null', () => {
+    const userId = newObjectId();
+    const claimed = new Date('2026-06-01T00:00:00.123Z');
+    const raw = deserialize(serialize(usernameDocument('hank.kernelci.org', userId, claimed)), { promoteValues: false });
+    expect(Object.keys(raw)).toEqual(['_id', 'user_id', 'claimed']);
+    expect(raw.user_id).toBeInstanceOf(ObjectId);
+    expect(usernameFromDocument(throughBson(usernameDocument('hank.kernelci.org', userId, claimed)))).toEqual({ name: 'hank.kernelci.org', userId, claimed });
+    expect(usernameFromDocument(throughBson(usernameDocument('departed', null, claimed)))).toEqual({ name: 'departed', userId: null, claimed });
+  });
+
+  it('looks a name up by equality, never as an operator or a pattern', () => {
+    const names = [usernameDocument('hank', newObjectId(), new Date()), usernameDocument('$gt', null, new Date())];
+    expect(matching({ _id: { $eq: 'hank' } }, names).map((d) => d._id)).toEqual(['hank']);
+    expect(matching({ _id: { $eq: '$gt' } }, names).map((d) => d._id)).toEqual(['$gt']);
+    expect(matching({ _id: { $eq: 'h.*' } }, names)).toEqual([]);
   });
 });
 

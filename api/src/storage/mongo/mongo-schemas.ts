@@ -188,6 +188,17 @@ export class RateLimitDocument {
   @Prop({ type: Date, required: true }) expires!: Date;
 }
 
+/**
+ * `maestro_username`: every name an account has held, `_id` = the name (docs/adr/0012-account-ownership.md);
+ * `user_id` is null for a name reserved from node owners without an account. Never deleted.
+ */
+@Schema({ ...OPTIONS, collection: 'maestro_username' })
+export class UsernameDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: SchemaTypes.ObjectId, default: null }) user_id!: Types.ObjectId | null;
+  @Prop({ type: Date, required: true }) claimed!: Date;
+}
+
 /** `maestro_lock`: background-job leases, `_id` = job name (§1); TTL 0 on `expires`. */
 @Schema({ ...OPTIONS, collection: 'maestro_lock' })
 export class LockDocument {
@@ -209,6 +220,7 @@ export const MONGO_SCHEMAS = {
   maestro_idempotency: SchemaFactory.createForClass(IdempotencyDocument),
   maestro_ratelimit: SchemaFactory.createForClass(RateLimitDocument),
   maestro_lock: SchemaFactory.createForClass(LockDocument),
+  maestro_username: SchemaFactory.createForClass(UsernameDocument),
 } satisfies Record<string, MongooseSchema>;
 
 export type MongoCollectionName = keyof typeof MONGO_SCHEMAS;

@@ -8,8 +8,8 @@
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';
 import { isObjectIdString } from '../../common/object-id';
-import { DuplicateKeyError, type ExactMatch, type GroupRecord, type GroupRepository, type PageRequest, type UserGroupRef, type UserRecord, type UserRepository } from '../ports';
-import type { MongoContext } from './mongo-context';
+import { DuplicateKeyError, type ExactMatch, type GroupRecord, type GroupRepository, type PageRequest, type UserGroupRef, type UsernameRecord, type UsernameRepository, type UserRecord, type UserRepository } from '../ports';
+import { isDuplicateKey, type MongoContext } from './mongo-context';
 import { EMAIL_COLLATION } from './mongo-indexes';
 
 const hex = (value: unknown): string => (value instanceof ObjectId ? value.toHexString() : String(value));
@@ -121,13 +121,38 @@ export class MongoUserRepository implements UserRepository {
 
   async insert(user: UserRecord): Promise<void> {
     await this.refuseTakenEmail(user);
-    await this.ctx.insert('user', userToDocument(user));
+    await this.withName(user.username, user.id, () => this.ctx.insert('user', userToDocument(user)));
   }
 
   async update(user: UserRecord): Promise<void> {
     await this.ctx.validate('user', userToDocument(user));
+    const stored = await this.ctx.collection('user').findOne({ _id: new ObjectId(user.id) }, { projection: { username: 1 }, ...this.ctx.session });
+    if (!stored) return;
     await this.refuseTakenEmail(user);
-    await this.ctx.modify('user', { _id: new ObjectId(user.id) }, { $set: userFields(user) });
+    const write = () => this.ctx.modify('user', { _id: new ObjectId(user.id) }, { $set: userFields(user) });
+    // Only a new name is claimed; the current one was registered when it was taken (or at start-up).
+    if (stored.username === user.username) await write();
+    else await this.withName(user.username, user.id, write);
+  }
+
+  /**
+   * Registers `name` to the account, then writes. Inside a unit of work (transaction or undo journal)
+   * both commit or neither does; outside one, a failed write gives back a name it had just claimed.
+   */
+  private async withName<T>(name: string, userId: string, write: () => Promise<T>): Promise<T> {
+    const claimed = await this.ctx.insertIfAbsent('maestro_username', { _id: name }, usernameDocument(name, userId, new Date()));
+    if (!claimed) {
+      const held = await this.ctx.collection('maestro_username').findOne({ _id: name }, this.ctx.session);
+      if (!held || held.user_id === null || hex(held.user_id) !== userId) throw new DuplicateKeyError('username');
+    }
+    try {
+      return await write();
+    } catch (error) {
+      if (claimed && !this.ctx.unit.session && !this.ctx.unit.journal) {
+        await this.ctx.collection('maestro_username').deleteOne({ _id: name, user_id: new ObjectId(userId) }).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   async hasSuperuser(): Promise<boolean> {
@@ -154,6 +179,64 @@ export class MongoUserRepository implements UserRepository {
 
   async anyInGroup(groupName: string): Promise<boolean> {
     return (await this.ctx.collection('user').findOne({ 'groups.name': { $eq: groupName } }, { projection: { _id: 1 }, ...this.ctx.session })) !== null;
+  }
+}
+
+export function usernameDocument(name: string, userId: string | null, claimed: Date): Document & { _id: string } {
+  return { _id: name, user_id: userId === null ? null : new ObjectId(userId), claimed };
+}
+
+export function usernameFromDocument(document: Document): UsernameRecord {
+  return { name: String(document._id), userId: document.user_id == null ? null : hex(document.user_id), claimed: document.claimed };
+}
+
+/** The username registry in `maestro_username` (docs/adr/0012-account-ownership.md). */
+export class MongoUsernameRepository implements UsernameRepository {
+  constructor(private readonly ctx: MongoContext) {}
+
+  async find(name: string): Promise<UsernameRecord | null> {
+    const document = await this.ctx.collection('maestro_username').findOne({ _id: { $eq: name } }, this.ctx.session);
+    return document ? usernameFromDocument(document) : null;
+  }
+
+  async namesOf(userId: string): Promise<string[]> {
+    if (!isObjectIdString(userId)) return [];
+    const documents = await this.ctx
+      .collection('maestro_username')
+      .find({ user_id: new ObjectId(userId) }, { ...this.ctx.session, sort: { claimed: 1, _id: 1 } })
+      .toArray();
+    return documents.map((document) => String(document._id));
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.ctx.collection('maestro_username').findOne({}, { projection: { _id: 1 }, ...this.ctx.session })) === null;
+  }
+
+  async registerExisting(at: Date): Promise<number> {
+    const users = await this.ctx.collection('user').find({ username: { $type: 'string' } }, { projection: { username: 1 } }).toArray();
+    return this.reserve(users.map((user) => usernameDocument(user.username, hex(user._id), at)));
+  }
+
+  /** `distinct` reads the `owner` index once it is built (a collection scan before, once). */
+  async reserveOrphanOwners(at: Date): Promise<number> {
+    const owners = (await this.ctx.collection('node').distinct('owner')).filter((owner): owner is string => typeof owner === 'string' && owner !== '');
+    const users = new Set((await this.ctx.collection('user').find({}, { projection: { username: 1 } }).toArray()).map((user) => user.username));
+    return this.reserve(owners.filter((owner) => !users.has(owner)).map((owner) => usernameDocument(owner, null, at)));
+  }
+
+  /** Inserts the names not registered yet (a concurrent replica may register some first). */
+  private async reserve(documents: (Document & { _id: string })[]): Promise<number> {
+    if (documents.length === 0) return 0;
+    try {
+      const result = await this.ctx.collection('maestro_username').bulkWrite(
+        documents.map(({ _id, ...rest }) => ({ updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true } })),
+        { ordered: false },
+      );
+      return result.upsertedCount;
+    } catch (error) {
+      if (isDuplicateKey(error)) return (error as { result?: { upsertedCount?: number } }).result?.upsertedCount ?? 0;
+      throw error;
+    }
   }
 }
 

@@ -21,7 +21,7 @@ import { mongoIndexTable, type IndexTtlSettings } from './mongo-indexes';
 import { MongoLeaseRepository } from './mongo-lease.repository';
 import { MongoNodeRepository } from './mongo-node.repository';
 import { MONGO_SCHEMAS } from './mongo-schemas';
-import { MongoGroupRepository, MongoUserRepository } from './mongo-user.repository';
+import { MongoGroupRepository, MongoUsernameRepository, MongoUserRepository } from './mongo-user.repository';
 
 function repositories(connection: Connection, transactions: boolean, unit: MongoUnit = {}): Repositories {
   const ctx = new MongoContext(connection, transactions, unit);
@@ -29,6 +29,7 @@ function repositories(connection: Connection, transactions: boolean, unit: Mongo
     nodes: new MongoNodeRepository(ctx),
     idempotency: new MongoIdempotencyRepository(ctx),
     users: new MongoUserRepository(ctx),
+    usernames: new MongoUsernameRepository(ctx),
     groups: new MongoGroupRepository(ctx),
     leases: new MongoLeaseRepository(ctx),
     apiTokens: new MongoApiTokenRepository(ctx),
@@ -66,6 +67,7 @@ export class MongoStorage implements Storage {
   readonly nodes;
   readonly idempotency;
   readonly users;
+  readonly usernames;
   readonly groups;
   readonly leases;
   readonly apiTokens;
@@ -87,6 +89,7 @@ export class MongoStorage implements Storage {
       nodes: this.nodes,
       idempotency: this.idempotency,
       users: this.users,
+      usernames: this.usernames,
       groups: this.groups,
       leases: this.leases,
       apiTokens: this.apiTokens,
@@ -223,6 +226,13 @@ export class MongoStorage implements Storage {
     }
     for (const hook of unit.hooks ?? []) hook();
     return result;
+  }
+
+  /** Readiness: the deployment answers a ping (indexes were ensured at start). */
+  async checkReady(): Promise<void> {
+    const db = this.connection.db;
+    if (!db) throw new Error('not connected');
+    await db.command({ ping: 1 });
   }
 
   async close(): Promise<void> {

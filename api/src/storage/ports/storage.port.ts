@@ -8,11 +8,13 @@ import type { RateLimitRepository } from './rate-limit.port';
 import type { SubscriberStateRepository } from './subscriber-state.port';
 import type { SubscriptionRepository } from './subscription.port';
 import type { UserRepository } from './user.port';
+import type { UsernameRepository } from './username.port';
 
 export interface Repositories {
   nodes: NodeRepository;
   idempotency: IdempotencyRepository;
   users: UserRepository;
+  usernames: UsernameRepository;
   groups: GroupRepository;
   leases: LeaseRepository;
   apiTokens: ApiTokenRepository;
@@ -34,6 +36,8 @@ export interface Storage extends Repositories {
   readonly lifecycleBatch?: number;
   /** Runs `work` atomically: every repository call made through `tx` commits or rolls back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** One cheap round trip for `GET /readyz`: rejects when the database is unreachable or not migrated. */
+  checkReady(): Promise<void>;
   close(): Promise<void>;
 }
 

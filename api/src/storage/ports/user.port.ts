@@ -21,9 +21,18 @@ export interface UserRepository {
   findByUsername(username: string): Promise<UserRecord | null>;
   /** Case-insensitive lookup (emails are unique regardless of case, contract §4.1). */
   findByEmail(email: string): Promise<UserRecord | null>;
-  /** @throws DuplicateKeyError when the username or (case-insensitively) the email is taken. */
+  /**
+   * Registers `user.username` to the account in `maestro_username` in the same atomic write
+   * (docs/adr/0012-account-ownership.md).
+   * @throws DuplicateKeyError when the username or (case-insensitively) the email is taken, with key
+   *   `username` when the name is, or was, another account's.
+   */
   insert(user: UserRecord): Promise<void>;
-  /** @throws DuplicateKeyError when the new username or email is taken. */
+  /**
+   * As `insert` for the username: a new name is registered to the account atomically with the
+   * write, and refused (DuplicateKeyError `username`) when it belongs or belonged to another one.
+   * @throws DuplicateKeyError when the new username or email is taken.
+   */
   update(user: UserRecord): Promise<void>;
   hasSuperuser(): Promise<boolean>;
   /** Matching users in natural (insertion) order. */

@@ -11,6 +11,7 @@ import type { NodeChange, NodeEventPublisher } from '../../events/node-events.po
 import { LifecycleService } from '../../nodes/lifecycle.service';
 import { nodeEtag } from '../../nodes/node.mapper';
 import { NodesService } from '../../nodes/nodes.service';
+import { NodeEditPolicy } from '../../auth/node-edit.policy';
 import { makeNode, makeUser } from '../contract/fixtures';
 import { QueryTimeoutError, type Repositories, type Storage } from '../ports';
 import { PostgresStorage } from './postgres.storage';
@@ -78,7 +79,7 @@ if (!serverUrl) {
       const node = makeNode({ owner: owner.username });
       await a.nodes.insert(node);
       const tag = nodeEtag((await a.nodes.findById(node.id))!); // as stored: jsonb orders keys its own way
-      const services = [a, b].map((storage) => new NodesService(storage, new RecordingPublisher(), config, new IdempotencyService(storage, config, new JobRunner(storage))));
+      const services = [a, b].map((storage) => new NodesService(storage, new RecordingPublisher(), config, new IdempotencyService(storage, config, new JobRunner(storage)), new NodeEditPolicy(storage)));
       const results = await Promise.allSettled(
         services.map((service, i) => service.patch(node.id, { result: i ? 'pass' : 'fail' }, new Set(['result']), owner, { ifMatch: tag })),
       );

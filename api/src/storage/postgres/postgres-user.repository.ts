@@ -4,6 +4,8 @@ import {
   type GroupRecord,
   type GroupRepository,
   type PageRequest,
+  type UsernameRecord,
+  type UsernameRepository,
   type UserRecord,
   type UserRepository,
 } from '../ports';
@@ -110,28 +112,48 @@ export class PostgresUserRepository implements UserRepository {
     return this.one('lower(email) = lower($1)', email);
   }
 
+  /**
+   * Writes the user and registers its name in one statement, so both happen or neither does: the
+   * write only takes place when the name was free (the CTE claimed it) or already this account's.
+   * The claim's conflict waits for a concurrent claimer, whose committed row the `held` check then
+   * does not see: exactly one of two accounts racing for a name gets it.
+   */
   async insert(user: UserRecord): Promise<void> {
-    await mapDuplicate(
+    const { rows } = await mapDuplicate(
       () =>
         this.sql.query(
-          `INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified, username, groups)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          `WITH claim AS (
+             INSERT INTO maestro_username (name, user_id, claimed) VALUES ($7, $1, now()) ON CONFLICT (name) DO NOTHING RETURNING name)
+           INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified, username, groups)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8
+           WHERE EXISTS (SELECT 1 FROM claim) OR EXISTS (SELECT 1 FROM maestro_username WHERE name = $7 AND user_id = $1)
+           RETURNING id`,
           [user.id, user.email, user.hashedPassword, user.isActive, user.isSuperuser, user.isVerified, user.username, JSON.stringify(user.groups)],
         ),
       'user',
     );
+    if (rows.length === 0) throw new DuplicateKeyError('username');
   }
 
   async update(user: UserRecord): Promise<void> {
-    await mapDuplicate(
+    const { rows } = await mapDuplicate(
       () =>
         this.sql.query(
-          `UPDATE "user" SET email = $2, hashed_password = $3, is_active = $4, is_superuser = $5, is_verified = $6,
-             username = $7, groups = $8 WHERE id = $1`,
+          `WITH claim AS (
+             INSERT INTO maestro_username (name, user_id, claimed)
+             SELECT $7, $1, now() WHERE EXISTS (SELECT 1 FROM "user" WHERE id = $1)
+             ON CONFLICT (name) DO NOTHING RETURNING name)
+           UPDATE "user" SET email = $2, hashed_password = $3, is_active = $4, is_superuser = $5, is_verified = $6,
+             username = $7, groups = $8
+           WHERE id = $1 AND (EXISTS (SELECT 1 FROM claim) OR EXISTS (SELECT 1 FROM maestro_username WHERE name = $7 AND user_id = $1))
+           RETURNING id`,
           [user.id, user.email, user.hashedPassword, user.isActive, user.isSuperuser, user.isVerified, user.username, JSON.stringify(user.groups)],
         ),
       'user',
     );
+    if (rows.length > 0) return;
+    const { rows: held } = await this.sql.query<{ user_id: string | null }>('SELECT user_id FROM maestro_username WHERE name = $1', [user.username]);
+    if (held.length > 0 && held[0].user_id !== user.id) throw new DuplicateKeyError('username');
   }
 
   async hasSuperuser(): Promise<boolean> {
@@ -164,6 +186,48 @@ export class PostgresUserRepository implements UserRepository {
   async anyInGroup(groupName: string): Promise<boolean> {
     const { rows } = await this.sql.query('SELECT 1 FROM "user" WHERE groups @> $1::jsonb LIMIT 1', [JSON.stringify([{ name: groupName }])]);
     return rows.length > 0;
+  }
+}
+
+export class PostgresUsernameRepository implements UsernameRepository {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async find(name: string): Promise<UsernameRecord | null> {
+    const { rows } = await this.sql.query<{ name: string; user_id: string | null; claimed: Date }>(
+      'SELECT name, user_id, claimed FROM maestro_username WHERE name = $1',
+      [name],
+    );
+    return rows[0] ? { name: rows[0].name, userId: rows[0].user_id, claimed: new Date(rows[0].claimed) } : null;
+  }
+
+  async namesOf(userId: string): Promise<string[]> {
+    const { rows } = await this.sql.query<{ name: string }>('SELECT name FROM maestro_username WHERE user_id = $1 ORDER BY claimed, name', [userId]);
+    return rows.map((row) => row.name);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const { rows } = await this.sql.query('SELECT 1 FROM maestro_username LIMIT 1');
+    return rows.length === 0;
+  }
+
+  async registerExisting(at: Date): Promise<number> {
+    const { rows } = await this.sql.query(
+      `INSERT INTO maestro_username (name, user_id, claimed) SELECT username, id, $1 FROM "user"
+       ON CONFLICT (name) DO NOTHING RETURNING name`,
+      [at],
+    );
+    return rows.length;
+  }
+
+  async reserveOrphanOwners(at: Date): Promise<number> {
+    const { rows } = await this.sql.query(
+      `INSERT INTO maestro_username (name, user_id, claimed)
+       SELECT DISTINCT owner, NULL::text, $1::timestamptz FROM node
+       WHERE owner IS NOT NULL AND owner <> '' AND NOT EXISTS (SELECT 1 FROM "user" u WHERE u.username = node.owner)
+       ON CONFLICT (name) DO NOTHING RETURNING name`,
+      [at],
+    );
+    return rows.length;
   }
 }
 

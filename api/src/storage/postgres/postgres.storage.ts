@@ -3,9 +3,9 @@ import { PostgresApiTokenRepository, PostgresRateLimitRepository } from './postg
 import { PostgresEventRepository, PostgresSubscriberStateRepository, PostgresSubscriptionRepository } from './postgres-event.repository';
 import { PostgresIdempotencyRepository } from './postgres-idempotency.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
-import { migrate } from './migrator';
+import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
-import { PostgresGroupRepository, PostgresUserRepository } from './postgres-user.repository';
+import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
 
@@ -14,6 +14,7 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     nodes: new PostgresNodeRepository(sql),
     idempotency: new PostgresIdempotencyRepository(sql),
     users: new PostgresUserRepository(sql),
+    usernames: new PostgresUsernameRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
@@ -34,6 +35,7 @@ export class PostgresStorage implements Storage {
   readonly nodes;
   readonly idempotency;
   readonly users;
+  readonly usernames;
   readonly groups;
   readonly leases;
   readonly apiTokens;
@@ -48,6 +50,7 @@ export class PostgresStorage implements Storage {
       nodes: this.nodes,
       idempotency: this.idempotency,
       users: this.users,
+      usernames: this.usernames,
       groups: this.groups,
       leases: this.leases,
       apiTokens: this.apiTokens,
@@ -58,14 +61,18 @@ export class PostgresStorage implements Storage {
     } = repositories(sql, runNow));
   }
 
-  /** Opens the database and applies pending migrations. */
+  /**
+   * Opens the database and applies pending migrations (`migrate: false`: only checks that none is
+   * pending). Either way a schema newer than this release stops here (SchemaTooNewError).
+   */
   static async open(
     target: Parameters<typeof openSqlClient>[0],
-    options: { schema?: string } = {},
+    options: { schema?: string; migrate?: boolean } = {},
   ): Promise<PostgresStorage> {
     const sql = await openSqlClient(target, options);
     try {
-      await migrate(sql);
+      if (options.migrate === false) await verifySchema(sql);
+      else await migrate(sql);
     } catch (error) {
       await sql.close();
       throw error;
@@ -78,6 +85,11 @@ export class PostgresStorage implements Storage {
     const result = await this.sql.transaction((tx) => work(repositories(tx, (callback) => hooks.push(callback), true)));
     for (const hook of hooks) hook();
     return result;
+  }
+
+  /** Readiness: the database answers and its schema is exactly what this release expects. */
+  async checkReady(): Promise<void> {
+    await verifySchema(this.sql);
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import { m0003Leases } from './0003-leases';
 import { m0004Auth } from './0004-auth';
 import { m0006Events } from './0006-events';
 import { m0005NodeExtensions } from './0005-node-extensions';
+import { m0007Usernames } from './0007-usernames';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames];
