@@ -195,7 +195,7 @@ function render(t, file) {
   return `[${label}](${rel}${anchor ? `#${anchor}` : ''})`;
 }
 
-const TEST_NAME = /\b(?:describe|it|test)(?:\.(?:each|only|skip|todo|concurrent)(?:\([^)]*\))?)?\(\s*['"`]/;
+const TEST_NAME = /^\s*\]\)\(\s*['"`]|\b(?:describe|it|test)(?:\.(?:each|only|skip|todo|concurrent)(?:\([^)]*\))?)?\(\s*['"`]/;
 
 // Every replacement is wrapped in these markers so that the clean-up below only ever touches text
 // the script itself wrote (never a "()" of the code around it).
@@ -236,7 +236,10 @@ function tidy(s) {
       .replace(new RegExp(` ${EMPTY}(?=[ .,:;)])`, 'g'), '')
       // "X (a Maestro extension, X)": the second X adds nothing.
       .replace(new RegExp(`(${S}([^${E}]+)${E})([^()\\n]{0,40}?\\()([^()]*?)(?:,\\s*)?${S}\\2${E}\\)`, 'g'), `$1$3$4${EMPTY})`)
-      .replace(new RegExp(`(${S}([^${E}]+)${E}), ${S}\\2${E}`, 'g'), '$1');
+      .replace(new RegExp(`(${S}([^${E}]+)${E}), ${S}\\2${E}`, 'g'), '$1')
+      // "X and X of the API contract": the target is this repository's page now.
+      .replace(new RegExp(`(${E}) of the (?:API |wire )?contract\\b`, 'g'), '$1')
+      .replace(new RegExp(`\\b([\\w./#-]+) and ${S}\\1${E}`, 'g'), `${S}$1${E}`);
   } while (s !== prev);
   return s.replaceAll(S, '').replaceAll(E, '');
 }
