@@ -1,12 +1,18 @@
-// Commit-to-subscriber latency of Maestro's socket.io interface (contract §10.10) for N subscribers,
-// next to a raw socket.io emit measured in the same run (bench/raw-socketio-server.mjs).
+// Two measures of the event path, each next to a raw baseline measured in the same run:
+//
+// 1. Event-producing writes/s: W concurrent writers (default 8), each committing transactions of
+//    one small row insert plus an event append, against the same transactions without the append
+//    (storage adapter from the build, throw-away schema). With the counter row locked until commit
+//    (before ADR 0005's visibility bound) the event-producing ones committed one at a time.
+// 2. Commit-to-subscriber latency of Maestro's socket.io interface for N subscribers, next to a raw
+//    socket.io emit (bench/raw-socketio-server.mjs).
 //
 // Both sides do the same thing from the client's view: an HTTP POST that leads to one socket.io
 // message at each of N subscribers. For Maestro the POST is `/publish/bench`, whose event is
 // committed to the log and then delivered by each subscription's stream; for the baseline the
 // handler emits directly. Latency = POST sent → message received, per (event, subscriber).
 //
-//   node bench/run.mjs events [--subscribers=N] [--events=M]   (after `npm run build`)
+//   node bench/run.mjs events [--subscribers=N] [--events=M] [--writers=W] [--seconds=S]   (after `npm run build`)
 //   DATABASE_URL=postgres://… REDIS_URL=redis://… to measure on a server instead of PGlite.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -91,6 +97,49 @@ async function measure({ baseUrl, token, subscribers, events, publishPath }) {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: sorted.length };
 }
 
+/** Transactions/s of `writers` concurrent loops over `seconds`; `work(tx, writer, n)` is one transaction's body. */
+async function throughput(storage, { writers, seconds }, work) {
+  const deadline = performance.now() + seconds * 1000;
+  let committed = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      for (let n = 0; performance.now() < deadline; n += 1) {
+        await storage.transaction((tx) => work(tx, writer, n));
+        committed += 1;
+      }
+    }),
+  );
+  return committed / seconds;
+}
+
+/** Event-producing writes/s against the same writes without an event, on the storage adapter itself. */
+async function measureWrites(url, options) {
+  const { PostgresStorage } = await import(`${root}api/dist/storage/postgres/postgres.storage.js`);
+  const target = url.startsWith('postgres') ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null };
+  const storage = await PostgresStorage.open(target);
+  try {
+    const run = randomBytes(4).toString('hex');
+    const write = (tx, writer, n, tag) => tx.leases.tryAcquire(`bench-${run}-${tag}-${writer}-${n}`, 'bench', 60_000);
+    const event = () => ({ id: randomBytes(12).toString('hex'), timestamp: new Date(), channel: 'bench-writes', owner: null, data: { op: 'updated' }, ce: null });
+    await throughput(storage, { ...options, seconds: 1 }, (tx, w, n) => write(tx, w, n, 'warm')); // warm-up
+    const plain = await throughput(storage, options, (tx, w, n) => write(tx, w, n, 'plain'));
+    const withEvent = await throughput(storage, options, async (tx, w, n) => {
+      await write(tx, w, n, 'event');
+      await tx.events.append(event());
+    });
+    // The previous design for comparison: a counter row locked from the append until commit
+    // (subscriptions.nextId() updates a maestro_counter row the same way the old append did).
+    const locked = await throughput(storage, options, async (tx, w, n) => {
+      await write(tx, w, n, 'locked');
+      await tx.subscriptions.nextId();
+      await tx.events.append(event());
+    });
+    return { plain, withEvent, locked };
+  } finally {
+    await storage.close();
+  }
+}
+
 /** On a PostgreSQL server the API gets a throw-away schema, dropped afterwards. */
 async function databaseFor(url) {
   if (!url?.startsWith('postgres')) return { url: url ?? 'pglite:memory', drop: async () => undefined };
@@ -113,8 +162,24 @@ async function databaseFor(url) {
 export async function run(args = []) {
   const subscribers = option(args, 'subscribers', 10);
   const events = option(args, 'events', 200);
+  const writers = option(args, 'writers', 8);
+  const seconds = option(args, 'seconds', 5);
   const db = await databaseFor(process.env.DATABASE_URL);
   const database = db.url;
+  const target = `${database.split(':')[0]}${process.env.REDIS_URL ? ' + Redis' : ''}`;
+
+  let writes;
+  try {
+    writes = await measureWrites(database, { writers, seconds });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  console.log(`events: writes/s, ${writers} concurrent writers, ${seconds} s each (${target})`);
+  console.log(`  one row insert per transaction           ${writes.plain.toFixed(0)}/s`);
+  console.log(`  the same plus an event append            ${writes.withEvent.toFixed(0)}/s`);
+  console.log(`  ratio with event / without               ×${(writes.withEvent / writes.plain).toFixed(2)}   (target ≥ 0.8 on PostgreSQL)`);
+  console.log(`  previous design (counter row locked)     ${writes.locked.toFixed(0)}/s   ×${(writes.locked / writes.plain).toFixed(2)}`);
 
   const rawPort = await freePort();
   const raw = await startProcess(`${root}bench/raw-socketio-server.mjs`, { PORT: String(rawPort) }, `http://127.0.0.1:${rawPort}/`);
@@ -130,11 +195,11 @@ export async function run(args = []) {
     const baseline = await measure({ baseUrl: `http://127.0.0.1:${rawPort}`, token: 'unused', subscribers, events, publishPath: '/emit' });
     const maestro = await measure({ baseUrl: apiUrl, token, subscribers, events, publishPath: '/publish/bench' });
     const ms = (value) => `${value.toFixed(2)} ms`;
-    console.log(`events: commit-to-subscriber latency, ${subscribers} socket.io subscribers, ${events} events (${database.split(':')[0]}${process.env.REDIS_URL ? ' + Redis' : ''})`);
+    console.log(`events: commit-to-subscriber latency, ${subscribers} socket.io subscribers, ${events} events one at a time (${target})`);
     console.log(`  raw socket.io emit   p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}  (${baseline.samples} deliveries)`);
     console.log(`  maestro /publish     p50 ${ms(maestro.p50)}  p99 ${ms(maestro.p99)}  (${maestro.samples} deliveries)`);
     console.log(`  ratio maestro/raw    p50 ×${(maestro.p50 / baseline.p50).toFixed(1)}  p99 ×${(maestro.p99 / baseline.p99).toFixed(1)}`);
-    return { subscribers, events, baseline, maestro };
+    return { subscribers, events, writes, baseline, maestro };
   } finally {
     raw.kill('SIGTERM');
     api.kill('SIGTERM');

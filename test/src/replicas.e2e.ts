@@ -191,7 +191,7 @@ if (typeof conditions === 'string') {
     }, 120_000);
 
     it('gives every durable subscriber each committed event exactly once after de-duplication, across kill -9, a Redis outage and a disconnection', async () => {
-      const start = Number((await db.query(`SELECT value FROM maestro_counter WHERE name = 'event_sequence'`)).rows[0].value);
+      const start = Number((await db.query(`SELECT coalesce(pg_sequence_last_value('maestro_event_sequence'), 0) AS value`)).rows[0].value);
       const replicas = () => [a.baseUrl, b.baseUrl];
 
       // Durable socket.io subscriber on A that acknowledges what it processed.

@@ -55,22 +55,34 @@ export interface EventHistoryQuery {
   offset?: number;
 }
 
+/**
+ * The event log. The reader guarantee every adapter gives (docs/adr/0005-events.md): readers see
+ * events only up to the **visibility bound** — a sequence id below which every event is committed
+ * or rolled back for good — so that an event whose transaction commits after a higher id was
+ * delivered is never skipped, an uncommitted one is never delivered, and `sequenceId` is strictly
+ * increasing in what `stream` and `history` return. Appends need not be serialised to give it: on
+ * PostgreSQL they run concurrently and readers wait for the bound; an adapter may also serialise
+ * appends so that visibility order is sequence order. A read covers every event committed before it
+ * started, unless a transaction in flight at its start is still running after a short wait (then it
+ * answers with the safe part and a later read delivers the rest).
+ */
 export interface EventRepository {
   /**
-   * Allocates the next deployment-wide sequence id and appends the event. Inside a transaction the
-   * allocation is held until commit, so events become visible in sequence order (docs/adr/0005).
-   * A failure leaves the surrounding transaction usable (the node write still commits, §13.12).
+   * Allocates the next deployment-wide sequence id and appends the event in the caller's unit of
+   * work; it becomes readable once committed and below the visibility bound. A failure leaves the
+   * surrounding transaction usable (the node write still commits).
    */
   append(event: NewEvent): Promise<EventRecord>;
+  /** Events after `afterSequence`, in sequence order, up to the visibility bound. */
   stream(query: EventStreamQuery): Promise<EventRecord[]>;
-  /** `GET /events`: matching events in natural (sequence) order. @throws InvalidPatternError */
+  /** `GET /events`: matching events in natural (sequence) order, up to the visibility bound. @throws InvalidPatternError */
   history(query: EventHistoryQuery): Promise<EventRecord[]>;
-  /** The highest sequence id allocated so far (0 when none). */
+  /** The visibility bound (0 when there is no event): where a new subscription starts. */
   latestSequence(): Promise<number>;
   /** The oldest retained sequence id of a channel, or null when the channel has no event. */
   oldestSequence(channel: string): Promise<number | null>;
   /** Deletes events stored before `cutoff`; returns how many. */
   purgeOlderThan(cutoff: Date): Promise<number>;
-  /** Raises the sequence counter to at least every stored sequence id and durable cursor (§11.4). */
+  /** Raises the sequence to at least every stored sequence id and durable cursor (never lowers it). */
   reconcileSequence(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import {
   type SubscriptionRepository,
   type SubscriptionTransport,
 } from '../ports';
+import type { EventVisibility } from './event-visibility';
 import { PG_INVALID_REGEX, PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
 
 interface EventRow {
@@ -97,24 +98,24 @@ function compileHistoryCondition(condition: EventHistoryCondition, params: unkno
 export class PostgresEventRepository implements EventRepository {
   constructor(
     private readonly sql: SqlExecutor,
+    private readonly visibility: EventVisibility,
     private readonly inTransaction: boolean,
   ) {}
 
   async append(event: NewEvent): Promise<EventRecord> {
-    // One statement allocates and inserts; inside a transaction the counter row stays locked until
-    // commit, which orders commits by sequence id (docs/adr/0005-events.md).
-    const statement = `WITH next AS (
-         UPDATE maestro_counter SET value = value + 1 WHERE name = 'event_sequence' RETURNING value)
-       INSERT INTO eventhistory (${EVENT_COLUMNS})
-       SELECT $1, $2, next.value, $3, $4, $5::jsonb, $6::jsonb FROM next
+    // One statement: the transaction id is taken (in the subquery, evaluated first) before the
+    // sequence id; no lock is held, so writers do not wait for each other. Readers deliver only up
+    // to the visibility bound (event-visibility.ts, docs/adr/0005-events.md).
+    const statement = `INSERT INTO eventhistory (${EVENT_COLUMNS}, xid)
+       SELECT $1, $2, nextval('maestro_event_sequence'), $3, $4, $5::jsonb, $6::jsonb, tx.xid
+       FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS tx
        RETURNING ${EVENT_COLUMNS}`;
     const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)];
     if (!this.inTransaction) return toEvent((await this.sql.query<EventRow>(statement, params)).rows[0]);
     // A savepoint keeps the node write's transaction usable when the append fails (§10.3, §13.12).
     await this.sql.query('SAVEPOINT maestro_event_append');
     try {
-      // No RELEASE: the commit releases the savepoint, and every round trip made after the
-      // counter row is locked delays the next event-producing commit (docs/adr/0005-events.md).
+      // No RELEASE: the commit releases the savepoint (one round trip less per event).
       const { rows } = await this.sql.query<EventRow>(statement, params);
       return toEvent(rows[0]);
     } catch (error) {
@@ -124,8 +125,19 @@ export class PostgresEventRepository implements EventRepository {
   }
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {
-    const params: unknown[] = [query.channel, query.afterSequence];
-    const where = ['channel = $1', 'sequence_id > $2'];
+    // First below the bound already known (no probe); only a short answer needs a fresh bound.
+    const known = this.visibility.known();
+    const first = known > query.afterSequence ? await this.streamBetween(query, query.afterSequence, known, query.limit) : [];
+    if (first.length >= query.limit) return first;
+    const from = Math.max(known, query.afterSequence);
+    const bound = await this.visibility.current();
+    if (bound <= from) return first;
+    return [...first, ...(await this.streamBetween(query, from, bound, query.limit - first.length))];
+  }
+
+  private async streamBetween(query: EventStreamQuery, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
+    const params: unknown[] = [query.channel, after, upTo];
+    const where = ['channel = $1', 'sequence_id > $2', 'sequence_id <= $3'];
     if (query.visibleTo !== undefined) {
       params.push(query.visibleTo);
       where.push(`(owner IS NULL OR owner = $${params.length})`);
@@ -140,7 +152,7 @@ export class PostgresEventRepository implements EventRepository {
         where.push(`(jsonb_typeof(data) = 'object' AND data ->> $${params.length} IN ${set})`);
       }
     }
-    params.push(query.limit);
+    params.push(limit);
     const { rows } = await this.sql.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id LIMIT $${params.length}`,
       params,
@@ -149,9 +161,9 @@ export class PostgresEventRepository implements EventRepository {
   }
 
   async history(query: EventHistoryQuery): Promise<EventRecord[]> {
-    const params: unknown[] = [];
-    const where = query.conditions.map((condition) => compileHistoryCondition(condition, params));
-    let sql = `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.length > 0 ? where.join(' AND ') : 'true'} ORDER BY sequence_id`;
+    const params: unknown[] = [await this.visibility.current()];
+    const where = ['sequence_id <= $1', ...query.conditions.map((condition) => compileHistoryCondition(condition, params))];
+    let sql = `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id`;
     if (query.limit !== undefined) {
       params.push(query.limit);
       sql += ` LIMIT $${params.length}`;
@@ -169,9 +181,8 @@ export class PostgresEventRepository implements EventRepository {
     }
   }
 
-  async latestSequence(): Promise<number> {
-    const { rows } = await this.sql.query<{ value: number | string }>(`SELECT value FROM maestro_counter WHERE name = 'event_sequence'`);
-    return Number(rows[0]?.value ?? 0);
+  latestSequence(): Promise<number> {
+    return this.visibility.current();
   }
 
   async oldestSequence(channel: string): Promise<number | null> {
@@ -187,11 +198,13 @@ export class PostgresEventRepository implements EventRepository {
   }
 
   async reconcileSequence(): Promise<void> {
+    // Only ever raises the sequence: setval runs only when a stored id or cursor is above it.
     await this.sql.query(
-      `UPDATE maestro_counter SET value = GREATEST(value,
-         (SELECT coalesce(max(sequence_id), 0) FROM eventhistory),
-         (SELECT coalesce(max(last_event_id), 0) FROM subscriber_state))
-       WHERE name = 'event_sequence'`,
+      `SELECT setval('maestro_event_sequence', t.target, true) FROM (
+         SELECT GREATEST((SELECT coalesce(max(sequence_id), 0) FROM eventhistory),
+                         (SELECT coalesce(max(last_event_id), 0) FROM subscriber_state)) AS target,
+                coalesce(pg_sequence_last_value('maestro_event_sequence'), 0) AS current) AS t
+       WHERE t.target > t.current`,
     );
   }
 }

@@ -18,6 +18,7 @@ const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env
 if (serverUrl) {
   const schema = `maestro_test_${randomBytes(6).toString('hex')}`;
   describeStorageContract(`PostgreSQL adapter on a server (schema ${schema})`, {
+    concurrentTransactions: true,
     async open() {
       const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
       await admin.query(`CREATE SCHEMA ${schema}`);

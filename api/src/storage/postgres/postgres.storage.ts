@@ -6,13 +6,19 @@ import { PostgresKeyValueRepository } from './postgres-kv.repository';
 import { PostgresQueueRepository } from './postgres-queue.repository';
 import { PostgresTelemetryRepository } from './postgres-telemetry.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
+import { EventVisibility } from './event-visibility';
 import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
 
-function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => void, inTransaction = false): Repositories {
+function repositories(
+  sql: SqlExecutor,
+  visibility: EventVisibility,
+  afterCommit: (callback: () => void) => void,
+  inTransaction = false,
+): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
     idempotency: new PostgresIdempotencyRepository(sql),
@@ -22,7 +28,7 @@ function repositories(sql: SqlExecutor, afterCommit: (callback: () => void) => v
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
-    events: new PostgresEventRepository(sql, inTransaction),
+    events: new PostgresEventRepository(sql, visibility, inTransaction),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
     telemetry: new PostgresTelemetryRepository(sql),
@@ -53,8 +59,11 @@ export class PostgresStorage implements Storage {
   readonly keyValues;
   readonly queues;
   readonly afterCommit = runNow;
+  /** The event log's visibility bound, shared by every reader of this process. */
+  private readonly visibility: EventVisibility;
 
   private constructor(readonly sql: SqlClient) {
+    this.visibility = new EventVisibility(sql);
     ({
       nodes: this.nodes,
       idempotency: this.idempotency,
@@ -70,7 +79,7 @@ export class PostgresStorage implements Storage {
       telemetry: this.telemetry,
       keyValues: this.keyValues,
       queues: this.queues,
-    } = repositories(sql, runNow));
+    } = repositories(sql, this.visibility, runNow));
   }
 
   /**
@@ -94,7 +103,7 @@ export class PostgresStorage implements Storage {
 
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
-    const result = await this.sql.transaction((tx) => work(repositories(tx, (callback) => hooks.push(callback), true)));
+    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, (callback) => hooks.push(callback), true)));
     for (const hook of hooks) hook();
     return result;
   }

@@ -19,6 +19,11 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs several statements without parameters in one round trip and returns each one's result;
+   * outside a transaction block each statement takes its own snapshot (READ COMMITTED).
+   */
+  script<T = Record<string, unknown>>(sql: string): Promise<SqlResult<T>[]>;
   close(): Promise<void>;
   readonly engine: 'pglite' | 'postgres';
 }
@@ -36,7 +41,7 @@ export function pgErrorCode(error: unknown): string | undefined {
 /** The part of PGlite's interface the adapter uses (its own types differ between its ESM and CJS builds). */
 interface PgliteExecutor {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
-  exec(sql: string): Promise<unknown>;
+  exec(sql: string): Promise<{ rows: unknown[]; affectedRows?: number }[]>;
 }
 interface PgliteDatabase extends PgliteExecutor {
   transaction<T>(work: (tx: PgliteExecutor) => Promise<T>): Promise<T>;
@@ -95,6 +100,10 @@ export class PgliteSqlClient implements SqlClient {
     });
   }
 
+  script<T>(sql: string): Promise<SqlResult<T>[]> {
+    return this.serial(async () => (await this.db.exec(sql)).map((result) => toResult(result as { rows: T[]; affectedRows?: number })));
+  }
+
   async close(): Promise<void> {
     await this.serial(() => this.db.close());
   }
@@ -144,6 +153,21 @@ export class PgPoolSqlClient implements SqlClient {
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
   }
+
+  async script<T>(sql: string): Promise<SqlResult<T>[]> {
+    const client = await this.pool.connect();
+    try {
+      // Without parameters `pg` uses the simple query protocol, which answers one result per statement.
+      const results = (await client.query(sql)) as unknown as { rows: T[]; rowCount: number | null }[] | { rows: T[]; rowCount: number | null };
+      client.release();
+      return (Array.isArray(results) ? results : [results]).map((r) => ({ rows: r.rows, rowCount: r.rowCount ?? r.rows.length }));
+    } catch (error) {
+      // A script may open a transaction block: a failure leaves the connection unusable, so drop it.
+      client.release(true);
+      throw error;
+    }
+  }
+
 
   async close(): Promise<void> {
     await this.pool.end();

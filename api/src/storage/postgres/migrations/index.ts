@@ -11,6 +11,7 @@ import { m0004Auth } from './0004-auth';
 import { m0006Events } from './0006-events';
 import { m0005NodeExtensions } from './0005-node-extensions';
 import { m0007Usernames } from './0007-usernames';
+import { m0008EventSequence } from './0008-event-sequence';
 import { m0011TelemetryKvQueues } from './0011-telemetry-kv-queues';
 
 export interface Migration {
@@ -19,4 +20,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0011TelemetryKvQueues];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0011TelemetryKvQueues];
