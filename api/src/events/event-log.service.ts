@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JobRunner } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { newObjectId } from '../common/object-id';
 import { checkStoredText, MAX_KEY_LENGTH } from '../common/validation/limits';
-import { STORAGE, type EventRecord, type Repositories, type Storage } from '../storage/ports';
+import { STORAGE, type EventRecord, type NewEvent, type Repositories, type Storage } from '../storage/ports';
 import { buildCloudEvent } from './cloud-event';
 import type { NodeChange, NodeEventPublisher } from './node-events.port';
 import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
@@ -41,17 +41,19 @@ export function nodeEventPayload(change: NodeChange): Record<string, unknown> {
 }
 
 const RETRY = { initialMs: 100, maxMs: 5_000 };
-const RETRY_JOB = 'event-log-retry';
+const OUTBOX_JOB = 'event-outbox';
+/** The outbox is drained at start-up, after every commit that filled it, and then every minute. */
+const OUTBOX_EVERY_MS = 60_000;
+const OUTBOX_LEASE_MS = 60_000;
+const OUTBOX_BATCH = 100;
 
 /**
  * Appends events to the log (contract §10.3) inside the caller's unit of work and wakes
  * subscribers once it has committed. Also the node services' NodeEventPublisher.
  */
 @Injectable()
-export class EventLogService implements NodeEventPublisher, OnModuleInit, OnApplicationShutdown {
+export class EventLogService implements NodeEventPublisher, OnModuleInit {
   private readonly logger = new Logger('EventLog');
-  /** Events whose append failed inside a committed node write, oldest first. */
-  private readonly delayed: PublishInput[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -60,13 +62,24 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit, OnAppl
     private readonly jobs: JobRunner,
   ) {}
 
-  /** Stores delayed events in order, retried with back-off until the log accepts them. */
+  /** Drains the durable outbox in order, on one replica at a time (docs/events.md). */
   onModuleInit(): void {
-    this.jobs.register({ name: RETRY_JOB, retry: RETRY, run: () => this.storeDelayed() });
+    this.jobs.register({
+      name: OUTBOX_JOB,
+      everyMs: OUTBOX_EVERY_MS,
+      firstRunAfterMs: 0,
+      leaseTtlMs: OUTBOX_LEASE_MS,
+      retry: RETRY,
+      run: (context) => this.drainOutbox(context.signal),
+    });
   }
 
   /** Builds the CloudEvent and appends it through `tx` (a transaction or the storage itself). */
   async append(tx: Repositories, input: PublishInput): Promise<EventRecord> {
+    return this.appendEvent(tx, this.newEvent(input));
+  }
+
+  private newEvent(input: PublishInput): NewEvent {
     const now = new Date();
     const ce = buildCloudEvent({
       data: input.data,
@@ -76,12 +89,16 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit, OnAppl
       attributes: input.attributes,
       now,
     });
-    const event = await tx.events.append({ id: newObjectId(), timestamp: now, channel: input.channel, owner: input.owner, data: input.data, ce });
+    return { id: newObjectId(), timestamp: now, channel: input.channel, owner: input.owner, data: input.data, ce };
+  }
+
+  private async appendEvent(tx: Repositories, newEvent: NewEvent): Promise<EventRecord> {
+    const event = await tx.events.append(newEvent);
     tx.afterCommit(() => this.notifier.publish({ kind: 'events', sequenceId: event.sequenceId }));
     return event;
   }
 
-  /** `POST /publish/{channel}`: stored and delivered like any event. */
+/** `POST /publish/{channel}`: stored and delivered like any event. */
   async publish(input: PublishInput): Promise<EventRecord> {
     checkStoredText(input.channel, 'channel', MAX_KEY_LENGTH);
     const data = input.data !== null && typeof input.data === 'object' ? (input.data as Record<string, unknown>) : {};
@@ -91,34 +108,39 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit, OnAppl
 
   /**
    * Called inside the node write's transaction. Normally the event commits with the write. If the
-   * append fails, the write still commits (no 5xx after a committed write, §13.12) and the event is
-   * stored as soon as the log accepts it again (§10.3, Appendix B 122).
+   * append fails, the write still commits (no 5xx after a committed write, §13.12) and the event,
+   * with its id, time and CloudEvent attributes, is recorded in the durable outbox in the same
+   * transaction; the outbox job appends it after the commit, or at the next start after a crash.
+   * If recording it fails too, the error rolls the whole write back: nothing is written.
    */
   async nodeChanged(tx: Repositories, change: NodeChange): Promise<void> {
-    const input: PublishInput = { channel: 'node', data: nodeEventPayload(change), owner: change.node.owner };
+    const event = this.newEvent({ channel: 'node', data: nodeEventPayload(change), owner: change.node.owner });
     try {
-      await this.append(tx, input);
+      await this.appendEvent(tx, event);
     } catch (error) {
-      this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${(error as Error).message}); retrying after commit`);
-      tx.afterCommit(() => {
-        this.delayed.push(input);
-        this.jobs.trigger(RETRY_JOB);
-      });
+      this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${(error as Error).message}); kept in the event outbox`);
+      await tx.pendingEvents.add(event);
+      tx.afterCommit(() => this.jobs.trigger(OUTBOX_JOB));
     }
   }
 
-  private async storeDelayed(): Promise<string | undefined> {
+  /**
+   * Appends the pending events oldest first, each deleted from the outbox in the transaction that
+   * appends it: a crash between the two leaves both undone, so each is appended exactly once.
+   */
+  private async drainOutbox(signal: AbortSignal): Promise<string | undefined> {
     let stored = 0;
-    while (this.delayed.length > 0) {
-      const event = await this.publish(this.delayed[0]);
-      this.delayed.shift();
-      stored++;
-      this.logger.log(`stored the delayed event ${event.sequenceId}`);
+    for (;;) {
+      const batch = await this.storage.pendingEvents.oldest(OUTBOX_BATCH);
+      for (const pending of batch) {
+        if (signal.aborted) return stored > 0 ? `stored ${stored} pending event(s) before shutdown` : undefined;
+        const appended = await this.storage.transaction(async (tx) => ((await tx.pendingEvents.remove(pending.id)) ? this.appendEvent(tx, pending) : undefined));
+        if (appended) {
+          stored++;
+          this.logger.log(`stored the pending event ${appended.sequenceId}`);
+        }
+      }
+      if (batch.length < OUTBOX_BATCH) return stored > 0 ? `stored ${stored} pending event(s)` : undefined;
     }
-    return stored > 0 ? `stored ${stored} delayed event(s)` : undefined;
-  }
-
-  onApplicationShutdown(): void {
-    if (this.delayed.length > 0) this.logger.warn(`${this.delayed.length} delayed event(s) not stored before shutdown`);
   }
 }

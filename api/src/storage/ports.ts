@@ -16,6 +16,7 @@ export * from './ports/idempotency.port';
 export * from './ports/kv.port';
 export * from './ports/lease.port';
 export * from './ports/node.port';
+export * from './ports/pending-event.port';
 export * from './ports/query.port';
 export * from './ports/queue.port';
 export * from './ports/rate-limit.port';

@@ -83,6 +83,31 @@ describe('JobRunner', () => {
     expect(await b.runNow('leased')).toBe('ran');
   });
 
+  it('runs a periodic job at once when triggered, ahead of its period, then keeps the period', async () => {
+    const jobs = runner();
+    let passes = 0;
+    jobs.register({ name: 'hourly', everyMs: 3_600_000, run: async () => void passes++ });
+    jobs.onApplicationBootstrap();
+    jobs.trigger('hourly');
+    await until(() => passes === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(passes).toBe(1);
+  });
+
+  it('keeps a failing periodic job in its back-off when triggered', async () => {
+    const jobs = runner();
+    let passes = 0;
+    jobs.register({ name: 'down', everyMs: 3_600_000, firstRunAfterMs: 0, retry: { afterMs: 3_600_000 }, run: async () => {
+      passes++;
+      throw new Error('store unavailable');
+    } });
+    jobs.onApplicationBootstrap();
+    await until(() => passes === 1);
+    jobs.trigger('down');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(passes).toBe(1);
+  });
+
   it('retries a failed triggered job with back-off until it succeeds', async () => {
     const jobs = runner();
     const attempts: number[] = [];

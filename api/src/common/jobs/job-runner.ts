@@ -1,6 +1,6 @@
 /**
  * The one runner of background jobs (node lifecycle, node purge, events maintenance, idempotency
- * clean-up, delayed event storage). Every job gets the same rules:
+ * clean-up, the event outbox). Every job gets the same rules:
  *  - no overlap: the next run is scheduled when the previous one has ended (a trigger during a run
  *    queues one more run);
  *  - one replica at a time when the job names a lease (the database lease of the storage port);
@@ -87,7 +87,10 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Runs a triggered job soon; if it is running, once more after the current pass. */
+  /**
+   * Runs a job soon (a periodic one too, ahead of its period); if it is running, once more after
+   * the current pass. A job waiting out a failure's back-off keeps waiting.
+   */
   trigger(name: string): void {
     const job = this.get(name);
     if (this.stop.signal.aborted) return;
@@ -95,7 +98,7 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
       job.rerun = true;
       return;
     }
-    if (job.timer === undefined) this.schedule(job, 0);
+    if (job.timer === undefined || job.failures === 0) this.schedule(job, 0);
   }
 
   /**

@@ -12,6 +12,7 @@ import { describeNodeRepositoryContract } from './nodes.contract';
 import { makeNode, makeUser } from './fixtures';
 import { describeOwnershipStorageContract } from './ownership.contract';
 import { describeTelemetryKvQueuesContract } from './telemetry-kv-queues.contract';
+import { describePendingEventsContract } from './pending-events.contract';
 
 export interface StorageFactory {
   /** A storage on an empty database. */
@@ -156,6 +157,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeEventsContract(() => storage, { concurrentTransactions: factory.concurrentTransactions ?? false });
+    describePendingEventsContract(() => storage);
     describeNodeRepositoryContract(() => storage);
 
     describe('unit of work', () => {

@@ -4,6 +4,7 @@
  * round trip and read back as the 23-key JSON; documents written by KernelCI (redundant `id`,
  * missing fields, groups with `id`) are read with their defaults. No server needed.
  */
+import { pendingEventDocument } from './mongo-pending-event.repository';
 import { deserialize, Int32, ObjectId, serialize } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import { BadRequestError } from '../../common/errors/domain-errors';
@@ -69,8 +70,8 @@ const throughBson = (document: Record<string, unknown>) => deserialize(serialize
 describe('mongoose schemas (contract §11.1)', () => {
   it('has a schema for every collection Maestro uses, and none for pymongo_migrate', () => {
     expect(Object.keys(MONGO_SCHEMAS).sort()).toEqual([
-      'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_kv', 'maestro_lock', 'maestro_queue', 'maestro_ratelimit',
-      'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'telemetry', 'user', 'usergroup',
+      'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_kv', 'maestro_lock', 'maestro_pending_event', 'maestro_queue',
+      'maestro_ratelimit', 'maestro_subscription', 'maestro_username', 'node', 'subscriber_state', 'telemetry', 'user', 'usergroup',
     ]);
   });
 
@@ -158,6 +159,8 @@ describe('documents the repositories write pass their schema (each write is vali
     ['maestro_subscription', () => subscriptionToDocument({ id: 7, channel: 'node', user: 'alice', promiscuous: false, subscriberId: null, transport: 'http', filter: null, created: now, lastPoll: null, position: 0, delivered: null })],
     ['subscriber_state', () => subscriberStateToDocument({ subscriberId: 's', channel: 'node', user: 'alice', promiscuous: true, lastEventId: 2 ** 40, createdAt: now, lastPoll: null, filter: { kind: ['test'] } })],
     ['maestro_username', () => usernameDocument('hank', newObjectId(), now)],
+    ['maestro_pending_event', () => pendingEventDocument({ id: newObjectId(), timestamp: now, channel: 'node', owner: null, data: { op: 'created' },
+      ce: { id: 'e', time: '2025-01-12T08:30:00.250000+00:00', type: 't', source: 's', specversion: '1.0', extensions: { owner: null } } })],
     ['maestro_username', () => usernameDocument('departed', null, now)],
   ])('%s', async (name, document) => {
     expect(await validationErrors(name, document())).toEqual([]);

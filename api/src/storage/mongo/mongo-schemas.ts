@@ -251,6 +251,20 @@ export class QueueItemDocument {
   @Prop({ type: Date, required: true }) created!: Date;
 }
 
+/**
+ * `maestro_pending_event`: the event outbox (docs/events.md), `_id` = the event's id; `data` and
+ * `ce` as JSON text, so their key order survives until the append. Drained oldest first.
+ */
+@Schema({ ...OPTIONS, collection: 'maestro_pending_event' })
+export class PendingEventDocument {
+  @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
+  @Prop({ type: Date, required: true }) timestamp!: Date;
+  @Prop({ type: String, required: true }) channel!: string;
+  @Prop({ type: String, default: null }) owner!: string | null;
+  @Prop({ type: String, required: true }) data!: string;
+  @Prop({ type: String, required: true }) ce!: string;
+}
+
 /** Model name → schema; the model name is also the collection name (§11.1). */
 export const MONGO_SCHEMAS = {
   node: SchemaFactory.createForClass(NodeDocument),
@@ -268,6 +282,7 @@ export const MONGO_SCHEMAS = {
   telemetry: SchemaFactory.createForClass(TelemetryDocument),
   maestro_kv: SchemaFactory.createForClass(KeyValueDocument),
   maestro_queue: SchemaFactory.createForClass(QueueItemDocument),
+  maestro_pending_event: SchemaFactory.createForClass(PendingEventDocument),
 } satisfies Record<string, MongooseSchema>;
 
 export type MongoCollectionName = keyof typeof MONGO_SCHEMAS;

@@ -23,6 +23,7 @@ import { ensureIndexes, migratePreDurableEventHistory, raiseEventSequence } from
 import { mongoIndexTable, type IndexTtlSettings } from './mongo-indexes';
 import { MongoLeaseRepository } from './mongo-lease.repository';
 import { MongoNodeRepository } from './mongo-node.repository';
+import { MongoPendingEventRepository } from './mongo-pending-event.repository';
 import { MONGO_SCHEMAS } from './mongo-schemas';
 import { MongoGroupRepository, MongoUsernameRepository, MongoUserRepository } from './mongo-user.repository';
 
@@ -38,6 +39,7 @@ function repositories(connection: Connection, transactions: boolean, unit: Mongo
     apiTokens: new MongoApiTokenRepository(ctx),
     rateLimits: new MongoRateLimitRepository(ctx),
     events: new MongoEventRepository(ctx),
+    pendingEvents: new MongoPendingEventRepository(ctx),
     subscriptions: new MongoSubscriptionRepository(ctx),
     subscriberStates: new MongoSubscriberStateRepository(ctx),
     telemetry: new MongoTelemetryRepository(ctx),
@@ -79,6 +81,7 @@ export class MongoStorage implements Storage {
   readonly apiTokens;
   readonly rateLimits;
   readonly events;
+  readonly pendingEvents;
   readonly subscriptions;
   readonly subscriberStates;
   readonly telemetry;
@@ -104,6 +107,7 @@ export class MongoStorage implements Storage {
       apiTokens: this.apiTokens,
       rateLimits: this.rateLimits,
       events: this.events,
+      pendingEvents: this.pendingEvents,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
       telemetry: this.telemetry,

@@ -5,6 +5,7 @@ import type { IdempotencyRepository } from './idempotency.port';
 import type { KeyValueRepository } from './kv.port';
 import type { LeaseRepository } from './lease.port';
 import type { NodeRepository } from './node.port';
+import type { PendingEventRepository } from './pending-event.port';
 import type { QueueRepository } from './queue.port';
 import type { RateLimitRepository } from './rate-limit.port';
 import type { SubscriberStateRepository } from './subscriber-state.port';
@@ -23,6 +24,8 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
   rateLimits: RateLimitRepository;
   events: EventRepository;
+  /** The durable outbox of events whose append failed inside a committed write. */
+  pendingEvents: PendingEventRepository;
   subscriptions: SubscriptionRepository;
   subscriberStates: SubscriberStateRepository;
   telemetry: TelemetryRepository;

@@ -9,6 +9,7 @@ import { PostgresLeaseRepository } from './postgres-lease.repository';
 import { EventVisibility } from './event-visibility';
 import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
+import { PostgresPendingEventRepository } from './postgres-pending-event.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
 import { openSqlClient, type SqlClient, type SqlExecutor } from './sql-client';
 
@@ -29,6 +30,7 @@ function repositories(
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
     events: new PostgresEventRepository(sql, visibility, inTransaction),
+    pendingEvents: new PostgresPendingEventRepository(sql),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
     telemetry: new PostgresTelemetryRepository(sql),
@@ -53,6 +55,7 @@ export class PostgresStorage implements Storage {
   readonly apiTokens;
   readonly rateLimits;
   readonly events;
+  readonly pendingEvents;
   readonly subscriptions;
   readonly subscriberStates;
   readonly telemetry;
@@ -74,6 +77,7 @@ export class PostgresStorage implements Storage {
       apiTokens: this.apiTokens,
       rateLimits: this.rateLimits,
       events: this.events,
+      pendingEvents: this.pendingEvents,
       subscriptions: this.subscriptions,
       subscriberStates: this.subscriberStates,
       telemetry: this.telemetry,

@@ -12,6 +12,7 @@ import { m0006Events } from './0006-events';
 import { m0005NodeExtensions } from './0005-node-extensions';
 import { m0007Usernames } from './0007-usernames';
 import { m0008EventSequence } from './0008-event-sequence';
+import { m0010PendingEvents } from './0010-pending-events';
 import { m0011TelemetryKvQueues } from './0011-telemetry-kv-queues';
 
 export interface Migration {
@@ -20,4 +21,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0011TelemetryKvQueues];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0010PendingEvents, m0011TelemetryKvQueues];
