@@ -245,6 +245,11 @@ ${BISECT ? `pipeline_api: { url: ${pipelineApiUrl}, allow: { checkout: { users: 
       }
       say(`  ${out.split('\n')[0]}`);
     }
+    // The services send their last telemetry batch when they stop; then the API's stats are complete.
+    await stopEach(children.filter((c) => c.name !== 'api'));
+    const stats = await pipelineClient.telemetry.stats({ groupBy: ['kind'] });
+    const count = (row) => `${row.kind} ${row.total}${row.kind === 'job_result' ? ` (pass ${row.pass}, fail ${row.fail}, incomplete ${row.incomplete}, infra_error ${row.infra_error})` : ''}`;
+    say(`telemetry (GET /telemetry/stats?group_by=kind): ${stats.map(count).join('; ') || 'no events'}`);
     await pipelineClient.close();
     await new Promise((ok) => smtp.close(ok));
     say(`the links in the reports point to the demo's artifact server (http://127.0.0.1:${storagePort}/), which stops now;`);

@@ -5,6 +5,7 @@ import { main, parseCliArgs } from './cli';
 import { crashMarkerName, crashPoints } from './crash';
 import { createLogger } from './log';
 import { FakeMaestro } from './testing/fake-maestro';
+import type { connectMaestro } from './maestro';
 import { toyConfig } from './toy-repo';
 
 const TOKEN = 'mst_secret-token-value-1234';
@@ -69,12 +70,15 @@ describe('main: lifecycle of a service process (B1.2, B1.3)', () => {
     expect(fake.consumers[0]!.options).toMatchObject({ subscriberId: 'scheduler:node', channel: 'node', transitionsOnly: true, filter: { kind: ['checkout', 'kbuild'], state: ['available'] } });
     signals.get('SIGTERM')!();
     expect(await running).toBe(0);
-    expect(connectedWith).toEqual({ baseUrl: 'http://127.0.0.1:1', token: TOKEN });
+    expect(connectedWith).toEqual({ baseUrl: 'http://127.0.0.1:1', token: TOKEN, onTelemetryError: expect.any(Function) });
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => r.action).sort()).toEqual(['service.started', 'service.stopped', 'service.stopping', 'subscription.subscribed']);
     expect(records.slice(-2).map((r) => r.action)).toEqual(['service.stopping', 'service.stopped']);
     for (const r of records) expect(Object.keys(r).slice(0, 4)).toEqual(['ts', 'service', 'level', 'msg']);
     expect(lines.join('')).not.toContain(TOKEN);
+    // A failed telemetry send is a warning in the service's log, never an error thrown.
+    (connectedWith as Parameters<typeof connectMaestro>[0]).onTelemetryError!(new Error('telemetry down'), 3);
+    expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ level: 'warn', action: 'telemetry.send-failed', pending: 3 });
   });
 
   it('logs subscription.resumed when a restarted instance subscribes again (B9.1)', async () => {

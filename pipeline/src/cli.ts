@@ -71,7 +71,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
 export interface MainDeps {
   argv: string[];
   env: NodeJS.ProcessEnv;
-  connect?: (options: { baseUrl: string; token: string | undefined }) => Maestro;
+  connect?: (options: Parameters<typeof connectMaestro>[0]) => Maestro;
   write?: (line: string) => void;
   onSignal?: (signal: NodeJS.Signals, listener: () => void) => void;
 }
@@ -121,7 +121,11 @@ export async function main(deps: MainDeps): Promise<number> {
       service = await startStorage({ config, log });
     } else {
       if (!token) log.warn('MAESTRO_TOKEN is not set; writes will be refused', { action: 'config.no-token' });
-      maestro = (deps.connect ?? connectMaestro)({ baseUrl: config.apiUrl, token });
+      maestro = (deps.connect ?? connectMaestro)({
+        baseUrl: config.apiUrl,
+        token,
+        onTelemetryError: (error, pending) => log.warn('telemetry not sent; kept for the next batch', { action: 'telemetry.send-failed', error, pending }),
+      });
       const inject = (deps.env.PIPELINE_INJECT_INFRA_FAILURE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const ctx: ServiceContext = { config, maestro, log, crash: crashPoints(deps.env), instance: args.instance, quiet: args.quiet, injectInfraFailure: inject };
       service = await SERVICES[args.service](ctx);

@@ -157,6 +157,13 @@ export interface Subscription {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Telemetry (docs/telemetry.md).
+// ---------------------------------------------------------------------------------------------
+
+/** One telemetry event as `POST /telemetry` takes it (`kind` and `runtime` required). */
+export type TelemetryEventInput = sdk.TelemetryEventInput;
+
+// ---------------------------------------------------------------------------------------------
 // The port.
 // ---------------------------------------------------------------------------------------------
 
@@ -222,9 +229,18 @@ export interface Maestro {
     /** A11.9 `events.consume(opts, handler)`. */
     consume(options: ConsumeOptions, handler: (delivery: Delivery, ctx: { signal: AbortSignal; attempt: number }) => Promise<void>): Subscription;
   };
+  telemetry: {
+    /**
+     * Queues one event for the SDK's batcher (`client.telemetry.batcher`), which sends in batches
+     * on a size or an interval. Never throws and never waits: a failed send is reported to the
+     * `onTelemetryError` callback of `connectMaestro` and retried with the next batch; `close()`
+     * sends what is waiting.
+     */
+    add(event: TelemetryEventInput): void;
+  };
   /** A3.4 `deriveKey(namespace, ...parts)`. */
   deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
-  /** A2.4 `client.close()`. */
+  /** Sends the telemetry still waiting, then A2.4 `client.close()`. */
   close(): Promise<void>;
 }
 
@@ -256,6 +272,7 @@ interface PartAClient {
     findArtifact: Maestro['nodes']['findArtifact'];
   };
   events: { consume: Maestro['events']['consume'] };
+  telemetry: { batcher(options: sdk.TelemetryBatcherOptions): sdk.TelemetryBatcher };
   close(): Promise<void>;
 }
 
@@ -283,9 +300,16 @@ function buildLevel(builder: PartAResultTree, level: ResultEntry): void {
  * Creates the SDK client the services use. The token comes only from the caller (the CLI reads
  * `MAESTRO_TOKEN`, B1.2) and is handed to the SDK, which redacts it everywhere (A4.4).
  */
-export function connectMaestro(options: { baseUrl: string; token: string | undefined }): Maestro {
+export function connectMaestro(options: {
+  baseUrl: string;
+  token: string | undefined;
+  /** Told about a failed telemetry send; telemetry never breaks or slows down a service. */
+  onTelemetryError?: (error: unknown, pending: number) => void;
+}): Maestro {
   const lib = sdk;
   const client: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
+  const batcher = client.telemetry.batcher({ ...(options.onTelemetryError ? { onError: options.onTelemetryError } : {}) });
+  let closed = false;
 
   return {
     users: {
@@ -324,7 +348,19 @@ export function connectMaestro(options: { baseUrl: string; token: string | undef
       findArtifact: (node, name) => client.nodes.findArtifact(node, name),
     },
     events: { consume: (opts, handler) => client.events.consume(opts, handler) },
+    telemetry: {
+      add: (event) => {
+        // The batcher refuses events after close(); a late event of a stopping service is dropped.
+        if (!closed) batcher.add(event);
+      },
+    },
     deriveKey: (namespace, ...parts) => lib.deriveKey(namespace, ...parts),
-    close: () => client.close(),
+    close: async () => {
+      if (!closed) {
+        closed = true;
+        await batcher.close();
+      }
+      await client.close();
+    },
   };
 }

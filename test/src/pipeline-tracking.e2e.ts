@@ -116,6 +116,19 @@ email:
         expect(smokes.filter((s) => s.retry_counter === 0).every((s) => s.data!.error_code === 'Infrastructure')).toBe(true);
         expect(await nodes({ retry_counter: 2 })).toHaveLength(0);
 
+        // Telemetry (sent in batches every 5 s): 12 job results (3 checkouts x kbuild, unit, smoke and
+        // its retry), the 3 injected failures as infrastructure errors; 9 submissions by the
+        // scheduler plus the retries. job-retry SIGKILLs itself once right after creating a retry,
+        // before its batch is sent, so that one retry's event may be lost (telemetry is best effort).
+        const byKind = async () => Object.fromEntries((await run.maestro.telemetry.stats({ groupBy: ['kind'] })).map((r) => [r.kind, r]));
+        const telemetry = (await until('telemetry of every job result', 30_000, async () => {
+          const rows = await byKind();
+          return (rows.job_result?.total ?? 0) >= 12 && (rows.job_submission?.total ?? 0) >= 11 ? rows : undefined;
+        }, 1000))!;
+        expect(telemetry.job_result).toMatchObject({ total: 12, pass: 8, fail: 1, incomplete: 3, infra_error: 3 });
+        expect([11, 12]).toContain(telemetry.job_submission!.total);
+        expect(telemetry.runtime_error).toBeUndefined();
+
         // Email: exactly one per checkout and list, with B's new regression and C's fix.
         expect(received).toHaveLength(3);
         expect(received.map((m) => m.to)).toEqual([['dev@example.invalid'], ['dev@example.invalid'], ['dev@example.invalid']]);

@@ -73,5 +73,9 @@ describe('job-retry service', () => {
     expect(h.actions('job.retried')).toHaveLength(1);
     expect(h.actions('job.retry-exists')).toHaveLength(1);
     expect(h.actions('job.not-retried')[0]).toMatchObject({ reason: 'already retried 1 time(s) (max 1)' });
+    // The retry is reported once, as a job_submission with retry 1 naming the node it retries.
+    expect(h.maestro.telemetryEvents).toEqual([
+      expect.objectContaining({ kind: 'job_submission', runtime: 'shell', job_name: 'smoke', node_id: retry!.id, arch: 'x86_64', retry: 1, extra: { retry_of: first.id } }),
+    ]);
   });
 });

@@ -83,6 +83,34 @@ describe('RuntimeShell (B6)', () => {
     expect(await (await fetch(stored.artifacts!.kernel!)).text()).toBe('toy kernel 6 3 2\n');
     expect(h.actions('results.submitted')).toEqual([expect.objectContaining({ node: kb.id, state: 'available', result: 'pass', nodes: 1 })]);
     expect(readdirSync(runtime.jobsDir)).toEqual([]); // work directory removed after submission
+    expect(h.maestro.telemetryEvents).toEqual([
+      {
+        kind: 'job_result',
+        runtime: 'shell',
+        device_type: 'shell',
+        job_name: 'kbuild-toy',
+        job_id: `runtime-shell:${process.pid}`,
+        node_id: kb.id,
+        result: 'pass',
+        is_infra_error: false,
+        error_type: null,
+        error_msg: null,
+        retry: 0,
+      },
+    ]);
+  });
+
+  it('reports an injected infrastructure failure as an infrastructure job_result, and a failure as a plain one', async () => {
+    withJob({ name: 'bad', command: 'exit 4' });
+    const runtime = new RuntimeShell(h.ctx('runtime-shell', { injectInfraFailure: ['smoke'] }));
+    const smoke = jobNode('smoke');
+    const bad = jobNode('bad');
+    await runtime.handle(delivery(smoke));
+    await runtime.handle(delivery(bad));
+    expect(h.maestro.telemetryEvents).toEqual([
+      expect.objectContaining({ kind: 'job_result', job_name: 'smoke', node_id: smoke.id, result: 'incomplete', is_infra_error: true, error_type: 'Infrastructure', error_msg: expect.stringContaining('injected') }),
+      expect.objectContaining({ kind: 'job_result', job_name: 'bad', node_id: bad.id, result: 'fail', is_infra_error: false, error_type: null }),
+    ]);
   });
 
   it('passes the documented environment to the command', async () => {
@@ -125,6 +153,7 @@ describe('RuntimeShell (B6)', () => {
     await new RuntimeShell(h.ctx('runtime-shell')).handle(delivery(node));
     expect(Date.now() - started).toBeLessThan(4_000);
     expect((await h.maestro.nodes.get(node.id)).data!.error_code).toBe('node_timeout');
+    expect(h.maestro.telemetryEvents).toEqual([expect.objectContaining({ kind: 'job_result', result: 'incomplete', error_type: 'node_timeout', error_msg: expect.stringContaining('killed after'), is_infra_error: false })]);
   });
 
   it('marks a preparation failure done/incomplete with the kind-specific error code', async () => {
@@ -136,6 +165,10 @@ describe('RuntimeShell (B6)', () => {
     await runtime.handle(delivery(job));
     expect(await h.maestro.nodes.get(kb.id)).toMatchObject({ state: 'done', result: 'incomplete', data: expect.objectContaining({ error_code: 'kbuild_internal_error' }) });
     expect(await h.maestro.nodes.get(job.id)).toMatchObject({ state: 'done', result: 'incomplete', data: expect.objectContaining({ error_code: 'job_generation_error' }) });
+    expect(h.maestro.telemetryEvents.map((e) => [e.kind, e.node_id, e.result, e.error_type, e.is_infra_error])).toEqual([
+      ['job_result', kb.id, 'incomplete', 'kbuild_internal_error', true],
+      ['job_result', job.id, 'incomplete', 'job_generation_error', true],
+    ]);
   });
 
   it('ignores nodes of other runtimes and unknown jobs before reading them', async () => {

@@ -2,7 +2,8 @@
  * runtime-shell (B6): runs shell `kbuild`/`job` nodes created `running`, serves their logs through
  * `storage`, and submits each result tree in one call. A delivery is held until the results are
  * stored, so a crash re-runs the job instead of losing it; the default results key (A8.3) makes a
- * second submission after a crash a no-op rather than a second tree.
+ * second submission after a crash a no-op rather than a second tree. Each finished job is reported
+ * as a `job_result` telemetry event (docs/pipeline.md).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -12,6 +13,7 @@ import type { JobConfig } from '../config';
 import type { Delivery, MaestroNode, NodeResult, ResultEntry } from '../maestro';
 import { evaluateSuiteResult, entryResult, parseJsonResults, parseTap } from '../results';
 import { consumeEvents, msUntil, type RunningService, type ServiceContext } from '../service';
+import { SHELL_RUNTIME } from './scheduler';
 
 /** Margin kept before the node's own timeout, so the server's timeout never races ours (B6.2 step 5). */
 export const NODE_TIMEOUT_MARGIN_MS = 5_000;
@@ -109,12 +111,36 @@ export class RuntimeShell {
     this.ctx.crash('runtime-shell:after-submit-before-ack');
   }
 
+  /**
+   * The `job_result` event of a finished job. `is_infra_error` follows job-retry's list of
+   * infrastructure error codes (`job_retry.error_codes`), so what is retried is what counts as the
+   * lab's fault in `/telemetry/stats` and `/telemetry/anomalies`.
+   */
+  #reportResult(node: MaestroNode, job: JobConfig, jobId: string, result: NodeResult, error?: { code: string; msg: string }): void {
+    this.ctx.maestro.telemetry.add({
+      kind: 'job_result',
+      runtime: SHELL_RUNTIME,
+      device_type: SHELL_RUNTIME,
+      job_name: job.name,
+      job_id: jobId,
+      node_id: node.id,
+      result,
+      is_infra_error: error !== undefined && this.ctx.config.jobRetry.errorCodes.includes(error.code),
+      error_type: error?.code ?? null,
+      error_msg: error?.msg ?? null,
+      retry: node.retry_counter ?? 0,
+    });
+  }
+
   async run(node: MaestroNode, job: JobConfig): Promise<void> {
     const { maestro, log, config, crash } = this.ctx;
-    await maestro.nodes.patch(node.id, { data: { job_id: `${this.ctx.instance}:${process.pid}` } }, { expect: { state: 'running' } });
+    const jobId = `${this.ctx.instance}:${process.pid}`;
+    await maestro.nodes.patch(node.id, { data: { job_id: jobId } }, { expect: { state: 'running' } });
     if ((node.retry_counter ?? 0) === 0 && this.ctx.injectInfraFailure?.includes(job.name)) {
       log.warn('injected infrastructure failure', { action: 'job.injected-failure', node: node.id, job: job.name });
-      await maestro.nodes.setState(node.id, 'done', { result: 'incomplete', errorCode: 'Infrastructure', errorMsg: 'injected infrastructure failure (PIPELINE_INJECT_INFRA_FAILURE)', expect: { state: 'running' } });
+      const errorMsg = 'injected infrastructure failure (PIPELINE_INJECT_INFRA_FAILURE)';
+      await maestro.nodes.setState(node.id, 'done', { result: 'incomplete', errorCode: 'Infrastructure', errorMsg, expect: { state: 'running' } });
+      this.#reportResult(node, job, jobId, 'incomplete', { code: 'Infrastructure', msg: errorMsg });
       return;
     }
     const work = join(this.jobsDir, node.id);
@@ -143,7 +169,9 @@ export class RuntimeShell {
     } catch (err) {
       const errorCode = job.kind === 'kbuild' ? 'kbuild_internal_error' : 'job_generation_error';
       log.warn('job preparation failed', { action: 'job.preparation-failed', node: node.id, error: err });
-      await maestro.nodes.setState(node.id, 'done', { result: 'incomplete', errorCode, errorMsg: (err as Error).message.slice(0, 500), expect: { state: 'running' } });
+      const errorMsg = (err as Error).message.slice(0, 500);
+      await maestro.nodes.setState(node.id, 'done', { result: 'incomplete', errorCode, errorMsg, expect: { state: 'running' } });
+      this.#reportResult(node, job, jobId, 'incomplete', { code: errorCode, msg: errorMsg });
       await rm(work, { recursive: true, force: true });
       return;
     }
@@ -221,6 +249,7 @@ export class RuntimeShell {
       data,
       artifacts,
     });
+    this.#reportResult(node, job, jobId, result, typeof data.error_code === 'string' ? { code: data.error_code, msg: String(data.error_msg ?? '') } : undefined);
     log.info('results submitted', { action: 'results.submitted', node: node.id, job: job.name, state, result, nodes: nodes.length, exit_code: outcome.exitCode, timed_out: outcome.timedOut });
     await rm(work, { recursive: true, force: true });
   }

@@ -91,6 +91,20 @@ describe('Scheduler.handle (B5.2, B5.3)', () => {
     expect(timeoutIn).toBeLessThanOrEqual(300_000);
     expect(h.actions('job.created')).toEqual([expect.objectContaining({ node: kids[0]!.id, parent: c.id, job: 'kbuild-toy', sequence: 7 })]);
     expect(h.actions('job.skipped-duplicate')).toHaveLength(1);
+    // One job_submission: the duplicate was submitted, and reported, the first time.
+    expect(h.maestro.telemetryEvents).toEqual([
+      { kind: 'job_submission', runtime: 'shell', device_type: 'shell', job_name: 'kbuild-toy', node_id: kids[0]!.id, tree: 'toy', branch: 'main', arch: 'x86_64', retry: 0 },
+    ]);
+  });
+
+  it('reports a failed submission as job_submission with the error and a runtime_error, and still fails the delivery', async () => {
+    const c = h.maestro.update(checkout().id, { state: 'available' }, { noEvent: true });
+    h.maestro.nodes.createChild = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'NetworkError' }));
+    await expect(new Scheduler(h.ctx('scheduler')).handle(deliver(c, { previous_state: 'running' }))).rejects.toThrow('ECONNREFUSED');
+    expect(h.maestro.telemetryEvents).toEqual([
+      { kind: 'job_submission', runtime: 'shell', device_type: 'shell', job_name: 'kbuild-toy', node_id: c.id, tree: 'toy', branch: 'main', arch: 'x86_64', retry: 0, error_type: 'NetworkError', error_msg: 'connect ECONNREFUSED' },
+      { kind: 'runtime_error', runtime: 'shell', node_id: c.id, job_name: 'kbuild-toy', error_type: 'NetworkError', error_msg: 'connect ECONNREFUSED' },
+    ]);
   });
 
   it('derives the key from parent, job, runtime, platform and retry counter', async () => {
@@ -146,6 +160,10 @@ describe('Scheduler.handle (B5.2, B5.3)', () => {
     await scheduler.handle(deliver(done, { state: 'available', previous_state: 'running' }));
     expect(h.actions('job.skipped-parent-done')).toHaveLength(1);
     expect([...h.maestro.store.values()].filter((n) => n.parent === c.id)).toHaveLength(0);
+    expect(h.maestro.telemetryEvents).toEqual([
+      { kind: 'job_skip', runtime: 'shell', job_name: 'kbuild-toy', node_id: c.id, error_type: 'jobfilter' },
+      { kind: 'job_skip', runtime: 'shell', job_name: 'kbuild-toy', node_id: c.id, error_type: 'parent_done' },
+    ]);
   });
 
   it('survives a crash before and after creating: the redelivery creates nothing twice (B1.5)', async () => {

@@ -4,10 +4,13 @@
  * prevented three ways (B5.3): the SDK drops non-transitions (A11.7), each entry re-checks the
  * transition on the payload, and each creation is `createChild` under a key derived from
  * (parent, job, runtime, platform, retry_counter), which `ensure` looks up before creating.
+ * Telemetry (docs/pipeline.md): a `job_submission` per job created (retries included, with
+ * `retry` > 0), the same event with `error_type`/`error_msg` plus a `runtime_error` when the
+ * creation fails, and a `job_skip` per job not created.
  */
 import type { JobConfig, SchedulerEntry } from '../config';
 import { passesAllowDeny } from '../config';
-import type { Delivery, EventPayload, MaestroNode } from '../maestro';
+import type { Delivery, EventPayload, MaestroNode, TelemetryEventInput } from '../maestro';
 import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
 /** Fields a job copies from its parent's `data` (B5.2 step 4). */
@@ -62,8 +65,15 @@ export function unionFilter(entries: readonly SchedulerEntry[]): Record<string, 
   return filter;
 }
 
+/** The runtime and platform (telemetry's `runtime` and `device_type`) of every job this pipeline runs. */
+export const SHELL_RUNTIME = 'shell';
+
 export class Scheduler {
   constructor(private readonly ctx: ServiceContext) {}
+
+  #skipped(parent: MaestroNode, jobName: string, reason: string): void {
+    this.ctx.maestro.telemetry.add({ kind: 'job_skip', runtime: SHELL_RUNTIME, job_name: jobName, node_id: parent.id, error_type: reason });
+  }
 
   async handle(delivery: Delivery): Promise<void> {
     const { config, log, crash } = this.ctx;
@@ -73,16 +83,19 @@ export class Scheduler {
     if (parent.state === 'done') {
       // A child of a done node would never run: the server already closed the tree.
       log.warn('parent already done; no jobs created', { action: 'job.skipped-parent-done', node: parent.id, sequence: delivery.sequence });
+      for (const entry of entries) this.#skipped(parent, config.jobs[entry.job]!.name, 'parent_done');
       return;
     }
     for (const entry of entries) {
       const job = config.jobs[entry.job]!;
       if (!passesJobfilter(parent.jobfilter, job.name, parent.path)) {
         log.info('job filtered out by jobfilter', { action: 'job.filtered', node: parent.id, job: job.name });
+        this.#skipped(parent, job.name, 'jobfilter');
         continue;
       }
       if (!passesRules(job, parent)) {
         log.info('job filtered out by its rules', { action: 'job.filtered', node: parent.id, job: job.name });
+        this.#skipped(parent, job.name, 'rules');
         continue;
       }
       crash('scheduler:before-create');
@@ -114,11 +127,37 @@ export class Scheduler {
     }
     // createChild copies the parent's submitter: a request made on a user's behalf names the user.
     const asParent = options.submitter ? { ...parent, submitter: options.submitter } : parent;
-    const { node, created } = await maestro.nodes.createChild(
-      asParent,
-      { kind: job.kind, name: job.name, group: job.name, data, timeout: new Date(Date.now() + job.timeoutMs), ...(retryCounter ? { retry_counter: retryCounter } : {}) },
-      { key },
-    );
+    const kr = kernelRevision(parent.data);
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    const submission: TelemetryEventInput = {
+      kind: 'job_submission',
+      runtime: SHELL_RUNTIME,
+      device_type: SHELL_RUNTIME,
+      job_name: job.name,
+      tree: text(kr.tree),
+      branch: text(kr.branch),
+      arch: text(data.arch),
+      retry: retryCounter,
+      ...(options.retryOf ? { extra: { retry_of: options.retryOf } } : {}),
+    };
+    let result: { node: MaestroNode; created: boolean };
+    try {
+      result = await maestro.nodes.createChild(
+        asParent,
+        { kind: job.kind, name: job.name, group: job.name, data, timeout: new Date(Date.now() + job.timeoutMs), ...(retryCounter ? { retry_counter: retryCounter } : {}) },
+        { key },
+      );
+    } catch (err) {
+      // The job was not submitted: `node_id` names the parent the job was meant for.
+      const error_type = err instanceof Error ? err.name : 'Error';
+      const error_msg = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      maestro.telemetry.add({ ...submission, node_id: parent.id, error_type, error_msg });
+      maestro.telemetry.add({ kind: 'runtime_error', runtime: SHELL_RUNTIME, node_id: parent.id, job_name: job.name, error_type, error_msg });
+      throw err;
+    }
+    const { node, created } = result;
+    // A duplicate (redelivery, restart) was submitted and reported the first time.
+    if (created) maestro.telemetry.add({ ...submission, node_id: node.id });
     log.info(created ? 'job created' : 'job already existed', {
       action: created ? 'job.created' : 'job.skipped-duplicate',
       node: node.id,

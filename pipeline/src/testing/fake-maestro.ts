@@ -22,6 +22,7 @@ import type {
   ResultEntry,
   Subscription,
   SubscriptionState,
+  TelemetryEventInput,
 } from '../maestro';
 
 type Handler = (delivery: Delivery, ctx: { signal: AbortSignal; attempt: number }) => Promise<void>;
@@ -396,6 +397,15 @@ export class FakeMaestro implements Maestro {
           consumer.resolveDone();
         },
       };
+    },
+  };
+
+  /** Telemetry events added, in order, for assertions. */
+  readonly telemetryEvents: TelemetryEventInput[] = [];
+
+  telemetry: Maestro['telemetry'] = {
+    add: (event) => {
+      this.telemetryEvents.push(structuredClone(event));
     },
   };
 

@@ -60,6 +60,7 @@ export interface PartAClient {
   };
   events: { history(filter: { channel?: string }): AsyncIterable<StoredEvent> };
   raw: { POST(path: string, init: { body: unknown }): Promise<{ data?: unknown; error?: unknown }> };
+  telemetry: Pick<sdk.TelemetryApi, 'stats'>;
   close(): Promise<void>;
 }
 
