@@ -78,7 +78,7 @@ export default tseslint.config(
     },
   },
   {
-    // SDK B1.1: the pipeline reaches the API only through @maestro-ci/sdk, imported by package name.
+    // docs/pipeline.md: the pipeline reaches the API only through @maestro-ci/sdk, imported by package name.
     files: ['pipeline/**/*.ts'],
     rules: {
       'no-restricted-imports': [

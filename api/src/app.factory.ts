@@ -40,7 +40,7 @@ export async function createApp(
     // X-Forwarded-For/-Host/-Proto are believed only from TRUSTED_PROXIES (docs/security.md).
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
-    // §2.6: a repeated query key takes its last value; kept as arrays here and resolved by handlers.
+    // docs/api-conventions.md#serialisation: a repeated query key takes its last value; kept as arrays here and resolved by handlers.
     rewriteUrl(request: IncomingMessage) {
       const routed = routeVersionedUrl(request.url ?? '/');
       if (routed.unsupportedVersion !== undefined) {

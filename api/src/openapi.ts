@@ -21,7 +21,7 @@ const DESCRIPTION = [
   'for request validation (422).',
   '',
   'Realtime events are also available over socket.io (namespace `/pubsub` at `/latest/socket.io/`),',
-  'which OpenAPI cannot describe: see docs/realtime.md and §10.10 of the API contract.',
+  'which OpenAPI cannot describe: see docs/realtime.md.',
 ].join('\n');
 
 function sortKeys<T extends Record<string, unknown>>(object: T | undefined): T | undefined {

@@ -17,7 +17,7 @@ function configFile(): string {
   return file;
 }
 
-describe('CLI arguments (B1.2)', () => {
+describe('CLI arguments', () => {
   it('parses service, config, instance and quiet', () => {
     expect(parseCliArgs(['scheduler', '--config', 'c.yaml'])).toEqual({ service: 'scheduler', config: 'c.yaml', instance: 'scheduler', quiet: false });
     expect(parseCliArgs(['report', '--config=c.yaml', '--instance', 'report-2', '--quiet'])).toEqual({ service: 'report', config: 'c.yaml', instance: 'report-2', quiet: true });
@@ -35,7 +35,7 @@ describe('CLI arguments (B1.2)', () => {
   });
 });
 
-describe('main: lifecycle of a service process (B1.2, B1.3)', () => {
+describe('main: lifecycle of a service process', () => {
   it('exits 2 with a clear message on an invalid configuration', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     writeFileSync(join(dir, 'bad.yaml'), 'offline: true\nextra: 1\n');
@@ -81,7 +81,7 @@ describe('main: lifecycle of a service process (B1.2, B1.3)', () => {
     expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ level: 'warn', action: 'telemetry.send-failed', pending: 3 });
   });
 
-  it('logs subscription.resumed when a restarted instance subscribes again (B9.1)', async () => {
+  it('logs subscription.resumed when a restarted instance subscribes again', async () => {
     const file = configFile();
     const actions: string[][] = [];
     for (let life = 0; life < 2; life++) {
@@ -119,7 +119,7 @@ describe('main: lifecycle of a service process (B1.2, B1.3)', () => {
   });
 });
 
-describe('logger (B1.2)', () => {
+describe('logger', () => {
   it('writes one JSON object per line and redacts secrets wherever they appear', () => {
     const lines: string[] = [];
     const log = createLogger({ service: 'trigger', instance: 'trigger-2', secrets: [TOKEN], write: (l) => lines.push(l), now: () => new Date('2026-01-01T00:00:00Z') });
@@ -130,7 +130,7 @@ describe('logger (B1.2)', () => {
   });
 });
 
-describe('crash points (B1.5)', () => {
+describe('crash points', () => {
   it('are inert without PIPELINE_CRASH_AT', () => {
     const kill = jest.fn();
     crashPoints({}, kill)('scheduler:before-create');

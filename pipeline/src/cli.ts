@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `maestro-pipeline <service> --config <file> [--instance <name>] [--quiet]` (B1.2).
+ * `maestro-pipeline <service> --config <file> [--instance <name>] [--quiet]` (docs/pipeline.md).
  * The token comes only from `MAESTRO_TOKEN`: never from the config or argv, never logged.
- * SIGTERM/SIGINT stop the service cleanly and exit 0 (B1.3).
+ * SIGTERM/SIGINT stop the service cleanly and exit 0 (docs/pipeline.md#restarts-lose-nothing-and-duplicate-nothing).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type PipelineConfig } from './config';

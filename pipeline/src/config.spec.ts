@@ -20,7 +20,7 @@ function problems(doc: unknown): string[] {
   return [];
 }
 
-describe('config (B2)', () => {
+describe('config', () => {
   it('accepts the sample configuration and resolves paths against the file', () => {
     const config = validateConfig(base(), '/etc/maestro');
     expect(config.offline).toBe(true);
@@ -109,7 +109,7 @@ describe('config (B2)', () => {
   });
 });
 
-describe('shipped configuration (B1.4)', () => {
+describe('shipped configuration', () => {
   it('pipeline/config/example.yaml is valid and offline', () => {
     const config = loadConfig(join(__dirname, '../config/example.yaml'));
     expect(config.offline).toBe(true);

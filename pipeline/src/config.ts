@@ -1,8 +1,8 @@
 /**
- * The pipeline configuration (B2): one YAML file, a subset of KernelCI's pipeline configuration,
+ * The pipeline configuration: one YAML file, a subset of KernelCI's pipeline configuration,
  * validated completely at start-up so a mistake stops the service with a clear message instead of
- * surfacing later as a missing job. Unknown keys are errors (B2.2), and with `offline: true` no URL
- * may leave the machine (B1.4).
+ * surfacing later as a missing job. Unknown keys are errors (docs/pipeline.md#configuration), and with `offline: true` no URL
+ * may leave the machine (docs/pipeline.md).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -44,7 +44,7 @@ export interface JobConfig {
 export interface SchedulerEntry {
   job: string;
   channel: string;
-  /** Every `event` key except `channel`, matched against the payload field of that name (B5.1). */
+  /** Every `event` key except `channel`, matched against the payload field of that name (docs/pipeline.md#services). */
   match: Record<string, string>;
   runtime: 'shell';
 }
@@ -116,7 +116,7 @@ export class ConfigError extends Error {
 const DURATION_RE = /^(\d+)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
-/** Parses `<n>(ms|s|m|h)` (B2.2); anything else, including a bare number, is rejected. */
+/** Parses `<n>(ms|s|m|h)` (docs/pipeline.md#configuration); anything else, including a bare number, is rejected. */
 export function parseDuration(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = DURATION_RE.exec(value.trim());
@@ -132,7 +132,7 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(h) || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/** KernelCI's allow/deny list: `name` allows, `!name` denies (B2.2). */
+/** KernelCI's allow/deny list: `name` allows, `!name` denies (docs/pipeline.md#configuration). */
 export function parseAllowDeny(value: unknown): AllowDeny | null {
   const items = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(items) || !items.every((i) => typeof i === 'string' && i.length > 0)) return null;
@@ -214,7 +214,7 @@ export function validateConfig(doc: unknown, baseDir: string): PipelineConfig {
   const storageUrl = checkHttpUrl(str(storage.url, 'storage.url'), 'storage.url');
   if (storageUrl) {
     try {
-      // Artifacts must be loopback HTTP whatever `offline` says: the storage server binds 127.0.0.1 (B4.2).
+      // Artifacts must be loopback HTTP whatever `offline` says: the storage server binds 127.0.0.1 (docs/pipeline.md#services).
       if (!isLoopbackHost(new URL(storageUrl).hostname)) fail('storage.url: the storage service serves loopback only; use http://127.0.0.1:<port>');
     } catch {
       /* reported by checkHttpUrl */

@@ -1,5 +1,5 @@
 /**
- * Crash points for the fault-injection test (B1.5). `PIPELINE_CRASH_AT` lists `<service>:<point>`
+ * Crash points for the fault-injection test (docs/pipeline.md). `PIPELINE_CRASH_AT` lists `<service>:<point>`
  * names; a service SIGKILLs itself the first time it reaches a listed point. A marker file in
  * `PIPELINE_CRASH_DIR` makes each point fire once across restarts. With the variable unset every
  * point is inert.
@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, writeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The points B1.5 requires and those of the later services, so a typo in a service is a type error rather than a dead point. */
+/** The points docs/pipeline.md requires and those of the later services, so a typo in a service is a type error rather than a dead point. */
 export const CRASH_POINTS = [
   'trigger:after-create',
   'tarball:after-archive-before-update',

@@ -15,7 +15,7 @@ const sources = (dir: string): string[] =>
     return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [path] : [];
   });
 
-describe('pipeline dependencies (B1.1)', () => {
+describe('pipeline dependencies', () => {
   it('declares only the SDK, one YAML parser, nodemailer and fastify', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies?: object };
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@maestro-ci/sdk', 'fastify', 'nodemailer', 'yaml']);

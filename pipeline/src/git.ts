@@ -1,6 +1,6 @@
 /**
  * Git through its command-line tool, with no network beyond what the configured URL names
- * (`file://` when offline, B1.4). Each service instance keeps its own bare clone so that two
+ * (`file://` when offline, docs/pipeline.md). Each service instance keeps its own bare clone so that two
  * services never fetch into the same repository at once.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ export function git(args: string[], cwd?: string): Promise<string> {
   });
 }
 
-/** Creates the bare mirror on first use, then fetches branches and tags with `--prune` (B3.1). */
+/** Creates the bare mirror on first use, then fetches branches and tags with `--prune` (docs/pipeline.md#services). */
 export async function updateMirror(dir: string, url: string): Promise<void> {
   if (!existsSync(`${dir}/HEAD`)) {
     mkdirSync(dirname(dir), { recursive: true });
@@ -53,7 +53,7 @@ export async function revParse(dir: string, ref: string): Promise<string | null>
   }
 }
 
-/** First-parent history from `head`, newest first, at most `max` commits (B3.1 step 3). */
+/** First-parent history from `head`, newest first, at most `max` commits (docs/pipeline.md#services step 3). */
 export async function firstParentHistory(dir: string, head: string, max: number): Promise<string[]> {
   const out = await git(['rev-list', '--first-parent', `--max-count=${max}`, head], dir);
   return out.split('\n').filter(Boolean);
@@ -74,7 +74,7 @@ export async function commitInfo(dir: string, sha: string): Promise<CommitInfo> 
   return { describe: describe.trim(), tags: tags.split('\n').filter(Boolean).sort(), subject: subject.trim() };
 }
 
-/** KernelCI's version fields, parsed from a `vMAJOR.MINOR[.SUB]` describe prefix; null without one (B4.1). */
+/** KernelCI's version fields, parsed from a `vMAJOR.MINOR[.SUB]` describe prefix; null without one (docs/pipeline.md#services). */
 export function parseVersion(describe: string): { version: number; patchlevel: number; sublevel?: number; extra: string } | null {
   const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(describe);
   if (!m) return null;
@@ -88,7 +88,7 @@ export function parseVersion(describe: string): { version: number; patchlevel: n
 
 /**
  * `git archive --format=tar --prefix=<prefix>/ <sha> | gzip -n` into `target`, through a temporary
- * file and a rename so a reader never sees half an archive (B4.1 step 3). gzip runs in-process with
+ * file and a rename so a reader never sees half an archive (docs/pipeline.md#services step 3). gzip runs in-process with
  * no name or time in its header, so the same commit always gives the same bytes.
  */
 export async function archive(dir: string, sha: string, prefix: string, target: string): Promise<void> {

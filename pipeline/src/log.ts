@@ -1,5 +1,5 @@
 /**
- * JSON-lines logs on stdout (B1.2): `ts, service, level, msg`, plus `action`, `node` and `sequence`
+ * JSON-lines logs on stdout (docs/pipeline.md): `ts, service, level, msg`, plus `action`, `node` and `sequence`
  * where relevant. Tests read these lines, so every line is one JSON object, and named actions
  * (`checkout.created`, `job.created`, …) are stable verbs rather than prose.
  *

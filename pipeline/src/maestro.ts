@@ -1,11 +1,11 @@
 /**
  * The pipeline's only door to the API. Every service talks to Maestro through the `Maestro`
- * interface below, whose members are named after, and typed against, the SDK calls of
- * `sdk-and-pipeline.md` Part A that they make (A5–A11). `connectMaestro` binds it to
+ * interface below, whose members are named after, and typed against, the SDK calls
+ * they make (sdk/README.md). `connectMaestro` binds it to
  * `@maestro-ci/sdk`; unit tests bind it to an in-memory fake (`testing/fake-maestro.ts`).
  *
  * Keeping the surface this narrow is deliberate: it is the list of SDK features the reference
- * pipeline proves sufficient (B1.1), and a lab replacing one service can read here exactly what it
+ * pipeline proves sufficient (docs/pipeline.md), and a lab replacing one service can read here exactly what it
  * needs from the SDK.
  */
 import * as sdk from '@maestro-ci/sdk';
@@ -14,7 +14,7 @@ import * as sdk from '@maestro-ci/sdk';
 // Wire shapes the pipeline reads. Field names are the server's (SDK principle 6).
 // ---------------------------------------------------------------------------------------------
 
-/** A node as the SDK returns it (contract §6.1); only the fields the pipeline reads are listed. */
+/** A node as the SDK returns it (docs/nodes.md#model); only the fields the pipeline reads are listed. */
 export interface MaestroNode {
   id: string;
   kind: string;
@@ -42,7 +42,7 @@ export interface MaestroNode {
 export type NodeState = 'running' | 'available' | 'closing' | 'done';
 export type NodeResult = 'pass' | 'fail' | 'skip' | 'incomplete';
 
-/** A node creation body (A7.1): timestamps as `Date` or ISO strings (A1.4). */
+/** A node creation body (sdk/README.md#nodes): timestamps as `Date` or ISO strings (docs/sdk.md). */
 export type NodeKind = 'checkout' | 'kbuild' | 'job' | 'test' | 'process' | 'regression';
 
 export interface NodeInput {
@@ -64,7 +64,7 @@ export interface NodeInput {
   result?: NodeResult | null;
 }
 
-/** A child for `nodes.createChild` (A7.2): `timeout` is required so the 6-hour default never applies. */
+/** A child for `nodes.createChild` (sdk/README.md#nodes): `timeout` is required so the 6-hour default never applies. */
 export interface ChildInput {
   kind: NodeKind;
   name: string;
@@ -74,20 +74,20 @@ export interface ChildInput {
   timeout: Date | string;
 }
 
-/** Filter values of A6.2's object form, restricted to what the pipeline uses. */
+/** Filter values of sdk/README.md#nodes's object form, restricted to what the pipeline uses. */
 export type FilterValue = string | number | boolean | null | { in: readonly string[] } | { lt: Date | string } | { gt: Date | string };
 export type NodeFilter = sdk.NodeFilter;
 
-/** `nodes.tree` (A9.2): `{ node, children }` ordered by `path`. */
+/** `nodes.tree` (sdk/README.md#nodes): `{ node, children }` ordered by `path`. */
 export interface NodeTree {
   node: MaestroNode;
   children: NodeTree[];
 }
 
-/** A result-tree level in plain form; the adapter turns it into SDK `resultTree()` calls (A8.1). */
+/** A result-tree level in plain form; the adapter turns it into SDK `resultTree()` calls (sdk/README.md#nodes). */
 export interface ResultEntry {
   name: string;
-  /** Set for cases; suites evaluate theirs unless given (A8.1). */
+  /** Set for cases; suites evaluate theirs unless given (sdk/README.md#nodes). */
   result?: NodeResult;
   artifacts?: Record<string, string>;
   data?: Record<string, unknown>;
@@ -97,11 +97,11 @@ export interface ResultEntry {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Events (A11).
+// Events.
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The node-event payload under wire names (A11.2). Every field is optional, as in the SDK: a
+ * The node-event payload under wire names (sdk/README.md#events-delivery-guarantees). Every field is optional, as in the SDK: a
  * payload is whatever the server (or a KernelCI server) published, and filters treat a missing
  * key as "does not match".
  */
@@ -128,7 +128,7 @@ export interface Delivery {
   node(): Promise<MaestroNode>;
 }
 
-/** `events.consume` options (A11.1, A11.5, A11.7, A11.9). */
+/** `events.consume` options (sdk/README.md#events-delivery-guarantees). */
 export interface ConsumeOptions {
   channel?: string;
   subscriberId: string;
@@ -138,7 +138,7 @@ export interface ConsumeOptions {
   onHandlerError?: { retries: number; then: 'dead-letter' | 'stop' };
 }
 
-/** The subscription states of A11.9 the pipeline logs. */
+/** The subscription states of sdk/README.md#events-delivery-guarantees the pipeline logs. */
 export type SubscriptionState =
   | { type: 'connecting' }
   | { type: 'subscribed'; resumedFrom?: number | null }
@@ -150,7 +150,7 @@ export type SubscriptionState =
   | { type: 'closed'; reason?: string; error?: unknown };
 
 export interface Subscription {
-  /** Settles when the subscription closes; rejects on a terminal error (A11.4). */
+  /** Settles when the subscription closes; rejects on a terminal error (sdk/README.md#events-delivery-guarantees). */
   readonly done: Promise<void>;
   close(options?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
   on(event: 'state', listener: (state: SubscriptionState) => void): void;
@@ -167,10 +167,10 @@ export type TelemetryEventInput = sdk.TelemetryEventInput;
 // The port.
 // ---------------------------------------------------------------------------------------------
 
-/** Every SDK call the pipeline makes, with the Part A names and signatures. */
+/** Every SDK call the pipeline makes, with the docs/sdk.md names and signatures. */
 export interface Maestro {
   users: {
-    /** A5.1 `users.whoami()`. */
+    /** sdk/README.md#nodes `users.whoami()`. */
     whoami(): Promise<{ id: string; username: string }>;
     /**
      * `users.whoami()` of a client holding someone else's token (an API token or an access token):
@@ -180,32 +180,32 @@ export interface Maestro {
     whoamiWithToken(token: string): Promise<{ username: string; groups: string[] }>;
   };
   nodes: {
-    /** A6.1 `nodes.get(id)`; throws NotFoundError. */
+    /** sdk/README.md#nodes `nodes.get(id)`; throws NotFoundError. */
     get(id: string): Promise<MaestroNode>;
-    /** A6.1 `nodes.count(filter)`. */
+    /** sdk/README.md#nodes `nodes.count(filter)`. */
     count(filter: NodeFilter): Promise<number>;
-    /** A6.3/A6.4 `nodes.find(filter, { sort }).toArray({ max })`. */
+    /** sdk/README.md#nodes `nodes.find(filter, { sort }).toArray({ max })`. */
     find(filter: NodeFilter, options: { sort?: string; max: number }): Promise<MaestroNode[]>;
-    /** A7.2 `nodes.ensure(node, { key })`. */
+    /** sdk/README.md#nodes `nodes.ensure(node, { key })`. */
     ensure(node: NodeInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
     /**
-     * A7.2 `nodes.createChild(parent, child, { key })`, which behaves like `ensure` with a key.
-     * `created` says whether this call created the node (for `job.skipped-duplicate`, B5.2).
+     * sdk/README.md#nodes `nodes.createChild(parent, child, { key })`, which behaves like `ensure` with a key.
+     * `created` says whether this call created the node (for `job.skipped-duplicate`, docs/pipeline.md#services).
      */
     createChild(parent: MaestroNode, child: ChildInput, options: { key: string }): Promise<{ node: MaestroNode; created: boolean }>;
-    /** A7.4 `nodes.patch(id, changes, { expect, noEvent })` with the default deep merge. */
+    /** sdk/README.md#nodes `nodes.patch(id, changes, { expect, noEvent })` with the default deep merge. */
     patch(
       id: string,
       changes: { data?: Record<string, unknown>; artifacts?: Record<string, string>; debug?: Record<string, unknown> },
       options?: { expect?: { state?: NodeState | NodeState[] }; noEvent?: boolean },
     ): Promise<MaestroNode>;
-    /** A7.5 `nodes.setState(id, state, …)`. */
+    /** sdk/README.md#nodes `nodes.setState(id, state, …)`. */
     setState(
       id: string,
       state: NodeState,
       options: {
         result?: NodeResult;
-        /** Values of the SDK's `ErrorCode` (contract §6.2); a checkout's codes go in `data.error_code`. */
+        /** Values of the SDK's `ErrorCode` (docs/nodes.md#model); a checkout's codes go in `data.error_code`. */
         errorCode?: 'kbuild_internal_error' | 'job_generation_error' | 'node_timeout' | 'Infrastructure';
         errorMsg?: string;
         holdoff?: number | Date;
@@ -214,19 +214,19 @@ export interface Maestro {
         expect?: { state?: NodeState | NodeState[] };
       },
     ): Promise<MaestroNode>;
-    /** A8.2 `nodes.submitResults(rootId, resultTree(...), opts)` with the default key (A8.3). */
+    /** sdk/README.md#nodes `nodes.submitResults(rootId, resultTree(...), opts)` with the default key (sdk/README.md#nodes). */
     submitResults(
       rootId: string,
       tree: ResultEntry,
       options: { state: NodeState; result?: NodeResult; holdoff?: number | Date; data?: Record<string, unknown>; artifacts?: Record<string, string> },
     ): Promise<{ root: MaestroNode; nodes: MaestroNode[] }>;
-    /** A9.2 `nodes.tree(root)`: the root's whole `treeid` in one paginated query, as `{ node, children }`. */
+    /** sdk/README.md#nodes `nodes.tree(root)`: the root's whole `treeid` in one paginated query, as `{ node, children }`. */
     tree(root: MaestroNode): Promise<NodeTree>;
-    /** A9.2 `nodes.findArtifact(nodeOrId, name)`. */
+    /** sdk/README.md#nodes `nodes.findArtifact(nodeOrId, name)`. */
     findArtifact(node: MaestroNode | string, name: string): Promise<{ url: string; node: MaestroNode } | null>;
   };
   events: {
-    /** A11.9 `events.consume(opts, handler)`. */
+    /** sdk/README.md#events-delivery-guarantees `events.consume(opts, handler)`. */
     consume(options: ConsumeOptions, handler: (delivery: Delivery, ctx: { signal: AbortSignal; attempt: number }) => Promise<void>): Subscription;
   };
   telemetry: {
@@ -238,9 +238,9 @@ export interface Maestro {
      */
     add(event: TelemetryEventInput): void;
   };
-  /** A3.4 `deriveKey(namespace, ...parts)`. */
+  /** sdk/README.md#retries `deriveKey(namespace, ...parts)`. */
   deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
-  /** Sends the telemetry still waiting, then A2.4 `client.close()`. */
+  /** Sends the telemetry still waiting, then sdk/README.md#the-client `client.close()`. */
   close(): Promise<void>;
 }
 
@@ -249,7 +249,7 @@ export interface Maestro {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The Part A client as the pipeline calls it: the SDK signatures the pipeline relies on, checked
+ * The docs/sdk.md client as the pipeline calls it: the SDK signatures the pipeline relies on, checked
  * against the real `MaestroClient` by the assignment in `connectMaestro`.
  */
 interface PartAClient {
@@ -276,7 +276,7 @@ interface PartAClient {
   close(): Promise<void>;
 }
 
-/** The `resultTree()` builder of A8.1, as far as the pipeline uses it. */
+/** The `resultTree()` builder of sdk/README.md#nodes, as far as the pipeline uses it. */
 interface PartAResultTree {
   suite(name: string, build: (suite: PartAResultTree) => unknown, options?: { result?: NodeResult; data?: Record<string, unknown>; artifacts?: Record<string, string> }): PartAResultTree;
   case(name: string, result: NodeResult, options?: { data?: Record<string, unknown>; artifacts?: Record<string, string> }): PartAResultTree;
@@ -298,7 +298,7 @@ function buildLevel(builder: PartAResultTree, level: ResultEntry): void {
 
 /**
  * Creates the SDK client the services use. The token comes only from the caller (the CLI reads
- * `MAESTRO_TOKEN`, B1.2) and is handed to the SDK, which redacts it everywhere (A4.4).
+ * `MAESTRO_TOKEN`, docs/pipeline.md) and is handed to the SDK, which redacts it everywhere (sdk/README.md#errors).
  */
 export function connectMaestro(options: {
   baseUrl: string;
@@ -331,7 +331,7 @@ export function connectMaestro(options: {
       ensure: (node, opts) => client.nodes.ensure(node, opts),
       createChild: async (parent, child, opts) => {
         // The SDK's createChild returns only the node. The same lookup `ensure` makes first (name,
-        // parent and `debug.idempotency_key`, A7.1) tells a duplicate apart; the key still makes the
+        // parent and `debug.idempotency_key`, sdk/README.md#nodes) tells a duplicate apart; the key still makes the
         // creation itself exactly-once if another process races this lookup.
         const before = await client.nodes.find({ name: child.name, parent: parent.id, 'debug.idempotency_key': opts.key }, { pageSize: 2 }).first();
         if (before) return { node: before, created: false };

@@ -1,6 +1,6 @@
 /**
  * The whole pipeline in one process against the in-memory SDK fake: real git, real bash, real
- * HTTP storage on loopback. The server's lifecycle (holdoff → closing → done, contract §9.1) is
+ * HTTP storage on loopback. The server's lifecycle (holdoff → closing → done, docs/nodes.md#lifecycle) is
  * played by `settle()`. The same scenario against the real API is test/src/pipeline.e2e.ts.
  */
 import { execFileSync } from 'node:child_process';
@@ -45,7 +45,7 @@ async function runUntilQuiet(h: Harness): Promise<void> {
   throw new Error('the pipeline did not settle');
 }
 
-describe('reference pipeline on the SDK fake (B1–B7)', () => {
+describe('reference pipeline on the SDK fake', () => {
   let h: Harness;
   let server: Server;
   let services: RunningService[];
@@ -151,7 +151,7 @@ describe('reference pipeline on the SDK fake (B1–B7)', () => {
     expect(h.maestro.handlerErrors).toEqual([]);
   });
 
-  it('ignores the level-trigger trap: an update that keeps state and result creates nothing (B8.3)', async () => {
+  it('ignores the level-trigger trap: an update that keeps state and result creates nothing', async () => {
     const [a] = checkouts();
     const before = h.maestro.store.size;
     h.maestro.update(a!.id, { state: 'available' });

@@ -47,7 +47,7 @@ function checkoutTree(divResult: 'pass' | 'fail', describe: string, commit: stri
   };
 }
 
-describe('renderReport (B7.2)', () => {
+describe('renderReport', () => {
   const a = checkoutTree('pass', 'v0.1', 'a'.repeat(40));
   const b = checkoutTree('fail', 'v0.1-1-gbbbbbbb', 'b'.repeat(40));
 

@@ -1,5 +1,5 @@
 /**
- * The markdown report of one checkout (B7.2). Deterministic: identical trees give byte-identical
+ * The markdown report of one checkout (docs/pipeline.md#services). Deterministic: identical trees give byte-identical
  * text (no generation time, nodes sorted by path), so a report rewritten after a crash is the same
  * file, and a test can compare the file with what the artifact URL serves.
  */

@@ -1,6 +1,6 @@
 import { entryResult, evaluateSuiteResult, parseJsonResults, parseTap, ResultsFormatError } from './results';
 
-describe('TAP (B6.3)', () => {
+describe('TAP', () => {
   it('maps ok, not ok and # SKIP; ignores plans, comments and subtests', () => {
     const tap = ['TAP version 13', '1..5', 'ok 1 - boots', 'not ok 2 - mounts # TODO later', '# a comment', '    ok 1 - nested', 'ok 3 # SKIP no hardware', 'ok 4', 'ok 5 - boots'].join('\n');
     expect(parseTap(tap)).toEqual([
@@ -17,7 +17,7 @@ describe('TAP (B6.3)', () => {
   });
 });
 
-describe('JSON results (B6.3)', () => {
+describe('JSON results', () => {
   it('builds nested suites and returns case logs separately', () => {
     const { suites, logs } = parseJsonResults({
       suites: [

@@ -1,5 +1,5 @@
 /**
- * Result formats of runtime-shell (B6.3): TAP on stdout, or a JSON results file. Both become a
+ * Result formats of runtime-shell (docs/pipeline.md#the-job-contract-of-runtime-shell): TAP on stdout, or a JSON results file. Both become a
  * plain `ResultEntry` tree that `maestro.ts` hands to the SDK's `resultTree()` builder.
  */
 import type { NodeResult, ResultEntry } from './maestro';
@@ -13,7 +13,7 @@ function uniqueName(name: string, taken: Set<string>): string {
 }
 
 /**
- * TAP points → cases directly under the job: `not ok` is `fail`, `# SKIP` is `skip` (B6.3).
+ * TAP points → cases directly under the job: `not ok` is `fail`, `# SKIP` is `skip` (docs/pipeline.md#the-job-contract-of-runtime-shell).
  * A point without a description is named by its number. Subtests (indented lines) are ignored.
  */
 export function parseTap(stdout: string): ResultEntry[] {
@@ -50,7 +50,7 @@ export interface JsonCase {
 
 /**
  * `{"suites": [{"name", "cases": [{"name", "result", "log"?}], "suites"?: [...]}]}` → suites of
- * kind `job` holding cases (B6.3). Case logs are returned separately, keyed by their path below
+ * kind `job` holding cases (docs/pipeline.md#the-job-contract-of-runtime-shell). Case logs are returned separately, keyed by their path below
  * the job, so the caller can write each to a file and attach its URL as the case's `log` artifact.
  */
 export function parseJsonResults(doc: unknown): { suites: ResultEntry[]; logs: JsonCase[] } {
@@ -86,7 +86,7 @@ export function parseJsonResults(doc: unknown): { suites: ResultEntry[]; logs: J
   return { suites: level((doc as { suites?: unknown }).suites, []), logs };
 }
 
-/** KernelCI's suite rule (SDK A8.1), used for the job's own result when results exist. */
+/** KernelCI's suite rule (sdk/README.md#nodes), used for the job's own result when results exist. */
 export function evaluateSuiteResult(children: Iterable<{ result?: NodeResult | null }>): NodeResult | null {
   let pass = false;
   let skip = false;

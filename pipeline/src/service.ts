@@ -1,5 +1,5 @@
 /**
- * What every service receives, and the one way event services consume (B1.3): a durable
+ * What every service receives, and the one way event services consume (docs/pipeline.md#restarts-lose-nothing-and-duplicate-nothing): a durable
  * subscription named `<instance>:<channel>`, transitions only, acknowledged by the SDK after the
  * handler resolves, closed with a drain on shutdown.
  */
@@ -34,16 +34,16 @@ export interface RunningService {
   done: Promise<void>;
 }
 
-/** How long a stopping service lets the current handler finish (B1.3). */
+/** How long a stopping service lets the current handler finish (docs/pipeline.md#restarts-lose-nothing-and-duplicate-nothing). */
 export const DRAIN_TIMEOUT_MS = 20_000;
 
 /**
  * Subscribes durably and logs the subscription's life: `subscription.resumed` when the server
- * resumed an existing cursor (B9.1 looks for it after each restart), `subscription.reconnecting`
+ * resumed an existing cursor (docs/pipeline.md#tests looks for it after each restart), `subscription.reconnecting`
  * and `subscription.gap` as they happen.
  *
  * A restarted process has no acknowledged mark yet, so it subscribes without `from_sequence` and
- * the server resumes from the durable cursor it stored (A11.4); the SDK then reports a plain
+ * the server resumes from the durable cursor it stored (sdk/README.md#events-delivery-guarantees); the SDK then reports a plain
  * `subscribed`. A marker file in the instance's work directory, written at the first successful
  * subscription, is how the service knows that this subscription resumes an earlier one.
  */
@@ -62,7 +62,7 @@ export function consumeEvents(
       try {
         await handler(delivery);
       } catch (err) {
-        // The SDK retries and dead-letters (A11.5); this line says which node failed and why.
+        // The SDK retries and dead-letters (sdk/README.md#events-delivery-guarantees); this line says which node failed and why.
         ctx.log.warn('handler failed', { action: 'handler.failed', node: delivery.payload.id, sequence: delivery.sequence, error: err });
         throw err;
       }
@@ -108,7 +108,7 @@ export function kernelRevision(data: Record<string, unknown> | null | undefined)
   return typeof kr === 'object' && kr !== null ? (kr as Record<string, unknown>) : {};
 }
 
-/** Milliseconds until a naive-UTC timestamp (A1.4), or Infinity when absent. */
+/** Milliseconds until a naive-UTC timestamp (docs/sdk.md), or Infinity when absent. */
 export function msUntil(timestamp: string | null | undefined, now = Date.now()): number {
   if (!timestamp) return Infinity;
   const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(timestamp);
@@ -120,7 +120,7 @@ export const MAX_UNSORTED_SCAN = 10_000;
 
 /**
  * The newest node matching `filter` that `accept` takes: `sort: "-created"` where the server allows
- * it (keyset pagination on an index, A6.4), reading at most `max` candidates. In KernelCI mode the
+ * it (keyset pagination on an index, sdk/README.md#nodes), reading at most `max` candidates. In KernelCI mode the
  * SDK refuses `sort`, so the candidates are read unsorted and ordered here.
  */
 export async function findNewest(maestro: Maestro, filter: NodeFilter, accept: (node: MaestroNode) => boolean = () => true, max = 20): Promise<MaestroNode | undefined> {

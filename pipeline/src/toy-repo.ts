@@ -1,5 +1,5 @@
 /**
- * The toy "kernel" repository of the end-to-end scenario (B8.1 step 4), shared by the demo, the
+ * The toy "kernel" repository of the end-to-end scenario (docs/pipeline.md#tests step 4), shared by the demo, the
  * unit tests and the end-to-end tests: `build.sh` writes `out/kernel.img` and prints `BUILD OK`,
  * `tests/smoke.sh` emits TAP with two passing points, and `tests/unit.sh` writes JSON results
  * whose `div` case is computed from `src/math.txt`. Only bash and coreutils are needed.
@@ -115,10 +115,10 @@ export interface ToyConfigOptions {
   pollInterval?: string;
 }
 
-/** The sample configuration of B2.1 for the toy repository. */
+/** The sample configuration of docs/pipeline.md#configuration for the toy repository. */
 export function toyConfig(o: ToyConfigOptions): string {
   const holdoff = o.holdoff ?? '10s';
-  return `# Reference pipeline configuration for the toy repository (B2.1).
+  return `# Reference pipeline configuration for the toy repository (docs/pipeline.md#configuration).
 offline: true
 api: { url: ${o.apiUrl} }
 storage: { root: ${JSON.stringify(o.storageRoot)}, url: ${o.storageUrl} }

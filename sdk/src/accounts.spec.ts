@@ -20,7 +20,7 @@ function server(routes: Record<string, Route>) {
 
 const user = (i: number) => ({ id: `u${i}`, username: `user${i}`, email: `u${i}@x`, is_active: true, is_superuser: false, is_verified: true, groups: [] });
 
-describe('users, groups and tokens (SDK A5.1)', () => {
+describe('users, groups and tokens', () => {
   it('users.list walks every page; whoami, get and updateMe hit their routes', async () => {
     const all = Array.from({ length: 5 }, (_, i) => user(i));
     const s = server({
@@ -83,7 +83,7 @@ describe('users, groups and tokens (SDK A5.1)', () => {
   });
 });
 
-describe('KernelCI-mode creation after a lost answer (SDK A7.1)', () => {
+describe('KernelCI-mode creation after a lost answer', () => {
   it('resends once when the lookup by key finds nothing, and never when retries are off', async () => {
     const api = new FakeApi('kernelci');
     let lose = 1;

@@ -1,6 +1,6 @@
 /**
- * The `users`, `groups` and `tokens` namespaces (SDK A5.1; contract §4, §5). Only routes the contract
- * defines are wrapped (A5.2): no `/group(s)`, registration or verification helpers.
+ * The `users`, `groups` and `tokens` namespaces (sdk/README.md#nodes, docs/auth.md). Only routes the contract
+ * defines are wrapped (sdk/README.md#nodes): no `/group(s)`, registration or verification helpers.
  */
 import type { ClientContext } from './context.js';
 import { ProtocolError, UnsupportedFeatureError, ValidationError } from './errors.js';
@@ -8,7 +8,7 @@ import { send } from './routes.js';
 import { toWireTimestamp, type TimestampInput } from './states.js';
 import type { CallOptions } from './transport.js';
 
-/** A user as the server sends it (contract §4.1: "UserRead"). */
+/** A user as the server sends it (docs/auth.md#the-user-object: "UserRead"). */
 export interface User {
   id: string;
   email: string;
@@ -26,13 +26,13 @@ export interface UserUpdate {
   password?: string;
 }
 
-/** A user group (contract §5). */
+/** A user group (docs/auth.md#users-and-groups). */
 export interface UserGroup {
   id: string;
   name: string;
 }
 
-/** An API token's metadata (contract §4.4); `token` only in the answer to `create`. */
+/** An API token's metadata (docs/auth.md#two-kinds-of-bearer-token); `token` only in the answer to `create`. */
 export interface ApiToken {
   id: string;
   name: string;
@@ -195,7 +195,7 @@ export function createAccounts(ctx: ClientContext): { users: UsersApi; groups: G
     async revoke(id, opts = {}) {
       await requireMaestro('API tokens');
       const { userId, ...call } = opts;
-      // Revoking twice answers 204 (contract §4.4), so the DELETE is safe to retry.
+      // Revoking twice answers 204 (docs/auth.md#two-kinds-of-bearer-token), so the DELETE is safe to retry.
       if (userId) await send(ctx, 'DELETE /user/{user_id}/tokens/{token_id}', { path: { user_id: userId, token_id: id } }, { op: 'read', ...call });
       else await send(ctx, 'DELETE /user/me/tokens/{token_id}', { path: { token_id: id } }, { op: 'read', ...call });
     },

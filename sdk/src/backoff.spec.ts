@@ -2,7 +2,7 @@ import { backoffDelay, parseRetryAfter, sleep } from './backoff';
 
 const opts = { baseDelayMs: 250, maxDelayMs: 8_000 };
 
-describe('backoffDelay (A3.3)', () => {
+describe('backoffDelay', () => {
   it('doubles from the base and caps at maxDelayMs', () => {
     const upper = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, opts, () => 1));
     expect(upper).toEqual([250, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
@@ -27,7 +27,7 @@ describe('backoffDelay (A3.3)', () => {
   });
 });
 
-describe('parseRetryAfter (A3.3)', () => {
+describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   it('reads delay seconds', () => {
     expect(parseRetryAfter('3', now)).toBe(3000);

@@ -1,5 +1,5 @@
 /**
- * The one backoff function behind every waiting loop of the SDK (SDK A3.3): request retries,
+ * The one backoff function behind every waiting loop of the SDK (sdk/README.md#retries): request retries,
  * long-poll resubscribes, handler retries and polling, each with its own base and cap.
  */
 
@@ -31,7 +31,7 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
 
 /**
  * Reads a `Retry-After` header (delay seconds or an HTTP date) as milliseconds from `now`.
- * A date in the past gives 0. With `maxDelayMs`, the result is capped at `4 · maxDelayMs` (A3.3), so a
+ * A date in the past gives 0. With `maxDelayMs`, the result is capped at `4 · maxDelayMs` (sdk/README.md#retries), so a
  * confused or hostile server cannot park a client for hours.
  *
  * @returns milliseconds, or `undefined` when the header is absent or unreadable.

@@ -9,7 +9,7 @@ import { resultTree } from './result-tree';
 
 const NODE_ID = '65a3982ee98651d0fe82b010';
 
-describe('routes (SDK A5.2)', () => {
+describe('routes', () => {
   const doc = JSON.parse(readFileSync(join(__dirname, '../../openapi/openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
   const inDoc = (route: string): boolean => {
     const [method, path] = route.split(' ') as [string, string];
@@ -21,7 +21,7 @@ describe('routes (SDK A5.2)', () => {
   });
 });
 
-describe('URL joining through the client (SDK A2.2)', () => {
+describe('URL joining through the client', () => {
   it.each([
     ['http://h:8001', 'http://h:8001/latest'],
     ['http://h:8001/', 'http://h:8001/latest'],
@@ -43,7 +43,7 @@ describe('URL joining through the client (SDK A2.2)', () => {
   });
 });
 
-describe('client construction (SDK A2.4)', () => {
+describe('client construction', () => {
   it('withToken shares discovery and changes only the token', async () => {
     const api = new FakeApi('maestro');
     const anonymous = createClient({ baseUrl: 'http://h', fetch: api.fetch });
@@ -94,7 +94,7 @@ describe('client construction (SDK A2.4)', () => {
   });
 });
 
-describe('no credential in any rendering (SDK A4.4)', () => {
+describe('no credential in any rendering', () => {
   const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2VjcmV0LXNpZ25hdHVyZQ';
   const PLAIN = 'plain-secret-token-42';
 

@@ -1,8 +1,8 @@
 /**
  * The client (SDK A2): one typed transport (openapi-fetch over the committed OpenAPI document, with
  * the SDK's own fetch wrapper, A3) and the hand-written namespaces on top of it. Hand-written methods
- * throw typed errors (A4); `client.raw` keeps openapi-fetch's `{ data } | { error }` results for routes
- * without a wrapper (A1.5).
+ * throw typed errors; `client.raw` keeps openapi-fetch's `{ data } | { error }` results for routes
+ * without a wrapper (docs/sdk.md).
  */
 import createFetchClient, { type Client } from 'openapi-fetch';
 import { createAccounts, type GroupsApi, type TokensApi, type UsersApi } from './accounts.js';
@@ -21,7 +21,7 @@ import { DEFAULT_RETRY, Transport, type Logger, type RetryOptions } from './tran
 import { apiRoot } from './url.js';
 import { SDK_VERSION } from './version.js';
 
-/** Options of {@link createClient} (A2.1). */
+/** Options of {@link createClient} (sdk/README.md#the-client). */
 export interface ClientOptions {
   /** API origin with an optional path prefix, e.g. `http://127.0.0.1:8001`. */
   baseUrl: string;
@@ -35,7 +35,7 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Deadline of one `/listen`; default 100 000 ms (at least twice the server's 45 s keep-alive). */
   listenTimeoutMs?: number;
-  /** Retry settings (A3), or `false` to never retry. */
+  /** Retry settings, or `false` to never retry. */
   retry?: RetryOptions | false;
   /** Prefixed to the SDK's own user agent, never substituted. */
   userAgent?: string;
@@ -43,9 +43,9 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Receives redacted log lines; silent by default. */
   logger?: Partial<Logger>;
-  /** Server mode (A0.1): `"auto"` (default) discovers it with one `GET /latest/openapi.json`. */
+  /** Server mode (sdk/README.md#maestro-mode-and-kernelci-mode): `"auto"` (default) discovers it with one `GET /latest/openapi.json`. */
   compat?: 'auto' | ServerMode;
-  /** Throw {@link IncompatibleServerError} instead of warning when the server's major version differs (A2.4). */
+  /** Throw {@link IncompatibleServerError} instead of warning when the server's major version differs (sdk/README.md#the-client). */
   strictVersion?: boolean;
   /** socket.io-client options (transports, WebSocket implementation); path and namespace are set by the SDK. */
   socket?: Record<string, unknown>;
@@ -53,17 +53,17 @@ export interface ClientOptions {
 
 /** A Maestro (or KernelCI) API client. */
 export interface MaestroClient {
-  /** The openapi-fetch client, for endpoints without a hand-written wrapper (A1.5). */
+  /** The openapi-fetch client, for endpoints without a hand-written wrapper (docs/sdk.md). */
   readonly raw: Client<paths>;
-  /** Nodes: reads, writes, result trees, navigation and waiting (A6–A10). */
+  /** Nodes: reads, writes, result trees, navigation and waiting (sdk/README.md#nodes). */
   readonly nodes: NodesApi;
-  /** Users (A5.1). */
+  /** Users (sdk/README.md#nodes). */
   readonly users: UsersApi;
-  /** User groups (A5.1). */
+  /** User groups (sdk/README.md#nodes). */
   readonly groups: GroupsApi;
-  /** Logins and API tokens (A5.1). */
+  /** Logins and API tokens (sdk/README.md#nodes). */
   readonly tokens: TokensApi;
-  /** Events: subscriptions, publishing and history (A11). */
+  /** Events: subscriptions, publishing and history. */
   readonly events: EventsApi;
   /** Telemetry events, stats and anomalies, and a batching reporter (docs/telemetry.md). */
   readonly telemetry: TelemetryApi;
@@ -71,9 +71,9 @@ export interface MaestroClient {
   readonly kv: KeyValueApi;
   /** Queue lists (docs/queues-kv.md). */
   readonly queues: QueuesApi;
-  /** The server mode, discovered once for `compat: "auto"` (A0.1). */
+  /** The server mode, discovered once for `compat: "auto"` (sdk/README.md#maestro-mode-and-kernelci-mode). */
   mode(): Promise<ServerMode>;
-  /** A client with another token, sharing the connection pool, discovery result and logger (A2.4). */
+  /** A client with another token, sharing the connection pool, discovery result and logger (sdk/README.md#the-client). */
   withToken(token: ClientOptions['token']): MaestroClient;
   /** Closes every subscription and waiter this client opened; later calls fail. */
   close(): Promise<void>;
@@ -89,7 +89,7 @@ function runtimeName(): string {
   return 'browser';
 }
 
-/** The user agent the SDK sends (A2.1): the caller's value, then `@maestro-ci/sdk/<version> (<runtime>)`. */
+/** The user agent the SDK sends (sdk/README.md#the-client): the caller's value, then `@maestro-ci/sdk/<version> (<runtime>)`. */
 export function userAgentOf(prefix?: string): string {
   const own = `@maestro-ci/sdk/${SDK_VERSION} (${runtimeName()})`;
   return prefix ? `${prefix} ${own}` : own;
@@ -104,7 +104,7 @@ interface Shared {
   logger: Logger;
   fetch: typeof globalThis.fetch;
   warned: Set<string>;
-  /** Tokens seen by this client family, redacted from log lines (A4.4). */
+  /** Tokens seen by this client family, redacted from log lines (sdk/README.md#errors). */
   secrets: Set<string>;
 }
 
@@ -163,7 +163,7 @@ function build(options: ClientOptions, shared: Shared): MaestroClient {
     baseUrl: root,
     // `client.raw` calls: only reads are retried; the SDK cannot know whether a raw write is idempotent.
     fetch: (request: Request) => transport.fetchFor({ op: request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'never' })(request),
-    // One key, one value: the server keeps only the last of repeated keys (A6.2).
+    // One key, one value: the server keeps only the last of repeated keys (sdk/README.md#nodes).
     querySerializer: (query) => {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query ?? {})) {

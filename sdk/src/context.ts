@@ -1,7 +1,7 @@
 /**
  * What every namespace of one client shares: the typed transport, the resolved options, the server
- * mode found by discovery (SDK A0.1), the redacting logger and the registry of things `close()` ends.
- * Everything lives on the client instance; no module holds state (A12.1).
+ * mode found by discovery (sdk/README.md#maestro-mode-and-kernelci-mode), the redacting logger and the registry of things `close()` ends.
+ * Everything lives on the client instance; no module holds state (docs/sdk.md).
  */
 import type { Client } from 'openapi-fetch';
 import type { paths } from './generated/schema.js';
@@ -16,7 +16,7 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-/** Options after defaults (A2.1). */
+/** Options after defaults (sdk/README.md#the-client). */
 export interface ResolvedOptions {
   baseUrl: string;
   root: string;

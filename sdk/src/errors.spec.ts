@@ -36,7 +36,7 @@ import {
 } from './errors';
 import { parseRetryAfter } from './backoff';
 
-// Test-only: util.inspect is one of the renderings A4.4 covers.
+// Test-only: util.inspect is one of the renderings sdk/README.md#errors covers.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { inspect } = require('node:util') as typeof import('node:util');
 
@@ -46,7 +46,7 @@ function fromStatus(status: number, body: unknown, extra: Partial<errors.ErrorRe
   return errorFromResponse({ method: 'patch', url: URL_, status, body, ...extra });
 }
 
-describe('errorFromResponse (A4.2)', () => {
+describe('errorFromResponse', () => {
   it.each<[number, unknown, new (...a: never[]) => MaestroError]>([
     [400, { detail: 'Field not supported' }, BadRequestError],
     [400, { detail: 'Transition not allowed with state: running' }, InvalidTransitionError],
@@ -74,7 +74,7 @@ describe('errorFromResponse (A4.2)', () => {
     expect(isHttpError(e)).toBe(true);
   });
 
-  it('builds the message from method, path, status and detail (A4.3)', () => {
+  it('builds the message from method, path, status and detail', () => {
     const e = errorFromResponse({ method: 'get', url: `${URL_}?kind=job`, status: 404, body: '{"detail":"Not Found"}' });
     expect(e.message).toBe('GET /latest/node/65a3982ee98651d0fe82b010: 404 Not Found');
     expect(e.url).toBe(`${URL_}?kind=job`);
@@ -141,7 +141,7 @@ describe('errorFromResponse (A4.2)', () => {
   });
 });
 
-describe('brand and guards (A4.1)', () => {
+describe('brand and guards', () => {
   it('works without instanceof, as for a second copy of the SDK', () => {
     const e = new NotFoundError({ detail: 'x' });
     const foreign = Object.create(null) as Record<symbol, unknown>;
@@ -190,12 +190,12 @@ describe('brand and guards (A4.1)', () => {
     const classes = Object.entries(errors).filter(
       ([, v]) => typeof v === 'function' && (v === MaestroError || (v as { prototype?: unknown }).prototype instanceof MaestroError),
     );
-    expect(classes.length).toBe(26); // the A4.1 tree
+    expect(classes.length).toBe(26); // the sdk/README.md#errors tree
     for (const [name] of classes) expect(typeof (errors as Record<string, unknown>)[`is${name}`]).toBe('function');
   });
 });
 
-describe('no credential in any rendering (A4.4)', () => {
+describe('no credential in any rendering', () => {
   const JWT =
     'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzZWNyZXQtdXNlciIsImV4cCI6NDEwMjQ0NDgwMH0.S2lsbFRoZUtub3duVG9rZW4';
   const API_TOKEN = 'mst_KnownTokenKnownTokenKnownTokenKnownToken123';

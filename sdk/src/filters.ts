@@ -81,7 +81,7 @@ export function nodeFilter(initial?: NodeFilter): NodeFilterBuilder {
 
 /**
  * Names a field the SDK does not know, such as `data.custom.path`, for the builder (the escape hatch of
- * A6.2). Its operands are untyped scalars.
+ * sdk/README.md#nodes). Its operands are untyped scalars.
  *
  * @throws FilterError on a name the server would misread (rule 3).
  */

@@ -27,7 +27,7 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('deriveKey (A3.4)', () => {
+describe('deriveKey', () => {
   it('is namespace + ":" + base64url SHA-256 of the canonical JSON of the parts', async () => {
     const key = await deriveKey('results', '65a3982ee98651d0fe82b010');
     const expected = createHash('sha256').update('["65a3982ee98651d0fe82b010"]').digest('base64url');

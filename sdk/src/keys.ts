@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (SDK A3.4; contract §7.10): random ones for a single call, derived ones that
+ * Idempotency keys (sdk/README.md#retries, docs/nodes.md#idempotency-key): random ones for a single call, derived ones that
  * survive a restart. Uses only Web Crypto, so it runs in browsers, Deno, Bun and Node ≥ 20.
  */
 import { ValidationError } from './errors.js';
@@ -90,7 +90,7 @@ function webCrypto(): Crypto {
 /**
  * Derives a restart-stable idempotency key: `namespace + ":" + base64url(SHA-256(canonical JSON of parts))`,
  * e.g. `deriveKey("results", rootId)` or `deriveKey("smoke", kbuild.id, "x86_64")`. The same inputs always
- * give the same key, and the key is at most 200 visible ASCII characters (A3.4).
+ * give the same key, and the key is at most 200 visible ASCII characters (sdk/README.md#retries).
  *
  * @param namespace 1–156 visible ASCII characters, e.g. `"results"`; it keeps keys of different purposes apart.
  * @throws ValidationError on an invalid namespace or parts that cannot be serialised.

@@ -1,7 +1,7 @@
 /**
- * Deep merge of patch maps (SDK A7.4). The server replaces `data`, `artifacts` and `debug` wholesale
- * (contract §7.7), so the client merges the caller's changes into the stored maps and sends the
- * result under `If-Match`. Nothing here mutates its inputs (A7.6).
+ * Deep merge of patch maps (sdk/README.md#nodes). The server replaces `data`, `artifacts` and `debug` wholesale
+ * (docs/nodes.md#endpoints), so the client merges the caller's changes into the stored maps and sends the
+ * result under `If-Match`. Nothing here mutates its inputs (sdk/README.md#nodes).
  */
 import { unset } from './types.js';
 

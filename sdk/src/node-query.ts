@@ -1,5 +1,5 @@
 /**
- * `NodeQuery` (SDK A6.3): an async iterable over every node matching a filter, walked page by page.
+ * `NodeQuery` (sdk/README.md#nodes): an async iterable over every node matching a filter, walked page by page.
  * It is backed by an async generator, whose `next()` calls queue behind each other, so concurrent
  * callers never skip a page.
  */

@@ -42,7 +42,7 @@ describe('nodes reads (SDK A6)', () => {
     await expect(maestro.nodes.get('65ffffffffffffffffffffff')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('discovers the mode once with GET /latest/openapi.json (A0.1)', async () => {
+  it('discovers the mode once with GET /latest/openapi.json', async () => {
     const { api, maestro } = setup('maestro', { compat: 'auto' });
     expect(await maestro.mode()).toBe('maestro');
     await maestro.nodes.count({ kind: 'checkout' });
@@ -145,7 +145,7 @@ describe('nodes writes (SDK A7)', () => {
     expect(same.id).toBe(again.id);
   });
 
-  it('a deep-merge patch racing another writer: 412, re-read, retry, both keys kept (A7.4)', async () => {
+  it('a deep-merge patch racing another writer: 412, re-read, retry, both keys kept', async () => {
     const { api, maestro } = setup('maestro', { compat: 'maestro' });
     const n = api.insert({ data: { a: 1 } });
     let raced = false;

@@ -4,7 +4,7 @@ const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJib2IiLCJhdWQiOlsiZmFzdGFwaS11c2VyczphdXRoIl19.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 const API_TOKEN = 'mst_Abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG';
 
-describe('redactText (A4.4)', () => {
+describe('redactText', () => {
   it('redacts JWT-shaped strings and mst_ API tokens', () => {
     const out = redactText(`token ${JWT} and ${API_TOKEN}.`);
     expect(out).toBe(`token ${REDACTED} and ${REDACTED}.`);
@@ -27,7 +27,7 @@ describe('redactText (A4.4)', () => {
   });
 });
 
-describe('redactUrl (A4.4)', () => {
+describe('redactUrl', () => {
   it('removes userinfo and credential-like query parameters', () => {
     const out = redactUrl('https://alice:pw@h/latest/nodes?kind=job&token=abc&api_key=k&X-Amz-Signature=s&access_token=t');
     expect(out).toBe('https://h/latest/nodes?kind=job');

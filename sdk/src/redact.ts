@@ -1,6 +1,6 @@
 /**
  * Credential redaction for everything the SDK renders: error messages and properties, `toJSON()`,
- * cause chains and log lines (SDK A4.4). Redaction is pattern-based, so it also catches tokens that
+ * cause chains and log lines (sdk/README.md#errors). Redaction is pattern-based, so it also catches tokens that
  * a server echoes back in a body; callers that know their own secret pass it in `secrets` as well.
  */
 
@@ -9,7 +9,7 @@ export const REDACTED = '[redacted]';
 
 // Three base64url segments whose header starts with `{"` (base64 `eyJ`); the signature may be empty.
 const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
-// Maestro API tokens: `mst_` plus 43 base64url characters (contract §4.2.2); any length is redacted.
+// Maestro API tokens: `mst_` plus 43 base64url characters (docs/auth.md#two-kinds-of-bearer-token); any length is redacted.
 const API_TOKEN_RE = /mst_[A-Za-z0-9_-]+/g;
 // `Authorization: Bearer x`, `Bearer x`, `Basic x`.
 const AUTH_SCHEME_RE = /\b(Bearer|Basic|Token)(\s+)[^\s"',;]+/gi;

@@ -4,7 +4,7 @@ import type { NodeResult } from './states';
 
 const r = (...results: (NodeResult | null)[]) => results.map((result) => ({ result }));
 
-describe('evaluateSuiteResult (A8.1)', () => {
+describe('evaluateSuiteResult', () => {
   it.each<[(NodeResult | null)[], NodeResult | null]>([
     [['pass', 'fail', 'skip'], 'fail'],
     [['skip', 'incomplete', 'fail'], 'fail'],
@@ -17,7 +17,7 @@ describe('evaluateSuiteResult (A8.1)', () => {
   });
 });
 
-describe('resultTree (A8.1)', () => {
+describe('resultTree', () => {
   const tree = () =>
     resultTree()
       .suite('boot', (s) => s.case('login', 'pass').case('dmesg', 'pass'))

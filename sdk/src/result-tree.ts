@@ -1,7 +1,7 @@
 /**
- * Result trees (SDK A8.1): a job's results as nested suites and cases, sent later in one
+ * Result trees (sdk/README.md#nodes): a job's results as nested suites and cases, sent later in one
  * `PUT /nodes/{id}` by `nodes.submitResults`. The builder only holds the plain tree; `path`, `group`
- * and inherited `data` fields are filled in by the client against the stored root (A8.2).
+ * and inherited `data` fields are filled in by the client against the stored root (sdk/README.md#nodes).
  */
 import { ValidationError } from './errors.js';
 import { NODE_KINDS, NODE_RESULTS } from './states.js';
@@ -66,7 +66,7 @@ export interface ResultNodeBody {
   artifacts: Record<string, string>;
 }
 
-/** One level of a `PUT /nodes/{id}` body: `{ node, child_nodes }` (contract §7.8). */
+/** One level of a `PUT /nodes/{id}` body: `{ node, child_nodes }` (docs/nodes.md#endpoints). */
 export interface ResultHierarchy<N = ResultNodeBody> {
   /** The node at this level. */
   node: N;
@@ -250,7 +250,7 @@ export class ResultTree extends ResultTreeBuilder {
   }
 
   /**
-   * The `PUT /nodes/{id}` body (contract §7.8) around `rootNode`: every child gets `name`, `kind`,
+   * The `PUT /nodes/{id}` body (docs/nodes.md#endpoints) around `rootNode`: every child gets `name`, `kind`,
    * `result`, `state: "done"`, `data` and `artifacts`. The client adds `path`, `group`, inherited data
    * and the root's own fields; `rootNode` is copied, never modified.
    */

@@ -1,5 +1,5 @@
 /**
- * Every route the hand-written layer calls, and the one helper that sends them (SDK A1.1, A5.2).
+ * Every route the hand-written layer calls, and the one helper that sends them (docs/sdk.md, sdk/README.md#nodes).
  * A route is a `"METHOD /path"` string that must name an operation of the generated `paths`, so a
  * wrapper for a route the committed `openapi/openapi.json` does not define does not compile.
  */
@@ -26,28 +26,28 @@ export const SDK_ROUTES: readonly Route[] = [
   'POST /node',
   'GET /nodes',
   'POST /user/login',
-  'GET /count', // contract §7.4
-  'PUT /node/{node_id}', // §7.6
-  'PATCH /node/{node_id}', // §7.7
-  'PUT /nodes/{node_id}', // §7.8
-  'GET /whoami', // §4.3
-  'GET /users', // §4.3
-  'GET /user/{user_id}', // §4.3
-  'PATCH /user/me', // §4.3
-  'GET /user-groups', // §5
-  'GET /user-groups/{group_id}', // §5
-  'POST /user-groups', // §5
-  'DELETE /user-groups/{group_id}', // §5
-  'POST /user/me/tokens', // §4.4
-  'GET /user/me/tokens', // §4.4
-  'DELETE /user/me/tokens/{token_id}', // §4.4
-  'GET /user/{user_id}/tokens', // §4.4
-  'DELETE /user/{user_id}/tokens/{token_id}', // §4.4
-  'POST /subscribe/{channel}', // §10.4
-  'GET /listen/{sub_id}', // §10.4
-  'POST /unsubscribe/{sub_id}', // §10.4
-  'POST /publish/{channel}', // §10.4
-  'GET /events', // §10.9
+  'GET /count', // docs/nodes.md#endpoints
+  'PUT /node/{node_id}', // docs/nodes.md#endpoints
+  'PATCH /node/{node_id}', // docs/nodes.md#endpoints
+  'PUT /nodes/{node_id}', // docs/nodes.md#endpoints
+  'GET /whoami', // docs/auth.md#endpoints
+  'GET /users', // docs/auth.md#endpoints
+  'GET /user/{user_id}', // docs/auth.md#endpoints
+  'PATCH /user/me', // docs/auth.md#endpoints
+  'GET /user-groups', // docs/auth.md#users-and-groups
+  'GET /user-groups/{group_id}', // docs/auth.md#users-and-groups
+  'POST /user-groups', // docs/auth.md#users-and-groups
+  'DELETE /user-groups/{group_id}', // docs/auth.md#users-and-groups
+  'POST /user/me/tokens', // docs/auth.md#two-kinds-of-bearer-token
+  'GET /user/me/tokens', // docs/auth.md#two-kinds-of-bearer-token
+  'DELETE /user/me/tokens/{token_id}', // docs/auth.md#two-kinds-of-bearer-token
+  'GET /user/{user_id}/tokens', // docs/auth.md#two-kinds-of-bearer-token
+  'DELETE /user/{user_id}/tokens/{token_id}', // docs/auth.md#two-kinds-of-bearer-token
+  'POST /subscribe/{channel}', // docs/events.md#http-pubsub-kernelci-compatible
+  'GET /listen/{sub_id}', // docs/events.md#http-pubsub-kernelci-compatible
+  'POST /unsubscribe/{sub_id}', // docs/events.md#http-pubsub-kernelci-compatible
+  'POST /publish/{channel}', // docs/events.md#http-pubsub-kernelci-compatible
+  'GET /events', // docs/events.md#event-history-get-events
   'POST /telemetry', // docs/telemetry.md
   'GET /telemetry',
   'GET /telemetry/stats',
@@ -84,7 +84,7 @@ export interface Sent<T> {
 
 /**
  * Sends one request through openapi-fetch and the transport policy; a non-2xx answer throws the
- * typed error of A4.2, with the current token passed as a secret to redact.
+ * typed error of sdk/README.md#errors, with the current token passed as a secret to redact.
  */
 export async function send<T>(
   target: SendTarget,

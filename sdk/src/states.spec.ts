@@ -2,7 +2,7 @@ import { canTransition, CHECKOUT_ERROR_CODES, ERROR_CODES, NODE_KINDS, NODE_RESU
 import type { NodeState } from './states';
 import { isValidationError } from './errors';
 
-describe('enumerations (A1.3)', () => {
+describe('enumerations', () => {
   it('lists the contract values', () => {
     expect(NODE_KINDS).toEqual(['checkout', 'kbuild', 'job', 'test', 'process', 'regression']);
     expect(NODE_STATES).toEqual(['running', 'available', 'closing', 'done']);
@@ -13,7 +13,7 @@ describe('enumerations (A1.3)', () => {
   });
 });
 
-describe('canTransition (A1.3, contract §6.5)', () => {
+describe('canTransition', () => {
   const allowed: Record<NodeState, NodeState[]> = {
     running: ['running', 'available', 'closing', 'done'],
     available: ['available', 'closing', 'done'],
@@ -30,7 +30,7 @@ describe('canTransition (A1.3, contract §6.5)', () => {
   }
 });
 
-describe('toDate (A1.4)', () => {
+describe('toDate', () => {
   it('reads naive server timestamps as UTC', () => {
     expect(toDate('2024-02-01T09:58:28.479000').toISOString()).toBe('2024-02-01T09:58:28.479Z');
     expect(toDate('2024-02-01T09:58:28').toISOString()).toBe('2024-02-01T09:58:28.000Z');
@@ -56,7 +56,7 @@ describe('toDate (A1.4)', () => {
   });
 });
 
-describe('toWireTimestamp (A1.4)', () => {
+describe('toWireTimestamp', () => {
   it('emits +00:00, never Z', () => {
     expect(toWireTimestamp(new Date('2024-02-01T09:58:28.479Z'))).toBe('2024-02-01T09:58:28.479+00:00');
   });

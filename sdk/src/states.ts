@@ -35,7 +35,7 @@ export function canTransition(from: NodeState, to: NodeState): boolean {
 export type TimestampInput = Date | string;
 
 // Date, then optional time (seconds and a 1–9 digit fraction optional), then an optional offset.
-// A space may replace the `T`, as in Python's str(datetime) (contract §2.6, §8.2).
+// A space may replace the `T`, as in Python's str(datetime) (docs/api-conventions.md#serialisation, docs/nodes.md#query-language).
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -87,7 +87,7 @@ function parseTimestamp(ts: string): ParsedTimestamp {
 }
 
 /**
- * Reads a server timestamp as a `Date` (SDK A1.4). The server sends naive UTC strings such as
+ * Reads a server timestamp as a `Date` (docs/sdk.md). The server sends naive UTC strings such as
  * `2024-02-01T09:58:28.479000`; strings without an offset are therefore read as UTC, and strings
  * with one (`Z`, `+02:00`) are honoured. Precision beyond milliseconds is dropped. A `Date` is copied.
  *
@@ -105,7 +105,7 @@ export function toDate(ts: TimestampInput): Date {
 }
 
 /**
- * Formats a timestamp the way the SDK sends it (SDK A1.4): ISO 8601 in UTC with an explicit `+00:00`
+ * Formats a timestamp the way the SDK sends it (docs/sdk.md): ISO 8601 in UTC with an explicit `+00:00`
  * offset, never a trailing `Z`, which KernelCI's query parser rejects. Naive strings are read as UTC;
  * the fraction digits of a string input are kept as written (microseconds survive a round trip).
  *

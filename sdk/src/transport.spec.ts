@@ -28,7 +28,7 @@ const status = (code: number, detail = 'x', headers: Record<string, string> = {}
   new Response(JSON.stringify({ detail }), { status: code, headers: { 'content-type': 'application/json', ...headers } });
 const node = { id: NODE_ID, kind: 'checkout', name: 'c', path: ['c'], state: 'running' };
 
-describe('transport: retries by operation (SDK A3.2)', () => {
+describe('transport: retries by operation', () => {
   it('retries GET after a network failure, 408, 429, 5xx', async () => {
     const s = scripted([new TypeError('fetch failed'), status(503), status(429), ok(node)]);
     const maestro = createClient({ baseUrl: 'http://h', fetch: s.fetch, retry: fast, compat: 'kernelci' });
@@ -106,7 +106,7 @@ describe('transport: retries by operation (SDK A3.2)', () => {
     expect(s.seen).toHaveLength(1);
   });
 
-  it('waits for Retry-After, capped at 4 × maxDelayMs (A3.3)', async () => {
+  it('waits for Retry-After, capped at 4 × maxDelayMs', async () => {
     const s = scripted([status(429, 'slow down', { 'Retry-After': '3600' }), ok(node)]);
     const maestro = createClient({ baseUrl: 'http://h', fetch: s.fetch, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 25 }, compat: 'kernelci' });
     const started = Date.now();
@@ -120,7 +120,7 @@ describe('transport: retries by operation (SDK A3.2)', () => {
   });
 });
 
-describe('transport: deadlines and aborts (SDK A3.1)', () => {
+describe('transport: deadlines and aborts', () => {
   const hang = (req: Request): Promise<Response> =>
     new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(req.signal.reason), { once: true }));
 
@@ -145,7 +145,7 @@ describe('transport: deadlines and aborts (SDK A3.1)', () => {
   });
 });
 
-describe('transport: headers (SDK A2.3)', () => {
+describe('transport: headers', () => {
   it('sends Authorization only with a token, calls a token function per request, and always X-Maestro-Client', async () => {
     const api = new FakeApi('kernelci');
     const anonymous = createClient({ baseUrl: 'http://h', fetch: api.fetch, compat: 'kernelci', userAgent: 'lab-x/1.0' });
@@ -161,7 +161,7 @@ describe('transport: headers (SDK A2.3)', () => {
   });
 });
 
-describe('transport: connection reuse (SDK A3.1)', () => {
+describe('transport: connection reuse', () => {
   it('20 sequential calls open at most 2 TCP connections', async () => {
     let connections = 0;
     const server = createServer((req, res) => {

@@ -1,14 +1,14 @@
 /**
  * The SDK's fetch wrapper (SDK A3): openapi-fetch hands every request to {@link Transport.fetchFor},
  * which adds the credentials and client headers, runs each attempt under a deadline, and retries
- * only what the operation's row of the retry table allows (A3.2). It is the one place that decides
+ * only what the operation's row of the retry table allows (sdk/README.md#retries). It is the one place that decides
  * retries, so every hand-written method gets the same behaviour.
  */
 import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from './backoff.js';
 import { NetworkError, TimeoutError } from './errors.js';
 import { redactText } from './redact.js';
 
-/** Retry settings of a client or a call (A3.3). */
+/** Retry settings of a client or a call (sdk/README.md#retries). */
 export interface RetryOptions {
   /** Attempts in total, the first included; default 4. */
   maxAttempts?: number;
@@ -23,10 +23,10 @@ export interface RetryPolicy extends BackoffOptions {
   maxAttempts: number;
 }
 
-/** Default retry settings (A2.1). */
+/** Default retry settings (sdk/README.md#the-client). */
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 });
 
-/** Options every SDK method accepts (A3.1). */
+/** Options every SDK method accepts (sdk/README.md#retries). */
 export interface CallOptions {
   /** Aborts the call; its reason is thrown unchanged and never retried. */
   signal?: AbortSignal;
@@ -38,14 +38,14 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Options of write methods: {@link CallOptions} plus an idempotency key (A3.4). */
+/** Options of write methods: {@link CallOptions} plus an idempotency key (sdk/README.md#retries). */
 export interface WriteOptions extends CallOptions {
   /** Key reused for every attempt of the call; generated when the operation needs one. */
   idempotencyKey?: string;
 }
 
 /**
- * The row of the retry table (A3.2) a request belongs to:
+ * The row of the retry table (sdk/README.md#retries) a request belongs to:
  * - `read`: GET, HEAD and `PUT /node/{id}` (full replacement) — always retried;
  * - `conditional`: `PATCH /node/{id}` — retried only with `If-Match`;
  * - `create`: `POST /node`, `PUT /nodes/{id}` — retried only with an `Idempotency-Key` in Maestro mode;
@@ -65,14 +65,14 @@ export interface CallPolicy extends CallOptions {
   trace?: CallTrace;
 }
 
-/** What happened during one call, for callers that resolve 412s on repeated attempts (A7.4, A8.3). */
+/** What happened during one call, for callers that resolve 412s on repeated attempts (sdk/README.md#nodes). */
 export interface CallTrace {
   attempts: number;
   /** True when an earlier attempt failed without a response, so the server may have applied it. */
   lostAttempt: boolean;
 }
 
-/** Minimal logger (A2.1); every line is redacted before it reaches it. */
+/** Minimal logger (sdk/README.md#the-client); every line is redacted before it reaches it. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -103,7 +103,7 @@ export function resolveRetry(client: RetryPolicy | false, call: RetryOptions | f
   return { ...base, ...(call ?? {}) };
 }
 
-/** Whether a request of this class may be sent again (A3.2). */
+/** Whether a request of this class may be sent again (sdk/README.md#retries). */
 export function isRetryable(policy: CallPolicy, request: { headers: Headers }): boolean {
   switch (policy.op) {
     case 'read':
@@ -117,7 +117,7 @@ export function isRetryable(policy: CallPolicy, request: { headers: Headers }): 
   }
 }
 
-/** Whether a failure without a response leaves the server's state unknown (A3.4). */
+/** Whether a failure without a response leaves the server's state unknown (sdk/README.md#retries). */
 function isAmbiguous(policy: CallPolicy, request: { method: string }): boolean {
   return !(request.method === 'GET' || request.method === 'HEAD' || (policy.op === 'read' && request.method === 'PUT'));
 }
@@ -168,7 +168,7 @@ export class Transport {
 
   /**
    * A `fetch` for openapi-fetch that applies `policy` to one call. The request is cloned before the
-   * first attempt so its body can be resent (A3.3).
+   * first attempt so its body can be resent (sdk/README.md#retries).
    */
   fetchFor(policy: CallPolicy): (input: Request) => Promise<Response> {
     return (input) => this.#send(input, policy);
@@ -183,7 +183,7 @@ export class Transport {
     for (const [k, v] of Object.entries(policy.headers ?? {})) headers.set(k, v);
     if (token) headers.set('Authorization', `Bearer ${token}`);
     else headers.delete('Authorization');
-    // Browsers refuse to set User-Agent; X-Maestro-Client always carries it (A2.3).
+    // Browsers refuse to set User-Agent; X-Maestro-Client always carries it (sdk/README.md#the-client).
     headers.set('X-Maestro-Client', o.userAgent);
     try {
       headers.set('User-Agent', o.userAgent);

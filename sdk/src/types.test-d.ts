@@ -1,7 +1,7 @@
 /**
- * Type tests (SDK A14.2), checked by `tsc -b sdk/tsconfig.spec.json` (part of `npm run typecheck`):
+ * Type tests (docs/sdk.md), checked by `tsc -b sdk/tsconfig.spec.json` (part of `npm run typecheck`):
  * filter field and value typing, `Node` narrowing on `kind`, and assignability of the refined
- * types to the generated wire types (A1.2). A line marked `@ts-expect-error` fails the check when it
+ * types to the generated wire types (docs/sdk.md). A line marked `@ts-expect-error` fails the check when it
  * stops being an error.
  */
 import type { components } from './generated/schema';
@@ -14,7 +14,7 @@ import { canTransition, NODE_KINDS, STATE_TRANSITIONS, type NodeKind } from './s
 type Assert<T extends true> = T;
 type IsAssignable<A, B> = [A] extends [B] ? true : false;
 
-// Refinements are assignable to the generated wire types (A1.2).
+// Refinements are assignable to the generated wire types (docs/sdk.md).
 export type RefinedNodeIsWire = Assert<IsAssignable<Node, WireNode>>;
 export type CheckoutIsWire = Assert<IsAssignable<CheckoutNode, components['schemas']['NodeDto']>>;
 export type PageIsWire = Assert<IsAssignable<NodePage, Omit<components['schemas']['NodeListDto'], 'items'> & { items: WireNode[] }>>;

@@ -63,10 +63,10 @@ export type ProcessNode = NodeOf<'process', ProcessData>;
 /** A `regression` node. */
 export type RegressionNode = NodeOf<'regression', RegressionData>;
 
-/** A node as the server sends it, narrowed by `kind`. Timestamps stay naive UTC strings (A1.4). */
+/** A node as the server sends it, narrowed by `kind`. Timestamps stay naive UTC strings (docs/sdk.md). */
 export type Node = CheckoutNode | KbuildNode | JobNode | TestNode | ProcessNode | RegressionNode;
 
-/** The body of a node creation; timestamps accept `Date | string` (A1.4). */
+/** The body of a node creation; timestamps accept `Date | string` (docs/sdk.md). */
 export type NodeInput = Omit<WireNodeInput, 'created' | 'updated' | 'timeout' | 'holdoff' | 'kind'> & {
   /** A {@link NodeKind}: a misspelt kind does not type-check. */
   kind?: NodeKind;
@@ -76,10 +76,10 @@ export type NodeInput = Omit<WireNodeInput, 'created' | 'updated' | 'timeout' | 
   holdoff?: TimestampInput | null;
 };
 
-/** A page of `GET /nodes`; `next_cursor` is present in keyset mode (contract §7.2). */
+/** A page of `GET /nodes`; `next_cursor` is present in keyset mode (docs/nodes.md#endpoints). */
 export type NodePage = Omit<components['schemas']['NodeListDto'], 'items'> & { items: Node[]; next_cursor?: string | null };
 
-/** Fields `PATCH /node/{id}` applies (contract §7.7). */
+/** Fields `PATCH /node/{id}` applies (docs/nodes.md#endpoints). */
 export interface NodeChanges {
   state?: NodeState;
   result?: NodeResult | null;
@@ -93,5 +93,5 @@ export interface NodeChanges {
   processed_by_kcidb_bridge?: boolean;
 }
 
-/** Deletes a key in a deep-merge patch (A7.4): `{ data: { obsolete: unset } }`. */
+/** Deletes a key in a deep-merge patch (sdk/README.md#nodes): `{ data: { obsolete: unset } }`. */
 export const unset: unique symbol = Symbol.for('maestro.sdk.unset') as never;

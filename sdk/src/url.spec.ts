@@ -1,7 +1,7 @@
 import { apiRoot, joinApiUrl } from './url';
 import { isValidationError } from './errors';
 
-describe('joinApiUrl (A2.2)', () => {
+describe('joinApiUrl', () => {
   const id = '65a3982ee98651d0fe82b010';
   it.each([
     ['http://h:8001', `http://h:8001/latest/node/${id}`],

@@ -1,10 +1,10 @@
 /**
- * API URL joining (SDK A2.2). URLs are built by explicit concatenation: KernelCI's `urljoin` drops a
+ * API URL joining (sdk/README.md#the-client). URLs are built by explicit concatenation: KernelCI's `urljoin` drops a
  * base path that lacks a trailing slash, which sends requests to the wrong place behind a proxy.
  */
 import { ValidationError } from './errors.js';
 
-/** Default API prefix (contract §2.1). */
+/** Default API prefix (docs/api-conventions.md#version-prefixes-and-routing). */
 export const DEFAULT_API_PREFIX = '/latest';
 
 // A base that already names an API version keeps it: `/latest` and `/v0` are the same routes.

@@ -1,5 +1,5 @@
 /**
- * Revocable API tokens over HTTP (contract §4.2.2, §4.4, §13.9; Appendix B item 42).
+ * Revocable API tokens over HTTP (docs/auth.md#two-kinds-of-bearer-token).
  */
 import { startServer, type TestServer } from './support/api-server';
 import { adminToken, type Account, createAccount } from './support/accounts';

@@ -1,6 +1,6 @@
 /**
- * Login, access tokens and authentication levels over HTTP (contract §2.3, §4.2.1, §4.3;
- * Appendix B items 15–25 and 19a).
+ * Login, access tokens and authentication levels over HTTP (docs/api-conventions.md#authentication-levels, docs/auth.md;
+ * and 19a).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -197,7 +197,7 @@ describe('login and access tokens (e2e)', () => {
     expect(me.body).toMatchObject({ username: 'admin', is_superuser: true, is_verified: true, is_active: true });
     expect(me.text).not.toContain('hashed_password');
     expect(me.text).not.toContain('$argon2');
-    // Unprefixed and /v0 forms reach the same route (§2.1).
+    // Unprefixed and /v0 forms reach the same route (docs/api-conventions.md#version-prefixes-and-routing).
     expect((await server.http('GET', '/whoami', { token: admin })).status).toBe(200);
     expect((await server.http('GET', '/latest//whoami', { token: admin })).status).toBe(200);
   });
@@ -222,7 +222,7 @@ describe('OpenAPI security (e2e)', () => {
   });
 });
 
-describe('legacy bcrypt hashes (e2e, item 23)', () => {
+describe('legacy bcrypt hashes (e2e)', () => {
   it('logs in a user stored with a bcrypt hash and replaces the hash with argon2id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-bcrypt-'));
     const database = { kind: 'pglite', dataDir: dir };

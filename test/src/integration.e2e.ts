@@ -1,7 +1,7 @@
 /**
  * Cross-area checks that only hold once nodes, events and auth run together: node writes reach
- * subscribers as CloudEvents with the contract's payloads (Appendix B 46, 58, 62, 84, 90, 91),
- * API tokens open socket.io connections (B114), and public routes ignore bad tokens (B19a).
+ * subscribers as CloudEvents with the contract's payloads,
+ * API tokens open socket.io connections, and public routes ignore bad tokens.
  */
 import { io, type Socket } from 'socket.io-client';
 import { startServer, type TestServer } from './support/api-server';
@@ -55,7 +55,7 @@ describe('nodes, events and auth together (e2e)', () => {
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
   });
 
-  it("names the node's owner in the CloudEvent even when an admin makes the change (B91)", async () => {
+  it("names the node's owner in the CloudEvent even when an admin makes the change", async () => {
     const bob = await createUser(server, 'bob');
     const node = await createNode(server, bob.token, checkout('bob-checkout'));
     const sub = await subscribe(server, admin, 'node', '?promisc=true');
@@ -66,7 +66,7 @@ describe('nodes, events and auth together (e2e)', () => {
     expect(event.data).toMatchObject({ op: 'updated', id: node.id, previous_state: 'running', state: 'done' });
   });
 
-  it('announces a lifecycle timeout as an updated event (B84)', async () => {
+  it('announces a lifecycle timeout as an updated event', async () => {
     const carol = await createUser(server, 'carol');
     const sub = await subscribe(server, carol.token, 'node');
     const node = await createNode(server, carol.token, { ...checkout('short-lived'), timeout: new Date(Date.now() - 1000).toISOString() });
@@ -82,7 +82,7 @@ describe('nodes, events and auth together (e2e)', () => {
     });
   });
 
-  it('accepts an API token on the socket.io interface (B114)', async () => {
+  it('accepts an API token on the socket.io interface', async () => {
     const created = await server.http('POST', '/user/me/tokens', { token: admin, body: { name: 'socket' } });
     expect(created.status).toBe(201);
     const apiToken = (created.body as { token: string }).token;
@@ -99,7 +99,7 @@ describe('nodes, events and auth together (e2e)', () => {
     }
   });
 
-  it('answers public routes exactly as without a token when Authorization is bad (B19a)', async () => {
+  it('answers public routes exactly as without a token when Authorization is bad', async () => {
     for (const path of ['/nodes/fast?limit=1', '/count', '/events?limit=1', '/nodes?limit=1']) {
       const clean = await server.http('GET', path);
       for (const header of ['Bearer garbage', 'not-a-bearer-token', 'Bearer mst_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {

@@ -1,5 +1,5 @@
 /**
- * Invites, accept-invite and password flows without SMTP (contract §4.3, §4.8, §13.13; Appendix B
+ * Invites, accept-invite and password flows without SMTP (docs/auth.md
  * items 26–34 and the no-SMTP half of 123).
  */
 import { createHmac } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The login rate limit over HTTP (contract §4.9, §2.4 precedence; Appendix B items 35, 35a).
+ * The login rate limit over HTTP (docs/auth.md#login-rate-limit, docs/api-conventions.md#error-bodies-and-precedence precedence).
  */
 import { startServer, type TestServer } from './support/api-server';
 import { adminToken, type Account, createAccount, form, FORM, login } from './support/accounts';
@@ -30,14 +30,14 @@ describe('login rate limit (e2e)', () => {
       // The window opened at the first failure (ten argon2 checks may take a while on a busy machine).
       expect(retryAfter).toBeGreaterThanOrEqual(900 - Math.ceil((Date.now() - firstFailure) / 1000) - 1);
       expect(retryAfter).toBeLessThanOrEqual(900);
-      // 429 comes before request validation (§2.4), and update-password shares the counter.
+      // 429 comes before request validation (docs/api-conventions.md#error-bodies-and-precedence), and update-password shares the counter.
       const invalid = await server.http('POST', '/latest/user/login', { body: form({ username: alice.username, grant_type: 'x' }), headers: FORM });
       expect(invalid.status).toBe(429);
       const update = await server.http('POST', '/latest/user/update-password', { body: form({ username: alice.username, password: alice.password }), headers: FORM });
       expect(update).toMatchObject({ status: 429, body: TOO_MANY });
       // Other usernames from the same address are not blocked (the address limit is 100).
       expect((await login(server, 'admin', 'wrong')).status).toBe(400);
-      // No other answer carries Retry-After (§2.7).
+      // No other answer carries Retry-After (docs/api-conventions.md#client-retries).
       expect((await login(server, 'admin', 'wrong')).headers.get('retry-after')).toBeNull();
     });
   });

@@ -1,7 +1,7 @@
 /**
  * Mail through a real SMTP server started inside the test (the `smtp-server` package): invites,
- * welcome and password mails arrive with the subjects of contract §4.7, and a failing SMTP server
- * never fails a request (§4.8, §13.13; Appendix B item 123).
+ * welcome and password mails arrive with the subjects of docs/auth.md#inviting-users-with-and-without-smtp, and a failing SMTP server
+ * never fails a request (docs/auth.md#inviting-users-with-and-without-smtp).
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -89,7 +89,7 @@ describe('mail through SMTP (e2e)', () => {
     expect(mail.body).toContain('mailed');
     const link = /(http:\/\/\S+\/user\/accept-invite\?token=(\S+))/.exec(mail.body)!;
     expect(link[1].startsWith(`${server.baseUrl}/user/accept-invite?token=`)).toBe(true);
-    expect(mail.body).toContain(`\n${link[2]}\n`); // the raw token too (§4.7)
+    expect(mail.body).toContain(`\n${link[2]}\n`); // the raw token too (docs/auth.md#inviting-users-with-and-without-smtp)
     const accepted = await server.http('POST', '/latest/user/accept-invite', { body: { token: link[2], password: 'from-mail' } });
     expect(accepted).toMatchObject({ status: 200, body: { is_verified: true } });
     expect(smtp.mails.some((m) => m.to.includes('mailed@example.org') && m.subject === 'Welcome to KernelCI API')).toBe(true);
@@ -112,7 +112,7 @@ describe('mail through SMTP (e2e)', () => {
   });
 });
 
-describe('mail through a failing SMTP server (e2e, item 123)', () => {
+describe('mail through a failing SMTP server (e2e)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let server: TestServer;
   let admin: string;

@@ -1,5 +1,5 @@
 /**
- * Selection of the MongoDB adapter by DATABASE_URL / MONGO_SERVICE (contract §12) and its start-up
+ * Selection of the MongoDB adapter by DATABASE_URL / MONGO_SERVICE (docs/configuration.md) and its start-up
  * failure: with no reachable server, the built API exits within seconds with one clear line and
  * never hangs (issue #7). No MongoDB server is needed: the URLs point at a closed port.
  */

@@ -1,6 +1,6 @@
 /**
- * Idempotency-Key, ETag/If-Match, lifecycle and purge through HTTP (contract §7.10, §7.11, §9;
- * Appendix B items 79–87), on PGlite.
+ * Idempotency-Key, ETag/If-Match, lifecycle and purge through HTTP (docs/nodes.md;
+ *), on PGlite.
  */
 import { resolve } from 'node:path';
 import { startServer, type TestServer } from './support/api-server';
@@ -36,7 +36,7 @@ describe('node extensions (e2e)', () => {
   };
   const etagOf = async (id: string): Promise<string> => (await server.http('GET', `/latest/node/${id}`)).headers.get('etag')!;
 
-  describe('Idempotency-Key (items 79–81)', () => {
+  describe('Idempotency-Key', () => {
     it('replays a retried POST /node: same body, one node, one event', async () => {
       fx.clearEvents();
       const before = (await server.http('GET', '/latest/count')).body as number;
@@ -100,7 +100,7 @@ describe('node extensions (e2e)', () => {
     });
   });
 
-  describe('ETag and If-Match (items 82, 83)', () => {
+  describe('ETag and If-Match', () => {
     it('changes the ETag on every update and refuses stale, weak or unknown tags with 412', async () => {
       const node = await create(checkoutBody());
       const v1 = await etagOf(node.id);
@@ -133,7 +133,7 @@ describe('node extensions (e2e)', () => {
     });
   });
 
-  describe('lifecycle (items 84–86)', () => {
+  describe('lifecycle', () => {
     const past = '2020-01-01T00:00:00';
     it('times out nodes, holds off and closes them as the contract says', async () => {
       const lifecycle = server.app.get(LifecycleService);
@@ -178,7 +178,7 @@ describe('node extensions (e2e)', () => {
     });
   });
 
-  it('purges old non-checkout nodes, keeps checkouts and publishes nothing (item 87)', async () => {
+  it('purges old non-checkout nodes, keeps checkouts and publishes nothing', async () => {
     const purge = server.app.get(NodePurgeService);
     const oldCheckout = await create(checkoutBody({ created: '2020-01-01T00:00:00' }));
     const oldTest = await create(testBody({ created: '2020-01-01T00:00:00', parent: oldCheckout.id }));

@@ -1,5 +1,5 @@
 /**
- * Listing and the query language through HTTP (contract §2.5, §7.2–§7.4, §8; Appendix B items
+ * Listing and the query language through HTTP (docs/api-conventions.md#pagination-envelope, docs/nodes.md items
  * 66–78, 10b), on PGlite.
  */
 import { resolve } from 'node:path';
@@ -54,7 +54,7 @@ describe('node queries (e2e)', () => {
     await server.close();
   });
 
-  it('pages with defaults and validates limit/offset (items 66, 67)', async () => {
+  it('pages with defaults and validates limit/offset', async () => {
     const page = await list('');
     expect(Object.keys(page)).toEqual(['items', 'total', 'limit', 'offset']);
     expect([page.limit, page.offset, page.total]).toEqual([50, 0, 6]);
@@ -74,7 +74,7 @@ describe('node queries (e2e)', () => {
     expect(seen).toEqual(page.items.map((n) => n.id));
   });
 
-  it('/nodes/fast answers a bare array with limit/offset, 400 texts, and paging in /nodes order (items 68, 68a)', async () => {
+  it('/nodes/fast answers a bare array with limit/offset, 400 texts, and paging in /nodes order', async () => {
     const all = (await list('')).items.map((n) => n.id);
     const fast = (await server.http('GET', '/latest/nodes/fast', { headers: { 'Content-Type': 'application/json; charset=utf-8' } })).body as Node[];
     expect(fast.map((n) => n.id)).toEqual(all);
@@ -89,13 +89,13 @@ describe('node queries (e2e)', () => {
     expect(((await server.http('GET', '/latest/nodes/fast?kind=test&sort=-created&limit=2')).body as Node[]).map((n) => n.name)).toEqual(['nox', 'xnull']);
   });
 
-  it('/count answers a bare integer with the same filters (item 69)', async () => {
+  it('/count answers a bare integer with the same filters', async () => {
     expect(await count('')).toBe(6);
     expect(await count('kind=test&limit=1&offset=3&sort=id')).toBe(5);
     expect(await count('result=null')).toBe(4);
   });
 
-  it('matches equality, dotted paths, array elements, unknown fields and repeated keys (items 70, 10b)', async () => {
+  it('matches equality, dotted paths, array elements, unknown fields and repeated keys', async () => {
     expect((await names('path=checkout')).length).toBe(6);
     expect(await names('data.x=null')).toEqual(['nox', 'root', 'xnull']);
     expect(await names('path=other')).toEqual(['nox']);
@@ -106,13 +106,13 @@ describe('node queries (e2e)', () => {
     expect(await names('created__lt=2024-03-01T00%3A00%3A00%2B00%3A00&kind=test')).toEqual([]);
   });
 
-  it('converts null and booleans (item 71)', async () => {
+  it('converts null and booleans', async () => {
     expect(await names('result=null')).toEqual(['nox', 'x5s', 'x7i', 'xnull']);
     expect(await names('result__ne=null')).toEqual(['root', 'x5i']);
     expect(await names('processed_by_kcidb_bridge=TRUE')).toEqual(['root']);
   });
 
-  it('applies every operator with the contract conversions (item 72)', async () => {
+  it('applies every operator with the contract conversions', async () => {
     expect(await names('data.x__gte=5')).toEqual(['x5i', 'x7i']);
     expect(await names('data.x__lt=7')).toEqual(['x5i']);
     expect(await names('data.x__lte=7&data.x__gt=5')).toEqual(['x7i']);
@@ -126,7 +126,7 @@ describe('node queries (e2e)', () => {
     expect(await server.http('GET', '/latest/nodes?data.x__int=abc')).toMatchObject({ status: 400, body: { detail: "invalid literal for int() with base 10: 'abc'" } });
   });
 
-  it('filters timestamps in every accepted form (item 73)', async () => {
+  it('filters timestamps in every accepted form', async () => {
     expect(await names('created__gt=2024-02-26T13:21:55.301000&created__lt=2024-11-01&kind=test')).toEqual(['x5i', 'x5s']);
     expect(await names('created=2024-02-26T13:21:55.301000%2B00:00')).toEqual(['root']);
     expect(await names('created=2024-02-26T13:21:55.301Z')).toEqual(['root']);
@@ -135,7 +135,7 @@ describe('node queries (e2e)', () => {
     expect(await server.http('GET', '/latest/nodes?created=garbage')).toMatchObject({ status: 400, body: { detail: "Invalid isoformat string: 'garbage'" } });
   });
 
-  it('filters parent and retry_counter with conversions (items 74, 75)', async () => {
+  it('filters parent and retry_counter with conversions', async () => {
     expect(await names(`parent=${ids.root}`)).toEqual(['x5i', 'x5s', 'x7i']);
     expect(await names('parent=null')).toEqual(['nox', 'root', 'xnull']);
     expect(await names(`parent__in=${ids.root},65a3982ee98651d0fe82b010`)).toEqual(['x5i', 'x5s', 'x7i']);
@@ -147,12 +147,12 @@ describe('node queries (e2e)', () => {
     expect(await server.http('GET', '/latest/nodes?retry_counter=x')).toMatchObject({ status: 400, body: { detail: "invalid literal for int() with base 10: 'x'" } });
   });
 
-  it('matches "5", 5, null and missing with data.x__in=5,null (item 76)', async () => {
+  it('matches "5", 5, null and missing with data.x__in=5,null', async () => {
     expect(await names('data.x__in=5,null')).toEqual(['nox', 'root', 'x5i', 'x5s', 'xnull']);
     expect(await names('data.x__nin=5,null')).toEqual(['x7i']);
   });
 
-  it('handles unknown operators, literal keys, bad regexes and $ fields (item 77)', async () => {
+  it('handles unknown operators, literal keys, bad regexes and $ fields', async () => {
     expect(await names('name__exists=true')).toEqual([]);
     expect(await names('name__re=x&name__exists=true')).toEqual(['nox', 'x5i', 'x5s', 'x7i', 'xnull']);
     expect(await names('data__x__y=1')).toEqual([]);
@@ -163,7 +163,7 @@ describe('node queries (e2e)', () => {
     expect(await names('name__$where=1')).toEqual([]);
   });
 
-  it('answers 400, never 5xx, for patterns the database refuses (§8.1)', async () => {
+  it('answers 400, never 5xx, for patterns the database refuses', async () => {
     // Valid in JavaScript, refused by PostgreSQL's regex engine: mapped from SQLSTATE 2201B.
     for (const pattern of ['\\p{L}', '(?<n>x)\\k<n>', 'a{,3}x{1000000}']) {
       const res = await server.http('GET', `/latest/nodes?name__re=${encodeURIComponent(pattern)}`);
@@ -171,7 +171,7 @@ describe('node queries (e2e)', () => {
     }
   });
 
-  it('answers a time-out with 504 on /nodes/fast and 400 for a pattern query elsewhere (§7.3, §8.1)', async () => {
+  it('answers a time-out with 504 on /nodes/fast and 400 for a pattern query elsewhere', async () => {
     // The database side (statement_timeout → QueryTimeoutError) is covered by
     // node-replicas.server.spec.ts; here the adapter's time-out is injected to check the answers.
     const nodes = server.app.get<symbol, { nodes: { list: () => Promise<unknown>; count: () => Promise<unknown> } }>(STORAGE).nodes;
@@ -188,7 +188,7 @@ describe('node queries (e2e)', () => {
     }
   });
 
-  it('orders with sort and walks a keyset cursor while nodes are inserted (item 78)', async () => {
+  it('orders with sort and walks a keyset cursor while nodes are inserted', async () => {
     const desc = await list('sort=-created&limit=3');
     expect(desc.items.map((n) => n.name)).toEqual(['nox', 'xnull', 'x7i']);
     expect(typeof desc.next_cursor).toBe('string');

@@ -1,5 +1,5 @@
 /**
- * Node writes through HTTP (contract §6, §7.5–§7.9; Appendix B items 45–65), on PGlite.
+ * Node writes through HTTP (docs/nodes.md), on PGlite.
  */
 import { resolve } from 'node:path';
 import { startServer, type TestServer } from './support/api-server';
@@ -40,7 +40,7 @@ describe('node writes (e2e)', () => {
   };
   const get = async (id: string): Promise<Node> => (await server.http('GET', `/latest/node/${id}`)).body as Node;
 
-  it('creates a node with the 23 keys, defaults, owner = caller, an ETag and one created event (items 45, 46, 9)', async () => {
+  it('creates a node with the 23 keys, defaults, owner = caller, an ETag and one created event', async () => {
     fx.clearEvents();
     const res = await post(checkoutBody({ owner: 'mallory', created: '2024-02-01T09:58:28.479+02:00' }));
     expect(res.status).toBe(200);
@@ -57,7 +57,7 @@ describe('node writes (e2e)', () => {
     expect(fx.events).toEqual([expect.objectContaining({ op: 'created', id: node.id })]);
   });
 
-  it('refuses missing and unknown kinds, bad kind data and data null with 400 (items 47, 48)', async () => {
+  it('refuses missing and unknown kinds, bad kind data and data null with 400', async () => {
     const { kind: _kind, ...noKind } = checkoutBody();
     expect(await post(noKind)).toMatchObject({ status: 400, body: { detail: 'Unsupported node kind: node' } });
     expect(await post(checkoutBody({ kind: 'foo' }))).toMatchObject({ status: 400, body: { detail: 'Unsupported node kind: foo' } });
@@ -69,7 +69,7 @@ describe('node writes (e2e)', () => {
     expect((await post(checkoutBody({ data: null }))).status).toBe(400);
   });
 
-  it('answers 422 for shape errors (item 49)', async () => {
+  it('answers 422 for shape errors', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ state: 'bogus' }, 'state'],
       [{ artifacts: { log: 'ftp://x.org/log' } }, 'artifacts'],
@@ -92,14 +92,14 @@ describe('node writes (e2e)', () => {
     expect((await post(noPath)).status).toBe(422);
   });
 
-  it('coerces a string kernel version and refuses a non-number (item 50)', async () => {
+  it('coerces a string kernel version and refuses a non-number', async () => {
     const node = await create(checkoutBody({ data: { kernel_revision: { ...revision, version: { version: '6', patchlevel: 7 } } } }));
     expect((node.data as { kernel_revision: { version: unknown } }).kernel_revision.version).toEqual({ version: 6, patchlevel: 7 });
     const bad = await post(checkoutBody({ data: { kernel_revision: { ...revision, version: { version: 'abc', patchlevel: 7 } } } }));
     expect(bad).toMatchObject({ status: 400, body: { detail: "invalid literal for int() with base 10: 'abc'" } });
   });
 
-  it('checks parent, groups and id on create (item 51)', async () => {
+  it('checks parent, groups and id on create', async () => {
     expect(await post(checkoutBody({ parent: '65a3982ee98651d0fe82b010' }))).toMatchObject({
       status: 404, body: { detail: 'Parent not found with id: 65a3982ee98651d0fe82b010' },
     });
@@ -109,7 +109,7 @@ describe('node writes (e2e)', () => {
     });
   });
 
-  it('keeps unknown data keys on POST, PUT and PATCH and drops unknown top-level keys (item 52)', async () => {
+  it('keeps unknown data keys on POST, PUT and PATCH and drops unknown top-level keys', async () => {
     const node = await create(checkoutBody({ data: { kernel_revision: revision, extra: { a: 1 } }, bogus: 1 }));
     expect(node.data).toEqual({ kernel_revision: revision, extra: { a: 1 } });
     expect(node).not.toHaveProperty('bogus');
@@ -119,7 +119,7 @@ describe('node writes (e2e)', () => {
     expect((patch.body as Node).data).toEqual({ kernel_revision: revision, x: 'y' });
   });
 
-  it('reads unknown ids as null and refuses malformed ids (items 53, 7)', async () => {
+  it('reads unknown ids as null and refuses malformed ids', async () => {
     expect(await server.http('GET', '/latest/node/65a3982ee98651d0fe82b010')).toMatchObject({ status: 200, body: null });
     expect(await server.http('GET', '/latest/node/xyz')).toMatchObject({
       status: 400, body: { detail: "'xyz' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string" },
@@ -127,7 +127,7 @@ describe('node writes (e2e)', () => {
     expect(await server.http('PUT', '/latest/node/xyz', { token: alice.token, body: checkoutBody() })).toMatchObject({ status: 400 });
   });
 
-  it('PUT replaces the node, resetting omitted fields and keeping ownership fields (items 54, 56, 10a)', async () => {
+  it('PUT replaces the node, resetting omitted fields and keeping ownership fields', async () => {
     await fx.group('lab');
     const node = await create(checkoutBody({ submitter: 'ci', user_groups: ['lab'], holdoff: '2030-01-01T00:00:00', data: { kernel_revision: revision, k: 1 } }));
     await new Promise((r) => setTimeout(r, 5));
@@ -150,7 +150,7 @@ describe('node writes (e2e)', () => {
     });
   });
 
-  describe('state machine (item 55)', () => {
+  describe('state machine', () => {
     const states = ['running', 'available', 'closing', 'done'] as const;
     const allowed = new Set(['running>available', 'running>closing', 'running>done', 'available>closing', 'available>done', 'closing>done']);
     for (const method of ['PUT', 'PATCH'] as const) {
@@ -168,7 +168,7 @@ describe('node writes (e2e)', () => {
     }
   });
 
-  it('applies the KCIDB flag rules on PUT and PATCH (item 57)', async () => {
+  it('applies the KCIDB flag rules on PUT and PATCH', async () => {
     const put = async (id: string, body: Record<string, unknown>) =>
       ((await server.http('PUT', `/latest/node/${id}`, { token: alice.token, body: checkoutBody(body) })).body as Node).processed_by_kcidb_bridge;
     const patch = async (id: string, body: Record<string, unknown>) =>
@@ -186,7 +186,7 @@ describe('node writes (e2e)', () => {
     expect(await patch(d.id, { processed_by_kcidb_bridge: true })).toBe(true);
   });
 
-  it('publishes updated events with the previous state, unless noevent (items 58, 11)', async () => {
+  it('publishes updated events with the previous state, unless noevent', async () => {
     const node = await create(checkoutBody({ result: 'fail' }));
     fx.clearEvents();
     await server.http('PUT', `/latest/node/${node.id}`, { token: alice.token, body: checkoutBody({ state: 'available', result: 'pass' }) });
@@ -205,7 +205,7 @@ describe('node writes (e2e)', () => {
     expect((await server.http('PATCH', `/latest/node/${node.id}?noevent=maybe`, { token: alice.token, body: { result: 'pass' } })).status).toBe(422);
   });
 
-  it('PATCH applies exactly the fields present (item 59)', async () => {
+  it('PATCH applies exactly the fields present', async () => {
     const node = await create(checkoutBody({ result: 'pass', debug: { a: 1 }, data: { kernel_revision: revision, keep: 1 } }));
     for (const body of [{}, { name: 'x', owner: 'y' }]) {
       expect(await server.http('PATCH', `/latest/node/${node.id}`, { token: alice.token, body })).toMatchObject({ status: 400, body: { detail: 'No fields to update' } });
@@ -216,7 +216,7 @@ describe('node writes (e2e)', () => {
     expect((await server.http('PATCH', `/latest/node/${node.id}`, { token: alice.token, body: { artifacts: { a: 'not a url' } } })).status).toBe(400);
   });
 
-  it('grants editing by each rule of §6.7 and refuses others with 401 (item 60)', async () => {
+  it('grants editing by each rule and refuses others with 401', async () => {
     const node = await create(testBody({ user_groups: [] }));
     await fx.group('shared');
     const shared = await create(testBody({ user_groups: ['shared'] }));
@@ -236,7 +236,7 @@ describe('node writes (e2e)', () => {
     expect(await server.http('PUT', `/latest/nodes/${node.id}`, { token: bob.token, body: { node: testBody(), child_nodes: [] } })).toMatchObject(denied);
   });
 
-  describe('hierarchy submission (items 61–64)', () => {
+  describe('hierarchy submission', () => {
     it('writes the tree in pre-order with parents, copied submitter/treeid, owners and one event', async () => {
       const root = await create(checkoutBody({ submitter: 'lab-a', treeid: 'tree-1', state: 'done' }));
       const existing = await create(testBody({ parent: root.id, name: 'old' }));
@@ -300,7 +300,7 @@ describe('node writes (e2e)', () => {
     });
   });
 
-  it('PUT /batch/nodeset sets the flag on editable nodes only, without events (items 65, 82)', async () => {
+  it('PUT /batch/nodeset sets the flag on editable nodes only, without events', async () => {
     const mine = await create(checkoutBody());
     const mine2 = await create(checkoutBody());
     const theirs = await create(checkoutBody(), bob.token);
@@ -323,7 +323,7 @@ describe('node writes (e2e)', () => {
     expect(await server.http('PUT', '/latest/batch/nodeset', { token: alice.token, body: { nodes: ['zz'], field: 'processed_by_kcidb_bridge', value: true } })).toMatchObject({ status: 400 });
   });
 
-  it('refuses bodies the database cannot keep faithfully with 422 (§13.12)', async () => {
+  it('refuses bodies the database cannot keep faithfully with 422', async () => {
     expect(await post(checkoutBody({ name: 'a\u0000b' }))).toMatchObject({ status: 422, body: { detail: 'NUL characters are not allowed in strings' } });
     const big = await post('{"kind":"checkout","name":"c","path":["c"],"data":{"kernel_revision":' + JSON.stringify(revision) + ',"n":9007199254740993}}');
     expect(big).toMatchObject({ status: 422, body: { detail: 'Integer out of range in data.n' } });
@@ -343,7 +343,7 @@ describe('node writes (e2e)', () => {
   });
 });
 
-describe('node bodies at the size limit (e2e, items 5, 5a, 5b, 8)', () => {
+describe('node bodies at the size limit (e2e)', () => {
   let server: TestServer;
   let token: string;
   const LIMIT = 32 * 1024 * 1024;
@@ -380,7 +380,7 @@ describe('node bodies at the size limit (e2e, items 5, 5a, 5b, 8)', () => {
     expect(tooLarge.headers.get('retry-after')).toBe(null);
   }, 120_000);
 
-  it('reads a POST /node body without Content-Type as JSON (item 5a)', async () => {
+  it('reads a POST /node body without Content-Type as JSON', async () => {
     const res = await server.fetch(`${server.baseUrl}/latest/node`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
@@ -389,7 +389,7 @@ describe('node bodies at the size limit (e2e, items 5, 5a, 5b, 8)', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers an unhandled failure with the 500 body (item 8)', async () => {
+  it('answers an unhandled failure with the 500 body', async () => {
     const node = (await server.http('POST', '/latest/node', { body: checkoutBody(), token })).body as Node;
     const storage = server.app.get<symbol, { nodes: { findById: (id: string) => Promise<unknown> } }>(STORAGE);
     const spy = jest.spyOn(storage.nodes, 'findById').mockRejectedValueOnce(new Error('injected'));

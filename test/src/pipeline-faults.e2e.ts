@@ -1,5 +1,5 @@
 /**
- * The fault-injection variant (SDK spec B9): the B8 scenario with every crash point of B1.5
+ * The fault-injection variant (SDK spec B9): the B8 scenario with every crash point of docs/pipeline.md
  * enabled, a supervisor restarting any service that exits within 500 ms, and one more SIGKILL of
  * the scheduler at a seeded random moment after the first checkout becomes available. The run
  * must still end with exactly one job per config entry per checkout and no lost result.
@@ -33,7 +33,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-describe('reference pipeline under faults (B9)', () => {
+describe('reference pipeline under faults', () => {
   let run: PipelineRun;
   const seed = Number(process.env.PIPELINE_E2E_SEED ?? Date.now() % 100_000);
   beforeAll(async () => {

@@ -1,14 +1,14 @@
 /**
  * The reference pipeline end to end (SDK spec B8): a fresh API, the six services as child
- * processes, a toy repository with two commits, and every assertion of B8.2 including the
- * level-trigger trap (B8.3). Needs only node, git, bash, tar and gzip.
+ * processes, a toy repository with two commits, and every assertion of docs/pipeline.md#tests including the
+ * level-trigger trap (docs/pipeline.md#tests). Needs only node, git, bash, tar and gzip.
  */
 import { serviceLogTails, startPipeline, type PipelineRun } from './support/pipeline-harness';
 import { assertScenario, runScenario } from './support/pipeline-scenario';
 
 const BUDGET_MS = 180_000;
 
-describe('reference pipeline end to end (B8)', () => {
+describe('reference pipeline end to end', () => {
   let run: PipelineRun;
   beforeAll(async () => {
     run = await startPipeline();

@@ -1,5 +1,5 @@
 /**
- * KernelCI's HTTP pub/sub through the built API (contract §10.1–§10.8, Appendix B 88–109, 122, 14).
+ * KernelCI's HTTP pub/sub through the built API (docs/events.md).
  * One embedded database per file; channels are unique per test so tests do not see each other.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ const channelName = () => `test-${randomUUID().slice(0, 8)}`;
 describe('HTTP pub/sub (e2e)', () => {
   let server: TestServer;
   let admin: string;
-  // B95 needs a listen held for 120 s: it starts first, on a second server without keep-alive, and is
+  // needs a listen held for 120 s: it starts first, on a second server without keep-alive, and is
   // checked by the last test, so the wait overlaps the rest of this file.
   let quiet: TestServer;
   let quietAdmin: string;
@@ -34,7 +34,7 @@ describe('HTTP pub/sub (e2e)', () => {
     await quiet.close();
   });
 
-  it('subscribes with exactly id, channel, user, promiscuous and increasing ids (B88)', async () => {
+  it('subscribes with exactly id, channel, user, promiscuous and increasing ids', async () => {
     const first = await server.http('POST', '/subscribe/node', { token: admin });
     const second = await server.http('POST', '/latest/subscribe/node?promisc=True', { token: admin, headers: { 'Content-Length': '0' } });
     expect(first.status).toBe(200);
@@ -46,7 +46,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(await server.http('POST', '/subscribe/node')).toMatchObject({ status: 401, body: { detail: 'Unauthorized' } });
   });
 
-  it('delivers node events as a message envelope carrying the CloudEvent string (B89, B90)', async () => {
+  it('delivers node events as a message envelope carrying the CloudEvent string', async () => {
     const id = await subscribe(server, admin);
     const node = await createNode(server, admin);
     const { envelope, event } = await listen(server, id, admin);
@@ -62,11 +62,11 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(Object.keys(data).sort()).toEqual(['data', 'group', 'id', 'is_hierarchy', 'kind', 'name', 'op', 'owner', 'path', 'result', 'state'].sort());
     expect(data).toMatchObject({ op: 'created', id: node.id, kind: 'checkout', owner: 'admin', state: 'running', result: null, is_hierarchy: false, group: null });
     expect(data.data).toEqual(checkout().data);
-    // Python's json.dumps separators (contract §10.1).
+    // Python's json.dumps separators (docs/events.md#event-envelope).
     expect(envelope.data as string).toContain('"specversion": "1.0", "id": ');
   });
 
-  it('uses the node owner as the CloudEvent owner and omits it for ownerless events (B91)', async () => {
+  it('uses the node owner as the CloudEvent owner and omits it for ownerless events', async () => {
     const channel = channelName();
     const id = await subscribe(server, admin, channel);
     await eventLogOf(server).publish({ channel, data: { op: 'updated', id: 'x' }, owner: null });
@@ -75,7 +75,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(Object.keys(event)).toEqual(['specversion', 'id', 'source', 'type', 'time', 'data', '_sequence_id']);
   });
 
-  it('applies the owner filter unless promisc, and delivers ownerless events to both (B92)', async () => {
+  it('applies the owner filter unless promisc, and delivers ownerless events to both', async () => {
     const bob = await createUser(server, 'bob');
     const plain = await subscribe(server, bob.token);
     const promisc = await subscribe(server, bob.token, 'node', '?promisc=true');
@@ -88,7 +88,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(plainEvents[0].owner).toBe(bob.username);
   });
 
-  it('delivers events published while no listen waits, in order, none lost (B93, B100)', async () => {
+  it('delivers events published while no listen waits, in order, none lost', async () => {
     const id = await subscribe(server, admin);
     const published: string[] = [];
     for (let i = 0; i < 5; i += 1) published.push((await createNode(server, admin, checkout(`ordered-${i}`))).id);
@@ -100,7 +100,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect([...sequence].sort((a, b) => a - b)).toEqual(sequence);
   });
 
-  it('does not consume an event when the listening client disconnects (B94)', async () => {
+  it('does not consume an event when the listening client disconnects', async () => {
     const channel = channelName();
     const id = await subscribe(server, admin, channel);
     const abort = new AbortController();
@@ -114,7 +114,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(event.data).toEqual({ n: 1 });
   });
 
-  it('answers listen errors with the exact texts (B96)', async () => {
+  it('answers listen errors with the exact texts', async () => {
     const bob = await createUser(server, 'bob');
     const id = await subscribe(server, admin);
     expect(await server.http('GET', '/listen/987654', { token: admin })).toMatchObject({
@@ -129,7 +129,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(await server.http('GET', `/listen/${id}`)).toMatchObject({ status: 401, body: { detail: 'Unauthorized' } });
   });
 
-  it('answers a keep-alive, never null, while the event store is unavailable (B96a)', async () => {
+  it('answers a keep-alive, never null, while the event store is unavailable', async () => {
     const channel = channelName();
     const id = await subscribe(server, admin, channel);
     const sql = storageOf(server).sql;
@@ -144,7 +144,7 @@ describe('HTTP pub/sub (e2e)', () => {
     }
   });
 
-  it('unsubscribes with null, then listen → 404; another user gets 403 (B97)', async () => {
+  it('unsubscribes with null, then listen → 404; another user gets 403', async () => {
     const bob = await createUser(server, 'bob');
     const id = await subscribe(server, admin);
     expect(await server.http('POST', `/unsubscribe/${id}`, { token: bob.token })).toMatchObject({
@@ -157,7 +157,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect((await server.http('POST', `/unsubscribe/${id}`, { token: admin })).status).toBe(404);
   });
 
-  it('sends a BEEP keep-alive after KEEP_ALIVE_PERIOD, not stored in /events (B98)', async () => {
+  it('sends a BEEP keep-alive after KEEP_ALIVE_PERIOD, not stored in /events', async () => {
     const channel = channelName();
     const id = await subscribe(server, admin, channel);
     const started = Date.now();
@@ -173,7 +173,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect((await server.http('GET', `/events?channel=${channel}`)).body).toEqual([]);
   });
 
-  it('publishes with the caller as owner, rejects falsy payloads and protected attributes (B99)', async () => {
+  it('publishes with the caller as owner, rejects falsy payloads and protected attributes', async () => {
     const channel = channelName();
     const bob = await createUser(server, 'bob');
     const id = await subscribe(server, bob.token, channel);
@@ -200,7 +200,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect((await server.http('POST', `/publish/${channel}`, { body: { data: 1 } })).status).toBe(401);
   });
 
-  it('replays every missed event of a durable subscriber in order with original ids (B103)', async () => {
+  it('replays every missed event of a durable subscriber in order with original ids', async () => {
     const channel = channelName();
     const subscriberId = `scheduler:${channel}`;
     await publish(server, admin, channel, { data: { before: true } });
@@ -227,7 +227,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(replay).toEqual(live);
   }, 120_000);
 
-  it('redelivers an unacknowledged event to a durable subscriber and never moves the cursor back (B104)', async () => {
+  it('redelivers an unacknowledged event to a durable subscriber and never moves the cursor back', async () => {
     const channel = channelName();
     const query = `?subscriber_id=durable:${channel}`;
     const first = await subscribe(server, admin, channel, query);
@@ -250,7 +250,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(Number(states.rows[0].last_event_id)).toBe(again[0]._sequence_id);
   });
 
-  it('refuses another user\'s subscriber id (403) and another channel (409) without creating anything (B105)', async () => {
+  it('refuses another user\'s subscriber id (403) and another channel (409) without creating anything', async () => {
     const bob = await createUser(server, 'bob');
     const channel = channelName();
     const query = `?subscriber_id=owned:${channel}`;
@@ -267,7 +267,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(((await server.http('GET', '/stats/subscriptions', { token: admin })).body as unknown[]).length).toBe(before);
   });
 
-  it('updates the stored promiscuous flag and expires idle cursors (B106)', async () => {
+  it('updates the stored promiscuous flag and expires idle cursors', async () => {
     const channel = channelName();
     const subscriberId = `flag:${channel}`;
     await subscribe(server, admin, channel, `?subscriber_id=${subscriberId}`);
@@ -282,7 +282,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect((await sql.query('SELECT 1 FROM subscriber_state WHERE subscriber_id = $1', [subscriberId])).rows).toHaveLength(0);
   });
 
-  it('replays a KernelCI-written event (no CloudEvent attributes) with the same id every time (B107)', async () => {
+  it('replays a KernelCI-written event (no CloudEvent attributes) with the same id every time', async () => {
     const channel = channelName();
     const subscriberId = `legacy:${channel}`;
     const first = await subscribe(server, admin, channel, `?subscriber_id=${subscriberId}`);
@@ -298,7 +298,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(replays[1]).toEqual(replays[0]);
   });
 
-  it('lists subscriptions of every transport with the real flags (B108)', async () => {
+  it('lists subscriptions of every transport with the real flags', async () => {
     const bob = await createUser(server, 'bob');
     const id = await subscribe(server, bob.token, 'node', '?promisc=1&subscriber_id=stats:bob');
     const stats = (await server.http('GET', '/stats/subscriptions', { token: admin })).body as Record<string, unknown>[];
@@ -309,7 +309,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(await server.http('GET', '/stats/subscriptions', { token: bob.token })).toMatchObject({ status: 403, body: { detail: 'Forbidden' } });
   });
 
-  it('reaps idle and never-polled subscriptions but keeps a waiting listen, counting subscriptions_cleaned (B109, B14)', async () => {
+  it('reaps idle and never-polled subscriptions but keeps a waiting listen, counting subscriptions_cleaned', async () => {
     const maintenance = maintenanceOf(server);
     const channel = channelName();
     const idle = await subscribe(server, admin, channel);
@@ -326,7 +326,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(Number(line?.[1])).toBeGreaterThanOrEqual(report.subscriptionsCleaned);
   });
 
-  it('answers 200 when the event store fails after a node insert and stores the event once it recovers (B122)', async () => {
+  it('answers 200 when the event store fails after a node insert and stores the event once it recovers', async () => {
     const sql = storageOf(server).sql;
     await sql.exec('ALTER TABLE eventhistory RENAME TO eventhistory_offline');
     let node: { id: string };
@@ -347,7 +347,7 @@ describe('HTTP pub/sub (e2e)', () => {
     expect(events[0]).toMatchObject({ channel: 'node', data: { op: 'created', id: node.id } });
   });
 
-  it('keeps a listen open for 120 s with KEEP_ALIVE_PERIOD=0, then returns the next event (B95)', async () => {
+  it('keeps a listen open for 120 s with KEEP_ALIVE_PERIOD=0, then returns the next event', async () => {
     const remaining = held.startedAt + 120_000 - Date.now();
     if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
     expect(held.settled).toBe(false);

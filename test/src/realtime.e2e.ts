@@ -1,5 +1,5 @@
 /**
- * The socket.io interface (contract §10.10, Appendix B 114–116) against the built API.
+ * The socket.io interface (docs/realtime.md) against the built API.
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
@@ -77,7 +77,7 @@ describe('socket.io interface (e2e)', () => {
     await server.close();
   });
 
-  it('refuses a bad token with connect_error Unauthorized and accepts a JWT in auth or a header, on both paths (B114)', async () => {
+  it('refuses a bad token with connect_error Unauthorized and accepts a JWT in auth or a header, on both paths', async () => {
     const error = await Client.connect(server, { token: 'not-a-token' }).then(
       () => null,
       (e: Error & { data?: unknown }) => e,
@@ -89,7 +89,7 @@ describe('socket.io interface (e2e)', () => {
     expect((await connect({ header: `Bearer ${admin}`, path: '/socket.io/' })).socket.connected).toBe(true);
   });
 
-  it('filters by payload and owner, carrying the same CloudEvent as /listen and /events (B115)', async () => {
+  it('filters by payload and owner, carrying the same CloudEvent as /listen and /events', async () => {
     const bob = await createUser(server, 'bob');
     const client = await connect({ token: bob.token });
     const filtered = await client.request('subscribe', { channel: 'node', filter: { kind: 'test' }, promisc: true });
@@ -120,7 +120,7 @@ describe('socket.io interface (e2e)', () => {
     expect(stats.find((s) => s.id === filtered.subscription)?.transport).toBe('socket.io');
   });
 
-  it('replays from a sequence, advances durable cursors only on ack, resumes and replaces (B116)', async () => {
+  it('replays from a sequence, advances durable cursors only on ack, resumes and replaces', async () => {
     const channel = channelName();
     const bob = await createUser(server, 'bob');
     const subscriberId = `rt:${channel}`;

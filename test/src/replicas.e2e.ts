@@ -1,5 +1,5 @@
 /**
- * Several replicas over one PostgreSQL database and one Redis (contract §1, §10.3–§10.5; Appendix B
+ * Several replicas over one PostgreSQL database and one Redis (docs/architecture.md, docs/events.md
  * 101, 102; issue #5 acceptance): delivery across replicas, then crashes, a Redis outage and a
  * disconnected subscriber. Runs when DATABASE_URL=postgres://… and REDIS_URL are set.
  */
@@ -90,7 +90,7 @@ class DurableListener {
         if (event.data !== 'BEEP') this.received.push(event._sequence_id!);
       } catch {
         // The response may have carried an event we never saw: a new subscription resumes at the
-        // durable cursor, which only acknowledged events moved (contract §10.7).
+        // durable cursor, which only acknowledged events moved (docs/events.md#durable-subscribers).
         await this.subscribe();
       }
     }
@@ -150,7 +150,7 @@ if (typeof conditions === 'string') {
       expect(rows[0].n).toBe(rows[0].d);
     });
 
-    it('delivers 1000 writes spread over two replicas to a socket.io subscriber on A and a long-poll subscriber on B, in order, none missing (B101, B102)', async () => {
+    it('delivers 1000 writes spread over two replicas to a socket.io subscriber on A and a long-poll subscriber on B, in order, none missing', async () => {
       const socket = await connectSocket(a.baseUrl, token);
       const viaSocket: number[] = [];
       socket.on('event', (message: EventMessage) => viaSocket.push(message.sequence_id));
@@ -184,7 +184,7 @@ if (typeof conditions === 'string') {
       expect(new Set(stored.rows.map((r) => r.node as string))).toEqual(new Set(created));
       expect(viaSocket).toEqual(expected);
       expect(viaListen).toEqual(expected);
-      // The subscription made on B is served and ended by A (B101).
+      // The subscription made on B is served and ended by A.
       expect((await post(a.baseUrl, `/unsubscribe/${httpSub}`, token)).status).toBe(200);
       expect((await fetch(`${b.baseUrl}/listen/${httpSub}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
       socket.disconnect();

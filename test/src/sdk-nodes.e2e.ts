@@ -36,7 +36,7 @@ describe('@maestro-ci/sdk against the API (e2e)', () => {
   });
 
   it('discovers the server mode from /latest/openapi.json', async () => {
-    // On a server whose document lacks /user/me/tokens the SDK falls back to KernelCI mode (A0.1).
+    // On a server whose document lacks /user/me/tokens the SDK falls back to KernelCI mode (sdk/README.md#maestro-mode-and-kernelci-mode).
     expect(['maestro', 'kernelci']).toContain(await maestro.mode());
   });
 

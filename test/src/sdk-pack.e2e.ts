@@ -1,5 +1,5 @@
 /**
- * The SDK as its users get it (issue #6 acceptance, SDK A12.5): `npm pack` the built SDK, install
+ * The SDK as its users get it (issue #6 acceptance, docs/sdk.md): `npm pack` the built SDK, install
  * the tarball into an empty temporary project (offline, from the npm cache), and run an ESM (.mjs)
  * and a CommonJS (.cjs) consumer in child processes against the real API. Each consumer logs in,
  * subscribes to events, creates a checkout and a job, submits a result tree, pages through the tree
@@ -162,7 +162,7 @@ describe('the packed SDK installed into an empty project (e2e)', () => {
     });
     // Every node of the tree was announced by an event, received over the installed package's socket.io.
     // Every write was announced, over the installed package's socket.io: the checkout and the job
-    // created, then the result tree as exactly one `updated` event of the job (contract §7.8 item 6).
+    // created, then the result tree as exactly one `updated` event of the job (docs/nodes.md#endpoints item 6).
     expect(out.events.map((e) => [e.id, e.op, e.state, e.hierarchy])).toEqual([
       [out.checkout, 'created', 'running', false],
       [out.job, 'created', 'running', false],

@@ -1,8 +1,8 @@
 /**
  * No response and no log line reveals a password, a password hash, an access token or an API token
- * secret (contract §4.1, §4.2.2). The only secrets that may appear are the ones the contract hands
+ * secret (docs/auth.md). The only secrets that may appear are the ones the contract hands
  * out on purpose: the access token in the login response, the API token in its creation response,
- * and invite/reset tokens that could not be mailed (response to the admin, and the log, §4.8).
+ * and invite/reset tokens that could not be mailed (response to the admin, and the log, docs/auth.md#inviting-users-with-and-without-smtp).
  */
 import { ADMIN_PASSWORD, startServer, type TestServer } from './support/api-server';
 import { adminToken, form, FORM } from './support/accounts';
@@ -55,7 +55,7 @@ describe('secrets never leak into responses or logs (e2e)', () => {
     await call('GET', '/latest/whoami', { token: apiToken });
 
     const logs = server.logs().join('\n');
-    // The capture sees request logs and the reset token written for the missing SMTP (§4.8).
+    // The capture sees request logs and the reset token written for the missing SMTP (docs/auth.md#inviting-users-with-and-without-smtp).
     expect(logs).toContain('/latest/user/login');
     expect(logs).toContain('reset token');
     for (const secret of [password, newPassword, ADMIN_PASSWORD, accessToken, apiToken, admin]) {

@@ -1,5 +1,5 @@
 /**
- * Users and user groups over HTTP (contract §4.3, §4.6, §5; Appendix B items 37–41a, 43, 44).
+ * Users and user groups over HTTP (docs/auth.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,7 @@ describe('users and groups (e2e)', () => {
     expect((await server.http('PATCH', '/latest/user/me', { token: dave.token, body: { email: 'not-an-email' } })).status).toBe(422);
   });
 
-  it('40: PATCH /user/{id} as admin applies flags and groups with every error of §4.3', async () => {
+  it('40: PATCH /user/{id} as admin applies flags and groups with every error', async () => {
     const erin = await createAccount(server, admin, { groups: ['team-a'] });
     const flags = await server.http('PATCH', `/latest/user/${erin.id}`, { token: admin, body: { is_superuser: true, groups: ['team-b'] } });
     expect(flags).toMatchObject({ status: 200, body: { is_superuser: true, groups: [{ name: 'team-b' }] } });
@@ -157,7 +157,7 @@ describe('users and groups (e2e)', () => {
     expect((regular.body as { items: UserBody[] }).items.some((u) => u.is_superuser)).toBe(false);
   });
 
-  it('44: user groups CRUD for admins with the texts of §5', async () => {
+  it('44: user groups CRUD for admins with the texts', async () => {
     const created = await server.http('POST', '/latest/user-groups', { token: admin, body: { name: 'runtime:lava:node-editor' } });
     expect(created).toMatchObject({ status: 200, body: { name: 'runtime:lava:node-editor' } });
     expect(Object.keys(created.body as object)).toEqual(['id', 'name']);
@@ -188,7 +188,7 @@ describe('users and groups (e2e)', () => {
   });
 });
 
-describe('initial administrator and legacy grants (e2e, item 43)', () => {
+describe('initial administrator and legacy grants (e2e)', () => {
   it('creates a verified superuser from KCI_INITIAL_PASSWORD and grants node:edit:any to pipeline accounts after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-bootstrap-'));
     try {
@@ -221,7 +221,7 @@ describe('initial administrator and legacy grants (e2e, item 43)', () => {
 
   const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
   (serverUrl ? it : it.skip)('refuses to start on an empty user table of a database server without KCI_INITIAL_PASSWORD', async () => {
-    // Needs a database server (PGlite generates a password instead, §4.5); skipped when DATABASE_URL is not postgres://.
+    // Needs a database server (PGlite generates a password instead, docs/configuration.md#secrets-and-the-initial-administrator); skipped when DATABASE_URL is not postgres://.
     const { Client } = await import('pg');
     const schema = `maestro_e2e_${Date.now().toString(36)}`;
     const client = new Client({ connectionString: serverUrl });

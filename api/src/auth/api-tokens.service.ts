@@ -7,7 +7,7 @@ import { STORAGE, type ApiTokenRecord, type Storage } from '../storage/ports';
 import { generateApiToken } from './api-tokens';
 import type { ApiTokenCreatedDto, ApiTokenCreateDto, ApiTokenDto } from './dto/api-token.dto';
 
-/** Revoked and expired token records are kept this long for the listings (contract §11.1). */
+/** Revoked and expired token records are kept this long for the listings (docs/deployment.md#running-on-mongodb). */
 const RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 export function toApiTokenResponse(token: ApiTokenRecord): ApiTokenDto {
@@ -22,7 +22,7 @@ export function toApiTokenResponse(token: ApiTokenRecord): ApiTokenDto {
   };
 }
 
-/** Revocable API tokens (contract §4.2.2, §4.4, §13.9). */
+/** Revocable API tokens (docs/auth.md#two-kinds-of-bearer-token). */
 @Injectable()
 export class ApiTokensService {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { generateApiToken, hashApiToken, looksLikeApiToken, looksLikeJwt } from './api-tokens';
 import { issueAccessToken } from './jwt-tokens';
 
-describe('API tokens (contract §4.2.2)', () => {
+describe('API tokens', () => {
   it('generates mst_ + 43 base64url characters from 32 random bytes', () => {
     const { token } = generateApiToken();
     expect(token).toMatch(/^mst_[A-Za-z0-9_-]{43}$/);

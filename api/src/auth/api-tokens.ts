@@ -1,5 +1,5 @@
 /**
- * Maestro API tokens (contract §4.2.2, §4.4, §13.9): opaque `mst_` + 43 base64url characters
+ * Maestro API tokens (docs/auth.md#two-kinds-of-bearer-token): opaque `mst_` + 43 base64url characters
  * (32 random bytes). Only the SHA-256 hash is stored; the prefix is kept so users can tell their
  * tokens apart in listings without the secret part.
  */
@@ -34,7 +34,7 @@ export function looksLikeApiToken(s: unknown): s is string {
   return typeof s === 'string' && API_TOKEN_PATTERN.test(s);
 }
 
-/** JWTs (header.payload.signature) contain exactly two dots; API tokens contain none (§4.2.2). */
+/** JWTs (header.payload.signature) contain exactly two dots; API tokens contain none (docs/auth.md#two-kinds-of-bearer-token). */
 export function looksLikeJwt(s: unknown): s is string {
   return typeof s === 'string' && s.split('.').length === 3;
 }

@@ -7,7 +7,7 @@ import { AUTH_LEVEL, type AuthLevel } from './authenticated.decorator';
 import { REQUEST_USER } from './current-user.decorator';
 
 /**
- * Applies the levels of contract §2.3. Public routes are left alone entirely: clients send stale
+ * Applies the levels of docs/api-conventions.md#authentication-levels. Public routes are left alone entirely: clients send stale
  * or scheme-less tokens to them and must get the same answer as without a token.
  */
 @Injectable()

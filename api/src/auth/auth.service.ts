@@ -7,13 +7,13 @@ import { issueAccessToken, verifyAccessToken } from './jwt-tokens';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './passwords';
 
-/** Extracts the token of `Authorization: Bearer <token>`; the scheme is case-insensitive (contract §2.3). */
+/** Extracts the token of `Authorization: Bearer <token>`; the scheme is case-insensitive (docs/api-conventions.md#authentication-levels). */
 export function bearerToken(header: string | undefined): string | null {
   const match = header ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match ? match[1] : null;
 }
 
-/** §4.4: `last_used` is written at most once a minute, so a busy token costs no write per request. */
+/** docs/auth.md#two-kinds-of-bearer-token: `last_used` is written at most once a minute, so a busy token costs no write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 @Injectable()
@@ -26,7 +26,7 @@ export class AuthService {
 
   /**
    * The active user behind an Authorization header, or null for any kind of failure: an access JWT
-   * (§4.2.1) or a Maestro API token (§4.2.2) that is neither revoked nor expired.
+   * (docs/auth.md#two-kinds-of-bearer-token) or a Maestro API token (docs/auth.md#two-kinds-of-bearer-token) that is neither revoked nor expired.
    */
   async authenticate(header: string | undefined, now = new Date()): Promise<UserRecord | null> {
     const token = bearerToken(header);
@@ -51,18 +51,18 @@ export class AuthService {
 
   /**
    * The user when `username`/`password` are right and the user is active; otherwise counts a
-   * failure for the rate limit (§4.9) and throws 400 `LOGIN_BAD_CREDENTIALS`.
+   * failure for the rate limit (docs/auth.md#login-rate-limit) and throws 400 `LOGIN_BAD_CREDENTIALS`.
    */
   private async checkCredentials(username: string, password: string, address: string): Promise<UserRecord> {
     const user = await this.storage.users.findByUsername(username);
     if (!user) {
-      await verifyDummyPassword(); // same time as a wrong password (§4.3)
+      await verifyDummyPassword(); // same time as a wrong password (docs/auth.md#endpoints)
     } else {
       const check = await verifyPassword(password, user.hashedPassword);
       if (check.ok && user.isActive) {
         await this.rateLimiter.recordSuccess(username, address);
         if (check.needsRehash) {
-          // Upgrade legacy bcrypt hashes to argon2id once the password is known (contract §4.1).
+          // Upgrade legacy bcrypt hashes to argon2id once the password is known (docs/auth.md#the-user-object).
           const upgraded = { ...user, hashedPassword: await hashPassword(password) };
           await this.storage.users.update(upgraded);
           return upgraded;
@@ -74,7 +74,7 @@ export class AuthService {
     throw new BadRequestError('LOGIN_BAD_CREDENTIALS');
   }
 
-  /** Form login by username (contract §4.3). */
+  /** Form login by username (docs/auth.md#endpoints). */
   async login(username: string, password: string, address: string): Promise<{ access_token: string; token_type: 'bearer' }> {
     const user = await this.checkCredentials(username, password, address);
     if (!user.isVerified) throw new BadRequestError('LOGIN_USER_NOT_VERIFIED');
@@ -84,7 +84,7 @@ export class AuthService {
     };
   }
 
-  /** `POST /user/update-password` (§4.3): credentials in the form, verification not required. */
+  /** `POST /user/update-password` (docs/auth.md#endpoints): credentials in the form, verification not required. */
   async updatePassword(username: string, password: string, newPassword: string | undefined, address: string): Promise<null> {
     const user = await this.checkCredentials(username, password, address);
     if (newPassword !== undefined) {

@@ -6,7 +6,7 @@ export type AuthLevel = 'user' | 'verified' | 'admin';
 export const AUTH_LEVEL = 'maestro:auth-level';
 
 /**
- * Marks a route as needing a bearer token at `level` (contract §2.3) and, in the same place,
+ * Marks a route as needing a bearer token at `level` (docs/api-conventions.md#authentication-levels) and, in the same place,
  * documents the security scheme and the 401/403 answers, so behaviour and spec cannot disagree.
  * A route without it is public and never looks at `Authorization`.
  */

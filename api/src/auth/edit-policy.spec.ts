@@ -54,7 +54,7 @@ const NONE: Record<NodeName, boolean> = {
 };
 const ALL = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as Record<NodeName, boolean>;
 
-// The full matrix (contract §6.7, checklist 60). Typed as Record<Role, Record<NodeName, boolean>>, so
+// The full matrix (docs/auth.md#levels-and-permissions, checklist 60). Typed as Record<Role, Record<NodeName, boolean>>, so
 // a missing role or node is a compile error; the test below also checks it at run time.
 const EXPECTED: Record<Role, Record<NodeName, boolean>> = {
   superuser: ALL, // rule 1
@@ -74,7 +74,7 @@ const EXPECTED: Record<Role, Record<NodeName, boolean>> = {
   'plain user': NONE,
 };
 
-describe('canEditNode (contract §6.7)', () => {
+describe('canEditNode', () => {
   it('has a cell for every role and node', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(Object.keys(ROLES).sort());
     for (const row of Object.values(EXPECTED)) expect(Object.keys(row).sort()).toEqual(Object.keys(NODES).sort());

@@ -1,6 +1,6 @@
 /**
- * Who may edit a node: the five rules of contract §6.7, applied to the STORED node. Callers answer
- * 401 `Unauthorized to complete the operation` when this returns false (§2.3 "editor" level).
+ * Who may edit a node: the five rules of docs/auth.md#levels-and-permissions, applied to the STORED node. Callers answer
+ * 401 `Unauthorized to complete the operation` when this returns false (docs/api-conventions.md#authentication-levels "editor" level).
  */
 import type { NodeRecord, UserRecord } from '../storage/ports';
 
@@ -15,7 +15,7 @@ export function canEditNode(
   if (user.isSuperuser) return true;
   // 2. owner (exact match; a node without owner has none)
   if (typeof node.owner === 'string' && node.owner === user.username) return true;
-  // 3. the pipeline-wide editor group (granted at startup, §4.5)
+  // 3. the pipeline-wide editor group (granted at startup, docs/configuration.md#secrets-and-the-initial-administrator)
   if (groups.has(EDIT_ANY_GROUP)) return true;
   // 4. a group shared with the node
   if ((node.user_groups ?? []).some((g) => groups.has(g))) return true;

@@ -37,7 +37,7 @@ const accessClaims = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('access tokens (contract §4.2.1)', () => {
+describe('access tokens', () => {
   const keys = { secretKey: SECRET, now: NOW };
 
   it('issues HS256 with header {alg, typ} and exactly sub, aud, exp (checklist 17)', () => {
@@ -153,7 +153,7 @@ describe('access tokens (contract §4.2.1)', () => {
   });
 });
 
-describe('invite tokens (contract §4.2.3, accept-invite §4.3)', () => {
+describe('invite tokens (accept-invite)', () => {
   const inviteClaims = (extra: Record<string, unknown> = {}) => ({
     sub: USER_ID,
     email: 'alice@example.org',
@@ -187,7 +187,7 @@ describe('invite tokens (contract §4.2.3, accept-invite §4.3)', () => {
     expect(verifyInviteToken(token, SECRET, NOW)).toEqual({ ok: false, reason: 'bad' });
   });
 
-  it('checks expiry before purpose (error order of §4.3)', () => {
+  it('checks expiry before purpose (error order)', () => {
     const token = handJwt(inviteClaims({ purpose: 'reset', exp: NOW_S - 1 }), SECRET);
     expect(verifyInviteToken(token, SECRET, NOW)).toEqual({ ok: false, reason: 'bad' });
   });
@@ -207,7 +207,7 @@ describe('invite tokens (contract §4.2.3, accept-invite §4.3)', () => {
   });
 });
 
-describe('reset tokens (contract §4.2.3, reset-password §4.3)', () => {
+describe('reset tokens (reset-password)', () => {
   const CURRENT_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
   const activeUser = { id: USER_ID, hashedPassword: CURRENT_HASH, isActive: true };
   const loader = (user: typeof activeUser | null) => jest.fn(async (_id: string) => user);

@@ -1,7 +1,7 @@
 /**
- * The three HS256 JWTs of contract §4.2: access tokens (§4.2.1, wire-compatible with fastapi-users so
+ * The three HS256 JWTs of docs/auth.md#two-kinds-of-bearer-token: access tokens (docs/auth.md#two-kinds-of-bearer-token, wire-compatible with fastapi-users so
  * KernelCI and Maestro accept each other's tokens over a shared user collection), invite tokens and
- * password-reset tokens (§4.2.3). Verification never throws on a bad token: it answers null or a
+ * password-reset tokens (docs/auth.md#invite-and-password-reset-tokens). Verification never throws on a bad token: it answers null or a
  * failure reason, and callers turn that into the contract's error.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -27,7 +27,7 @@ function signedWith(token: string, secret: string): boolean {
 /**
  * Claims of an HS256 token signed with the first of `secrets` that matches, after jsonwebtoken's own
  * checks (algorithm pinned to HS256, `exp`/`nbf` when present, audience when asked). Trying the keys
- * by signature first means a token signed with SECRET_KEY is judged by SECRET_KEY only (§4.2.1).
+ * by signature first means a token signed with SECRET_KEY is judged by SECRET_KEY only (docs/auth.md#two-kinds-of-bearer-token).
  */
 function verifiedClaims(
   token: unknown,
@@ -52,7 +52,7 @@ function verifiedClaims(
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 // ---------------------------------------------------------------------------------------------------
-// Access tokens (§4.2.1)
+// Access tokens (docs/auth.md#two-kinds-of-bearer-token)
 
 /** Claims exactly `sub`, `aud: ["fastapi-users:auth"]`, `exp` (no `iat`), like fastapi-users. */
 export function issueAccessToken(userId: string, secret: string, expiresSeconds: number, now = new Date()): string {
@@ -69,7 +69,7 @@ export interface AccessTokenKeys {
 
 /**
  * `{ sub }` when the token is a valid access token, else null. The caller still has to check that
- * `sub` names an existing, active user (§2.3). Invite and reset tokens fail here on the audience.
+ * `sub` names an existing, active user (docs/api-conventions.md#authentication-levels). Invite and reset tokens fail here on the audience.
  */
 export function verifyAccessToken(token: unknown, keys: AccessTokenKeys): { sub: string } | null {
   const secrets = keys.unifiedSecret ? [keys.secretKey, keys.unifiedSecret] : [keys.secretKey];
@@ -78,7 +78,7 @@ export function verifyAccessToken(token: unknown, keys: AccessTokenKeys): { sub:
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Invite tokens (§4.2.3, POST /user/accept-invite in §4.3)
+// Invite tokens (docs/auth.md#invite-and-password-reset-tokens, POST /user/accept-invite in docs/auth.md#endpoints)
 
 export function issueInviteToken(args: {
   userId: string;
@@ -95,13 +95,13 @@ export function issueInviteToken(args: {
 /**
  * `bad` → 400 `Invalid or expired invite token` (signature, expiry, not a JWT);
  * `wrong-purpose` → 400 `Invalid invite token` (`purpose` is not `invite`, or `sub`/`email` missing).
- * On `ok` the caller continues with the user lookup and the email/verified checks of §4.3.
+ * On `ok` the caller continues with the user lookup and the email/verified checks of docs/auth.md#endpoints.
  */
 export type InviteTokenCheck =
   | { ok: true; sub: string; email: string }
   | { ok: false; reason: 'bad' | 'wrong-purpose' };
 
-/** Signed with SECRET_KEY only, never UNIFIED_SECRET (§4.2.3). */
+/** Signed with SECRET_KEY only, never UNIFIED_SECRET (docs/auth.md#invite-and-password-reset-tokens). */
 export function verifyInviteToken(token: unknown, secret: string, now?: Date): InviteTokenCheck {
   const claims = verifiedClaims(token, [secret], { now });
   if (!claims) return { ok: false, reason: 'bad' };
@@ -112,7 +112,7 @@ export function verifyInviteToken(token: unknown, secret: string, now?: Date): I
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Password-reset tokens (§4.2.3, POST /user/reset-password in §4.3)
+// Password-reset tokens (docs/auth.md#invite-and-password-reset-tokens, POST /user/reset-password in docs/auth.md#endpoints)
 
 /**
  * fastapi-users' reset token: `password_fgpt` is an argon2id hash of the user's current

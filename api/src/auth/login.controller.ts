@@ -8,7 +8,7 @@ import { ClientAddress, LoginRateLimitGuard } from './login-rate-limiter';
 
 const TOO_MANY = {
   type: ErrorDto,
-  description: '`Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9)',
+  description: '`Too many login attempts, try again later`: too many failed attempts for this username or address (docs/auth.md#login-rate-limit)',
   headers: { 'Retry-After': { description: 'Seconds until attempts are checked again', schema: { type: 'integer' } } },
 } as const;
 

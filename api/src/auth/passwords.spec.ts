@@ -2,7 +2,7 @@ import { argon2i, hash as argon2Hash } from 'argon2';
 import { hashSync as bcryptHashSync } from 'bcryptjs';
 import { hashPassword, randomPassword, verifyDummyPassword, verifyPassword } from './passwords';
 
-describe('passwords (contract §4.1)', () => {
+describe('passwords', () => {
   let stored: string;
   beforeAll(async () => {
     stored = await hashPassword('correct horse');
@@ -53,7 +53,7 @@ describe('passwords (contract §4.1)', () => {
     await expect(verifyPassword('correct horse', mpt)).resolves.toEqual({ ok: true, needsRehash: false });
   });
 
-  describe('bcrypt hashes (§4.1, checklist 23)', () => {
+  describe('bcrypt hashes (checklist 23)', () => {
     // bcryptjs writes $2b$; $2a$ and $2y$ use the same algorithm for these inputs, so the same digest
     // under each prefix must verify.
     const made = bcryptHashSync('s3cret', 4);

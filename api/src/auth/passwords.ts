@@ -1,6 +1,6 @@
 /**
- * Password hashing (contract §4.1). New hashes are argon2id PHC strings with the parameters KernelCI's
- * own hasher uses (m=65536, t=3, p=4), so a shared user collection (§11) never churns between the two
+ * Password hashing (docs/auth.md#the-user-object). New hashes are argon2id PHC strings with the parameters KernelCI's
+ * own hasher uses (m=65536, t=3, p=4), so a shared user collection (docs/deployment.md#running-on-mongodb) never churns between the two
  * services. Stored bcrypt hashes from older deployments still verify and are flagged for rehashing.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,7 @@ export async function hashPassword(plain: string): Promise<string> {
 
 /**
  * node-argon2 writes the parameters as `m=…,p=…,t=…`, but the reference C decoder (used by
- * argon2-cffi in KernelCI, and by PHP) only accepts `m=…,t=…,p=…`, the form §4.1 names. Reorder so
+ * argon2-cffi in KernelCI, and by PHP) only accepts `m=…,t=…,p=…`, the form docs/auth.md#the-user-object names. Reorder so
  * KernelCI can verify hashes Maestro writes to the shared collection.
  */
 function referenceParamOrder(phc: string): string {
@@ -44,7 +44,7 @@ export async function verifyPassword(plain: string, stored: string): Promise<Pas
       return { ok: true, needsRehash: outdated };
     }
     if (/^\$2[aby]\$/.test(stored)) {
-      // §4.1: a successful bcrypt login SHOULD replace the hash with argon2id.
+      // docs/auth.md#the-user-object: a successful bcrypt login SHOULD replace the hash with argon2id.
       return (await bcryptCompare(plain, stored)) ? { ok: true, needsRehash: true } : FAILED;
     }
   } catch {
@@ -57,7 +57,7 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Burns about the time of one `verifyPassword` against an argon2id hash, for logins with an unknown
- * username (§4.3 timing note). The dummy hash is made once, lazily, from a random password.
+ * username (docs/auth.md#endpoints timing note). The dummy hash is made once, lazily, from a random password.
  */
 export async function verifyDummyPassword(): Promise<void> {
   dummyHash ??= hashPassword(randomPassword());
@@ -68,7 +68,7 @@ export async function verifyDummyPassword(): Promise<void> {
   }
 }
 
-/** 32 random bytes, URL-safe base64 (43 characters): the initial password of invited users (§4.3). */
+/** 32 random bytes, URL-safe base64 (43 characters): the initial password of invited users (docs/auth.md#endpoints). */
 export function randomPassword(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -1,5 +1,5 @@
 /**
- * Datetimes on the wire (contract §2.6, §8.2).
+ * Datetimes on the wire (docs/api-conventions.md#serialisation, docs/nodes.md#query-language).
  *
  * Clients send ISO 8601 with or without an offset, with `T` or a space between date and time,
  * optional seconds and a 1–9 digit fraction; a date alone is midnight; no offset means UTC. The
@@ -49,7 +49,7 @@ export function formatWireDatetime(date: Date): string {
   return ms === 0 ? base : `${base}.${pad(ms, 3)}000`;
 }
 
-/** The CloudEvent `time` attribute: UTC with `+00:00` and always six fractional digits (contract §10.1). */
+/** The CloudEvent `time` attribute: UTC with `+00:00` and always six fractional digits (docs/events.md#event-envelope). */
 export function formatCloudEventTime(date: Date): string {
   const base = formatWireDatetime(date);
   const withFraction = base.includes('.') ? base : `${base}.000000`;

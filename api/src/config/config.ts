@@ -1,7 +1,7 @@
 /**
  * Typed, validated settings. The only code that reads process.env. A bad value stops the process
  * with one line naming the variable and what it expects (docs/configuration.md lists them all).
- * Names shared with KernelCI keep KernelCI's meaning (contract §12).
+ * Names shared with KernelCI keep KernelCI's meaning (docs/configuration.md).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,7 +128,7 @@ function parseDatabase(env: Env): DatabaseConfig {
 /**
  * SECRET_KEY is required with a database server. With PGlite on a folder it is generated once and
  * kept beside the data, so `npm start` needs no configuration and tokens survive a restart; with
- * `pglite:memory` it lives as long as the process (contract §12).
+ * `pglite:memory` it lives as long as the process (docs/configuration.md).
  */
 function resolveSecretKey(env: Env, database: DatabaseConfig): Pick<AppConfig, 'secretKey' | 'secretKeySource'> {
   const fromEnv = text(env, 'SECRET_KEY');

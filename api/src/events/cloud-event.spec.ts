@@ -6,7 +6,7 @@ import type { NodeChange } from './node-events.port';
 const SOURCE = 'https://api.kernelci.org/';
 const now = new Date('2024-01-04T10:48:39.974Z');
 
-describe('CloudEvents envelope (contract §10.1)', () => {
+describe('CloudEvents envelope', () => {
   it('fills defaults, keeps extension order with owner first and ends with _sequence_id', () => {
     const ce = buildCloudEvent({ data: { a: 1 }, source: SOURCE, owner: 'bob', attributes: { lab: 'x', owner: 'mallory', type: 't', source: 's' }, now });
     expect(ce).toMatchObject({ type: 'api.kernelci.org', source: SOURCE, specversion: '1.0', time: '2024-01-04T10:48:39.974000+00:00', extensions: { owner: 'bob', lab: 'x' } });
@@ -22,7 +22,7 @@ describe('CloudEvents envelope (contract §10.1)', () => {
     expect(() => buildCloudEvent({ data: 1, source: SOURCE, attributes: { time: 'yesterday' }, now })).toThrow(InvalidCloudEventError);
   });
 
-  it('derives a stable UUID for events KernelCI stored without attributes (contract §11.1)', () => {
+  it('derives a stable UUID for events KernelCI stored without attributes', () => {
     const legacy: EventRecord = { id: '65a1355ee98651d0fe81e500', timestamp: now, sequenceId: 3, channel: 'node', owner: null, data: {}, ce: null };
     const first = toCloudEvent(legacy, SOURCE);
     expect(first.id).toBe(derivedEventId(legacy.id));
@@ -44,7 +44,7 @@ describe('CloudEvents envelope (contract §10.1)', () => {
   });
 });
 
-describe('node event payloads (contract §10.2)', () => {
+describe('node event payloads', () => {
   const node = {
     id: '65a3982ee98651d0fe82b010', kind: 'kbuild', name: 'kbuild-gcc', path: ['checkout', 'kbuild-gcc'], group: null, parent: null,
     state: 'done', result: 'pass', artifacts: {}, data: { arch: 'x86_64' }, debug: {}, jobfilter: null, platform_filter: [],

@@ -1,5 +1,5 @@
 /**
- * The CloudEvents 1.0 envelope of contract §10.1: built and validated with the `cloudevents`
+ * The CloudEvents 1.0 envelope of docs/events.md#event-envelope: built and validated with the `cloudevents`
  * package, emitted with the contract's key order, and serialised the way Python's `json.dumps`
  * does, since the `/listen` envelope carries the event as a JSON string.
  */
@@ -29,7 +29,7 @@ export interface CloudEventInput {
   source: string;
   type?: string;
   owner?: string | null;
-  /** Extra attributes of `/publish`; `id`, `time` and `specversion` override the defaults (§10.4). */
+  /** Extra attributes of `/publish`; `id`, `time` and `specversion` override the defaults (docs/events.md#http-pubsub-kernelci-compatible). */
   attributes?: Record<string, unknown>;
   now: Date;
 }
@@ -37,7 +37,7 @@ export interface CloudEventInput {
 const RESERVED = new Set(['type', 'source', 'owner', 'data', '_sequence_id']);
 
 /**
- * Fills defaults, assigns id and time (step 1 of contract §10.3) and validates the result.
+ * Fills defaults, assigns id and time (step 1 of docs/events.md#the-log) and validates the result.
  * @throws InvalidCloudEventError when an attribute breaks the CloudEvents rules.
  */
 export function buildCloudEvent(input: CloudEventInput): StoredCloudEvent {
@@ -70,7 +70,7 @@ export function buildCloudEvent(input: CloudEventInput): StoredCloudEvent {
 
 /**
  * A replay id for an event KernelCI stored without CloudEvent attributes: derived from the
- * document id, so the same event always replays with the same id (contract §11.1).
+ * document id, so the same event always replays with the same id (docs/deployment.md#running-on-mongodb).
  */
 export function derivedEventId(documentId: string): string {
   const hex = createHash('sha1').update(`maestro-eventhistory:${documentId}`).digest('hex');
@@ -78,7 +78,7 @@ export function derivedEventId(documentId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Key order of node event payloads (contract §10.2). */
+/** Key order of node event payloads (docs/events.md#event-envelope). */
 const NODE_PAYLOAD_KEYS = ['op', 'id', 'kind', 'name', 'path', 'group', 'state', 'result', 'owner', 'data', 'is_hierarchy', 'previous_state', 'previous_result'];
 
 /**
@@ -117,14 +117,14 @@ export function toCloudEvent(event: EventRecord, defaultSource: string): CloudEv
   };
 }
 
-/** The keep-alive CloudEvent of contract §10.6: never stored, no owner, no sequence id. */
+/** The keep-alive CloudEvent of docs/events.md#http-pubsub-kernelci-compatible: never stored, no owner, no sequence id. */
 export function keepAliveCloudEvent(source: string, now: Date): CloudEventJson {
   return { specversion: '1.0', id: randomUUID(), source, type: DEFAULT_EVENT_TYPE, time: formatCloudEventTime(now), data: KEEP_ALIVE_DATA };
 }
 
 /**
  * JSON text as Python's `json.dumps` writes it by default: `", "` and `": "` separators and
- * non-ASCII characters escaped as `\uXXXX` (contract §10.1, a SHOULD that KernelCI clients see).
+ * non-ASCII characters escaped as `\uXXXX` (docs/events.md#event-envelope, a SHOULD that KernelCI clients see).
  */
 export function pythonJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';

@@ -3,7 +3,7 @@ import { parseEventQuery } from './event-history.service';
 
 const id = '65a1355ee98651d0fe81e500';
 
-describe('GET /events query parsing (contract §10.9)', () => {
+describe('GET /events query parsing', () => {
   it('maps parameters to conditions, last repeated value winning', () => {
     const parsed = parseEventQuery({ kind: ['x', 'kbuild'], state: '', channel: 'node', path: '^base', node_id: id, ids: `${id}, ${id.toUpperCase()}`, from: '2025-01-12T08:30:00Z', limit: '10', offset: '5', 'data.flag': 'True', sequence_id: '4' });
     expect(parsed).toMatchObject({ limit: 10, offset: 5, recursive: false });

@@ -9,7 +9,7 @@ import { InvalidPatternError, STORAGE, type EventHistoryCondition, type EventHis
 import type { EventDto } from './dto/events.dto';
 import { toEventResponse } from './event.mapper';
 
-/** Parameters matched exactly against `data.<same name>`, ignored when empty (contract §10.9). */
+/** Parameters matched exactly against `data.<same name>`, ignored when empty (docs/events.md#event-history-get-events). */
 const PAYLOAD_KEYS = ['kind', 'state', 'result', 'op', 'name', 'group', 'owner'];
 const RECURSIVE_LIMIT = 1000;
 
@@ -17,7 +17,7 @@ export interface ParsedEventQuery extends EventHistoryQuery {
   recursive: boolean;
 }
 
-/** Turns `/events` query parameters into storage conditions, with the exact 400 texts of §10.9. */
+/** Turns `/events` query parameters into storage conditions, with the exact 400 texts of docs/events.md#event-history-get-events. */
 export function parseEventQuery(query: QueryParams): ParsedEventQuery {
   const params = lastValues(query);
   if (params.has('node_id') && params.has('data.id')) throw new BadRequestError('Provide either node_id or data.id, not both');
@@ -60,7 +60,7 @@ export function parseEventQuery(query: QueryParams): ParsedEventQuery {
     } else if (key === 'recursive') {
       recursive = value !== '';
     } else {
-      // Anything else: exact match on the stored document; only true/false are converted (§10.9).
+      // Anything else: exact match on the stored document; only true/false are converted (docs/events.md#event-history-get-events).
       const typed = parseFilterBoolean(value) ?? value;
       if (key === 'data' || key.startsWith('data.')) {
         conditions.push({ field: 'data', path: key === 'data' ? [] : key.slice(5).split('.'), value: typed });
@@ -73,7 +73,7 @@ export function parseEventQuery(query: QueryParams): ParsedEventQuery {
   return { conditions, limit, offset, recursive };
 }
 
-/** `GET /events` (contract §10.9). */
+/** `GET /events` (docs/events.md#event-history-get-events). */
 @Injectable()
 export class EventHistoryService {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
@@ -89,7 +89,7 @@ export class EventHistoryService {
     }
     const items = events.map(toEventResponse);
     if (!parsed.recursive) return items;
-    // Each event gains the current node named by data.id, omitted when gone or absent (§10.9, §13.14).
+    // Each event gains the current node named by data.id, omitted when gone or absent (docs/events.md#event-history-get-events, docs/api-conventions.md#error-bodies-and-precedence).
     const nodes = new Map<string, EventDto['node']>();
     for (const event of events) {
       const nodeId = (event.data as { id?: unknown } | null)?.id;

@@ -17,7 +17,7 @@ export interface PublishInput {
   attributes?: Record<string, unknown>;
 }
 
-/** The event payload of a node write: exactly the keys of contract §10.2, in that order. */
+/** The event payload of a node write: exactly the keys of docs/events.md#event-envelope, in that order. */
 export function nodeEventPayload(change: NodeChange): Record<string, unknown> {
   const { node } = change;
   const payload: Record<string, unknown> = {
@@ -48,7 +48,7 @@ const OUTBOX_LEASE_MS = 60_000;
 const OUTBOX_BATCH = 100;
 
 /**
- * Appends events to the log (contract §10.3) inside the caller's unit of work and wakes
+ * Appends events to the log (docs/events.md#the-log) inside the caller's unit of work and wakes
  * subscribers once it has committed. Also the node services' NodeEventPublisher.
  */
 @Injectable()
@@ -108,7 +108,7 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit {
 
   /**
    * Called inside the node write's transaction. Normally the event commits with the write. If the
-   * append fails, the write still commits (no 5xx after a committed write, §13.12) and the event,
+   * append fails, the write still commits (no 5xx after a committed write, docs/security.md#input-limits) and the event,
    * with its id, time and CloudEvent attributes, is recorded in the durable outbox in the same
    * transaction; the outbox job appends it after the commit, or at the next start after a crash.
    * If recording it fails too, the error rolls the whole write back: nothing is written.

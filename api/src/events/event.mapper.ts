@@ -3,7 +3,7 @@ import type { EventRecord, SubscriptionRecord } from '../storage/ports';
 import { orderedPayload } from './cloud-event';
 import type { EventDto, SubscriptionDto, SubscriptionStatsDto } from './dto/events.dto';
 
-/** `/events` item: exactly `timestamp, sequence_id, channel, owner, data, id` (contract §10.9). */
+/** `/events` item: exactly `timestamp, sequence_id, channel, owner, data, id` (docs/events.md#event-history-get-events). */
 export function toEventResponse(event: EventRecord): EventDto {
   return {
     timestamp: formatWireDatetime(event.timestamp),

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from '../storage/ports';
 import { MetricsService } from '../system/metrics.service';
 
-/** The reaper runs every 15 minutes (contract §10.8); retention and cursor expiry ride along. */
+/** The reaper runs every 15 minutes (docs/events.md#http-pubsub-kernelci-compatible); retention and cursor expiry ride along. */
 export const MAINTENANCE_INTERVAL_MS = 15 * 60 * 1000;
 const LEASE_NAME = 'events-maintenance';
 
@@ -16,9 +16,9 @@ export interface MaintenanceReport {
 }
 
 /**
- * Background duties of the event log, run by one replica at a time under a lease (contract §1):
- * stale-subscription reaping (§10.8), event retention (§10.3) and durable-cursor expiry (§10.7).
- * At start-up it also raises the sequence counter above stored data (§11.4).
+ * Background duties of the event log, run by one replica at a time under a lease (docs/architecture.md):
+ * stale-subscription reaping (docs/events.md#http-pubsub-kernelci-compatible), event retention (docs/events.md#the-log) and durable-cursor expiry (docs/events.md#durable-subscribers).
+ * At start-up it also raises the sequence counter above stored data (docs/deployment.md#running-on-mongodb).
  */
 @Injectable()
 export class EventsMaintenanceService implements OnModuleInit, OnApplicationBootstrap {

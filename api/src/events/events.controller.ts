@@ -10,7 +10,7 @@ import { EventHistoryService } from './event-history.service';
 
 @ApiTags('events')
 @ApiCommonResponses()
-// The socket.io messages (contract §10.10) enter the spec here so the SDK can type its client.
+// The socket.io messages (docs/realtime.md) enter the spec here so the SDK can type its client.
 @ApiExtraModels(...REALTIME_MODELS)
 @Controller()
 export class EventsController {

@@ -14,7 +14,7 @@ import { RealtimeAuthGuard } from './realtime/realtime-auth.guard';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { SubscriptionsService } from './subscriptions.service';
 
-/** Redis when REDIS_URL is set (several replicas), otherwise in process (contract §1, §12). */
+/** Redis when REDIS_URL is set (several replicas), otherwise in process (docs/architecture.md, docs/configuration.md). */
 function createNotifier(config: AppConfig): EventNotifier {
   if (config.redisUrl) {
     new Logger('Events').log('cross-replica notifier: Redis');
@@ -25,7 +25,7 @@ function createNotifier(config: AppConfig): EventNotifier {
 
 /**
  * The durable event log (transactional outbox), CloudEvents, KernelCI's HTTP pub/sub, `/events`,
- * the socket.io interface and the notifiers (contract §10). Node services see only the
+ * the socket.io interface and the notifiers (docs/events.md). Node services see only the
  * NodeEventPublisher port; docs/events.md and docs/realtime.md describe the whole.
  */
 @Global()

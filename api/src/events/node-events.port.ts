@@ -1,6 +1,6 @@
 import type { NodeRecord, NodeResult, NodeState, Repositories } from '../storage/ports';
 
-/** A node write that must be announced on channel `node` (contract §10.2). */
+/** A node write that must be announced on channel `node` (docs/events.md#event-envelope). */
 export interface NodeChange {
   op: 'created' | 'updated';
   node: NodeRecord;
@@ -11,7 +11,7 @@ export interface NodeChange {
 
 /**
  * The unit of work's event hook: node services call it inside the same transaction as the node
- * write, so an event exists exactly when its write committed (transactional outbox, contract §10.3).
+ * write, so an event exists exactly when its write committed (transactional outbox, docs/events.md#the-log).
  */
 export interface NodeEventPublisher {
   nodeChanged(tx: Repositories, change: NodeChange): Promise<void>;

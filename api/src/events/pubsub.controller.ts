@@ -16,7 +16,7 @@ import { toSubscriptionResponse, toSubscriptionStats } from './event.mapper';
 import { SubscriptionsService } from './subscriptions.service';
 
 
-/** KernelCI's HTTP pub/sub (contract §10.4), with durable subscribers (§10.7). */
+/** KernelCI's HTTP pub/sub (docs/events.md#http-pubsub-kernelci-compatible), with durable subscribers (docs/events.md#durable-subscribers). */
 @ApiTags('pubsub')
 @ApiCommonResponses()
 @Controller()
@@ -64,7 +64,7 @@ export class PubSubController {
   @ApiNotFoundResponse({ type: ErrorDto, description: "`Subscription id not found: 'Subscription <id> not found'`" })
   async listen(@Param('sub_id') subId: string, @CurrentUser() user: UserRecord, @Res({ passthrough: true }) reply: FastifyReply): Promise<ListenMessageDto> {
     const id = parsePathInteger(subId, 'sub_id');
-    // A client that goes away must not consume an event (contract §10.4).
+    // A client that goes away must not consume an event (docs/events.md#http-pubsub-kernelci-compatible).
     const disconnected = new AbortController();
     const onClose = () => {
       if (!reply.raw.writableEnded) disconnected.abort();
@@ -136,7 +136,7 @@ export class PubSubController {
   }
 }
 
-/** Python truthiness, which KernelCI's payload check uses (contract §10.4). */
+/** Python truthiness, which KernelCI's payload check uses (docs/events.md#http-pubsub-kernelci-compatible). */
 function isTruthy(value: unknown): boolean {
   if (value === null || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;

@@ -17,10 +17,10 @@ import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
 
 /** How often a waiting subscriber re-reads the log without a notification (lost-notification safety net). */
 export const SAFETY_POLL_MS = 2_000;
-/** A waiting listen refreshes `last_poll` at least this often (contract §10.4: at least once a minute). */
+/** A waiting listen refreshes `last_poll` at least this often (docs/events.md#http-pubsub-kernelci-compatible: at least once a minute). */
 const MAX_TOUCH_INTERVAL_MS = 30_000;
 
-/** Refresh period of a live subscription: well inside both a minute and the reaper's idle limit (§10.8). */
+/** Refresh period of a live subscription: well inside both a minute and the reaper's idle limit (docs/events.md#http-pubsub-kernelci-compatible). */
 export function touchIntervalMs(config: AppConfig): number {
   return Math.min(MAX_TOUCH_INTERVAL_MS, (config.subscriptionIdleSeconds * 1000) / 3);
 }
@@ -40,7 +40,7 @@ export type ListenOutcome =
 
 /**
  * Subscriptions and their delivery state, all in the database so any replica serves any
- * subscription (contract §10.4–§10.8). Waiting is woken by the notifier and backed by a slow poll.
+ * subscription (docs/events.md#http-pubsub-kernelci-compatible). Waiting is woken by the notifier and backed by a slow poll.
  */
 @Injectable()
 export class SubscriptionsService implements OnModuleDestroy {
@@ -89,7 +89,7 @@ export class SubscriptionsService implements OnModuleDestroy {
   }
 
   /**
-   * Creates a subscription (contract §10.4, §10.7, §10.10). For a durable `subscriberId` the
+   * Creates a subscription (docs/events.md, docs/realtime.md). For a durable `subscriberId` the
    * subscription starts at the stored cursor; another user's id → 403, another channel → 409.
    */
   async subscribe(channel: string, user: UserRecord, options: SubscribeOptions): Promise<SubscriptionRecord> {
@@ -123,7 +123,7 @@ export class SubscriptionsService implements OnModuleDestroy {
     };
     await this.storage.subscriptions.insert(subscription);
     if (options.transport === 'socket.io' && subscription.subscriberId) {
-      // A second socket.io subscription with the same subscriber id replaces the first, on any replica (§10.10).
+      // A second socket.io subscription with the same subscriber id replaces the first, on any replica (docs/realtime.md).
       for (const other of await this.storage.subscriptions.findBySubscriberId(subscription.subscriberId, 'socket.io')) {
         if (other.id === subscription.id) continue;
         await this.storage.subscriptions.delete(other.id);
@@ -135,7 +135,7 @@ export class SubscriptionsService implements OnModuleDestroy {
 
   /**
    * socket.io `ack`: moves a durable cursor to max(current, sequenceId) — only acknowledgements move
-   * it (§10.10) — and refreshes the subscription. Returns the cursor, or null when the subscription is gone.
+   * it (docs/realtime.md) — and refreshes the subscription. Returns the cursor, or null when the subscription is gone.
    */
   async acknowledgeUpTo(subscription: SubscriptionRecord, sequenceId: number): Promise<number | null> {
     const now = new Date();
@@ -162,7 +162,7 @@ export class SubscriptionsService implements OnModuleDestroy {
         }
         return state.lastEventId;
       }
-      // First use: start at the newest sequence id, older events are not replayed (§10.7).
+      // First use: start at the newest sequence id, older events are not replayed (docs/events.md#durable-subscribers).
       const latest = await this.storage.events.latestSequence();
       try {
         await this.storage.subscriberStates.insert({
@@ -183,7 +183,7 @@ export class SubscriptionsService implements OnModuleDestroy {
     }
   }
 
-  /** The caller's subscription, or the 404/403 of contract §10.4 (`forbidden` builds the 403 text). */
+  /** The caller's subscription, or the 404/403 of docs/events.md#http-pubsub-kernelci-compatible (`forbidden` builds the 403 text). */
   async owned(id: number, user: UserRecord, forbidden: (id: number, username: string) => string): Promise<SubscriptionRecord> {
     const subscription = await this.storage.subscriptions.findById(id);
     if (!subscription) throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
@@ -193,7 +193,7 @@ export class SubscriptionsService implements OnModuleDestroy {
 
   /**
    * `GET /listen/{id}`: acknowledges the previous listen's event, then waits for the next event that
-   * passes the owner filter, a keep-alive period, or the client's disconnection (contract §10.4–§10.7).
+   * passes the owner filter, a keep-alive period, or the client's disconnection (docs/events.md).
    */
   async listen(id: number, user: UserRecord, signal: AbortSignal): Promise<ListenOutcome> {
     const subscription = await this.owned(id, user, (subId, name) => `Error while listening to sub id ${subId}: Subscription ${subId} not owned by ${name}`);
@@ -222,7 +222,7 @@ export class SubscriptionsService implements OnModuleDestroy {
         failing = false;
       } catch (error) {
         if (error instanceof DomainError) throw error;
-        // The store is unavailable: keep waiting; the keep-alive still bounds the wait (§10.4).
+        // The store is unavailable: keep waiting; the keep-alive still bounds the wait (docs/events.md#http-pubsub-kernelci-compatible).
         if (!failing) this.logger.warn(`listen ${id}: event store unavailable (${(error as Error).message}); still waiting`);
         failing = true;
       }
@@ -234,7 +234,7 @@ export class SubscriptionsService implements OnModuleDestroy {
   }
 
   /**
-   * Implicit acknowledgement of the previous listen's event, and `last_poll` (contract §10.7).
+   * Implicit acknowledgement of the previous listen's event, and `last_poll` (docs/events.md#durable-subscribers).
    * Returns the subscription as it stands afterwards, or null when it is gone.
    */
   private async acknowledge(subscription: SubscriptionRecord, now: Date): Promise<SubscriptionRecord | null> {
@@ -257,7 +257,7 @@ export class SubscriptionsService implements OnModuleDestroy {
 
   /**
    * Hands the next deliverable event to this listen. The compare-and-set makes concurrent listens on
-   * one subscription compete: each event goes to one of them (contract §10.5).
+   * one subscription compete: each event goes to one of them (docs/events.md#delivery-guarantees).
    */
   private async claimNext(
     id: number,
@@ -284,14 +284,14 @@ export class SubscriptionsService implements OnModuleDestroy {
     }
   }
 
-  /** `POST /unsubscribe/{id}`: ends the subscription; a durable cursor survives (contract §10.7). */
+  /** `POST /unsubscribe/{id}`: ends the subscription; a durable cursor survives (docs/events.md#durable-subscribers). */
   async unsubscribe(id: number, user: UserRecord): Promise<void> {
     await this.owned(id, user, (subId, name) => `Subscription ${subId} not owned by ${name}`);
     await this.storage.subscriptions.delete(id);
     this.notifier.publish({ kind: 'subscription-closed', subscription: id, reason: 'unsubscribed' });
   }
 
-  /** Every live subscription of every replica and transport (contract §10.4). */
+  /** Every live subscription of every replica and transport (docs/events.md#http-pubsub-kernelci-compatible). */
   stats(): Promise<SubscriptionRecord[]> {
     return this.storage.subscriptions.list();
   }

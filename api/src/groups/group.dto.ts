@@ -3,7 +3,7 @@ import { PageEnvelopeDto } from '../common/pagination/page.dto';
 import { IsString, MaxLength } from 'class-validator';
 import { MAX_NAME_LENGTH } from '../common/validation/limits';
 
-/** A user group (contract §5). */
+/** A user group (docs/auth.md#users-and-groups). */
 export class GroupDto {
   /** ObjectId of the group. */
   @ApiProperty({ example: '648ff894bd39930355ed16ad' })
@@ -23,7 +23,7 @@ export class GroupCreateDto {
   name!: string;
 }
 
-/** A page of groups (contract §2.5). */
+/** A page of groups (docs/api-conventions.md#pagination-envelope). */
 export class GroupListDto extends PageEnvelopeDto {
   /** The groups of this page. */
   @ApiProperty({ type: () => [GroupDto] })

@@ -3,7 +3,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../common/errors/
 import { newObjectId, parseObjectId } from '../common/object-id';
 import { DuplicateKeyError, STORAGE, type ExactMatch, type GroupRecord, type PageRequest, type Storage } from '../storage/ports';
 
-/** User groups (contract §5). Users carry copies of their groups, so a group in use cannot go. */
+/** User groups (docs/auth.md#users-and-groups). Users carry copies of their groups, so a group in use cannot go. */
 @Injectable()
 export class GroupsService {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}

@@ -1,5 +1,5 @@
 /**
- * Outgoing mail (contract §4.7, §4.8, §13.13). SMTP is configured when SMTP_HOST and EMAIL_SENDER are
+ * Outgoing mail (docs/auth.md#inviting-users-with-and-without-smtp). SMTP is configured when SMTP_HOST and EMAIL_SENDER are
  * set; port 465 is implicit TLS, any other port upgrades with STARTTLS when the server offers it. No
  * request ever fails because of mail: `send` reports what happened and callers fall back to the log
  * (and, for admins, to the response).
@@ -58,7 +58,7 @@ export class MailService implements OnApplicationShutdown {
   }
 }
 
-/** The four plain-text mails of contract §4.7. */
+/** The four plain-text mails of docs/auth.md#inviting-users-with-and-without-smtp. */
 export const mailTemplates = {
   invite(args: { to: string; username: string; inviteUrl: string; token: string }): Mail {
     return {

@@ -1,5 +1,5 @@
 /**
- * The lifecycle rules of contract §9.1 (§13.10), applied by the API every
+ * The lifecycle rules of docs/nodes.md#lifecycle, applied by the API every
  * LIFECYCLE_INTERVAL_SECONDS unless LIFECYCLE_ENABLED is false: timeout, then holdoff, then closing.
  *
  * Each rule is one set-based statement per bounded batch (selection through the `state`+`timeout`,

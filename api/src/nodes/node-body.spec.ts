@@ -3,7 +3,7 @@ import { checkIfMatch } from './node-body';
 import { checkTransition } from './node-state';
 import { nodeEtag } from './node.mapper';
 
-describe('If-Match (contract §7.11)', () => {
+describe('If-Match', () => {
   const node = makeNode();
   const tag = nodeEtag(node);
 
@@ -26,7 +26,7 @@ describe('If-Match (contract §7.11)', () => {
   });
 });
 
-describe('state machine (contract §6.5)', () => {
+describe('state machine', () => {
   it('allows the six moves and staying, and refuses the six others', () => {
     const states = ['running', 'available', 'closing', 'done'] as const;
     const allowed = ['running>available', 'running>closing', 'running>done', 'available>closing', 'available>done', 'closing>done'];

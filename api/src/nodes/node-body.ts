@@ -1,6 +1,6 @@
 /**
  * Request-level helpers of the node routes that are not DTO shape rules: JSON fidelity of node
- * bodies (contract §13.12), `If-Match` (§7.11) and `noevent` (§2.6). The state machine is in
+ * bodies (docs/security.md#input-limits), `If-Match` (docs/nodes.md#etag-and-if-match) and `noevent` (docs/api-conventions.md#serialisation). The state machine is in
  * node-state.ts.
  */
 import { PreconditionFailedError } from '../common/errors/domain-errors';
@@ -19,7 +19,7 @@ export function checkNodeBody(body: unknown): void {
 /**
  * The same checks for a hierarchy submission, with the depth measured from each node (its `data`
  * is level 1 wherever the node sits in the tree), not from the body root: a deep result tree is
- * not deep data (contract §13.12).
+ * not deep data (docs/security.md#input-limits).
  */
 export function checkHierarchyBody(body: unknown): void {
   checkJsonFidelity(body, { maxDepth: null });
@@ -38,7 +38,7 @@ export function checkHierarchyBody(body: unknown): void {
 }
 
 /**
- * `If-Match` with strong comparison (contract §7.11): one or more comma-separated entity tags or
+ * `If-Match` with strong comparison (docs/nodes.md#etag-and-if-match): one or more comma-separated entity tags or
  * `*`; weak tags never match. Absent → no condition. Call with the row locked, so the comparison
  * and the write that follows are atomic.
  */

@@ -25,7 +25,7 @@ function failure(run: () => unknown): string | undefined {
 
 const generic = (kind: string, data: unknown, artifacts?: unknown) => failure(() => validateNodeKind({ kind, data, artifacts }, 'generic'));
 
-describe('validateNodeKind: kinds (contract §6.3, Appendix B 47)', () => {
+describe('validateNodeKind: kinds', () => {
   it('lists the six supported kinds', () => {
     expect(NODE_KINDS).toEqual(['checkout', 'kbuild', 'job', 'test', 'process', 'regression']);
   });
@@ -35,7 +35,7 @@ describe('validateNodeKind: kinds (contract §6.3, Appendix B 47)', () => {
   });
 });
 
-describe('validateNodeKind: reports (contract §6.3, Appendix B 48)', () => {
+describe('validateNodeKind: reports', () => {
   it('reports a missing revision URL with its dotted location', () => {
     const { url: _url, ...revision } = REVISION;
     const detail = generic('checkout', { kernel_revision: revision });
@@ -61,7 +61,7 @@ describe('validateNodeKind: reports (contract §6.3, Appendix B 48)', () => {
     ]);
   });
 
-  it('checks artifact URLs before data (contract §7.7: 400 on PATCH)', () => {
+  it('checks artifact URLs before data (400 on PATCH)', () => {
     const detail = generic('process', null, { log: 'ftp://x.org/log', ok: 'https://x.org' });
     expect(detail!.split('\n').slice(0, 2)).toEqual(['1 validation error for Process', 'artifacts.log']);
     expect(generic('checkout', {}, { log: 'not a url' })).toContain('artifacts.log');
@@ -70,7 +70,7 @@ describe('validateNodeKind: reports (contract §6.3, Appendix B 48)', () => {
   });
 });
 
-describe('validateNodeKind: per-kind rules (contract §6.3)', () => {
+describe('validateNodeKind: per-kind rules', () => {
   it.each([
     ['checkout', { kernel_revision: REVISION, error_code: 'git_checkout_failure', architecture_filter: ['x86_64'], extra: 'kept' }],
     ['checkout', {}],
@@ -110,13 +110,13 @@ describe('validateNodeKind: per-kind rules (contract §6.3)', () => {
     expect(generic(kind, data)?.split('\n')).toEqual([expect.stringMatching(/^1 validation error for [A-Z][a-z]+$/), loc, expect.stringMatching(/^ {2}\S/)]);
   });
 
-  it('returns data untouched in generic mode, unknown keys included (Appendix B 52)', () => {
+  it('returns data untouched in generic mode, unknown keys included', () => {
     const data = { kernel_revision: { ...REVISION, mine: 1 }, custom: { deep: true } };
     expect(validateNodeKind({ kind: 'checkout', data }, 'generic')).toBe(data);
   });
 });
 
-describe('validateNodeKind: normalise mode (contract §7.8 step 5, Appendix B 63)', () => {
+describe('validateNodeKind: normalise mode (step 5)', () => {
   const normalise = (kind: string, data: unknown) => validateNodeKind({ kind, data }, 'normalise');
 
   it('drops unknown keys and fills absent fields with null or their default', () => {
@@ -177,7 +177,7 @@ describe('validateNodeKind: normalise mode (contract §7.8 step 5, Appendix B 63
   });
 });
 
-describe('coerceKernelVersion (contract §6.3, Appendix B 50)', () => {
+describe('coerceKernelVersion', () => {
   const withVersion = (version: unknown) => ({ kernel_revision: { ...REVISION, version }, other: 1 });
 
   it('converts numeric strings and truncates numbers, without touching its argument', () => {
@@ -211,7 +211,7 @@ describe('coerceKernelVersion (contract §6.3, Appendix B 50)', () => {
   });
 });
 
-describe('normaliseArtifactUrl (contract §6.1)', () => {
+describe('normaliseArtifactUrl', () => {
   it.each([
     ['https://example.com', 'https://example.com/'],
     ['https://storage.example.org/linux.tar.gz', 'https://storage.example.org/linux.tar.gz'],

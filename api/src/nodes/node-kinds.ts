@@ -84,7 +84,7 @@ class SchemaValidator {
           ? normaliseArtifactUrl(value)
           : this.fail(loc, 'url_parsing', 'Input should be a valid absolute http or https URL');
       case 'object_id':
-        // Stored as a BSON ObjectId by the normalising mode (contract §7.8 step 5); its toJSON()
+        // Stored as a BSON ObjectId by the normalising mode (docs/nodes.md#endpoints step 5); its toJSON()
         // gives back the 24-hex string wherever the value is serialised as JSON.
         return isObjectIdString(value) ? new ObjectId(value) : this.fail(loc, 'object_id', 'Invalid ObjectId');
       case 'dict':
@@ -111,7 +111,7 @@ class SchemaValidator {
   }
 }
 
-/** The artifact URL as pydantic's AnyHttpUrl stores it: a bare host gains a trailing `/` (contract §6.1). */
+/** The artifact URL as pydantic's AnyHttpUrl stores it: a bare host gains a trailing `/` (docs/nodes.md#model). */
 export function normaliseArtifactUrl(url: string): string {
   return new URL(url).href;
 }
@@ -134,7 +134,7 @@ function toPythonInt(value: unknown): number {
 }
 
 /**
- * Kernel-version coercion of POST, PUT and PATCH (contract §6.3): when
+ * Kernel-version coercion of POST, PUT and PATCH (docs/nodes.md#model): when
  * `data.kernel_revision.version` is an object, its truthy `version`, `patchlevel` and `sublevel`
  * become integers (`"6"` → 6, `6.7` → 6). Returns a new object, leaving `data` untouched; data
  * without a version object is returned as is. 400 `invalid literal for int() …` otherwise.
@@ -155,18 +155,18 @@ function report(model: string, errors: SchemaError[]): string {
   return [title, ...errors.map((e) => `${e.loc}\n  ${e.msg} [type=${e.type}]`)].join('\n');
 }
 
-/** True for the kinds that may be written (contract §6.3); `node` and unknown kinds are refused. */
+/** True for the kinds that may be written (docs/nodes.md#model); `node` and unknown kinds are refused. */
 export function isNodeKind(kind: string): kind is NodeKind {
   return Object.hasOwn(KINDS, kind);
 }
 
 /**
- * Validates a node as the model of its kind (contract §6.3): 400 `Unsupported node kind: <kind>`,
- * or 400 with a pydantic-style report listing every error in `artifacts` (contract §7.7: an invalid
+ * Validates a node as the model of its kind (docs/nodes.md#model): 400 `Unsupported node kind: <kind>`,
+ * or 400 with a pydantic-style report listing every error in `artifacts` (docs/nodes.md#endpoints: an invalid
  * artifact URL reaching this far is a 400) and `data`.
  *
  * Returns the node's data: as given in `generic` mode (POST, PUT, PATCH store data as sent,
- * contract §6.4); in `normalise` mode (hierarchy submissions, contract §7.8 step 5) re-serialised
+ * docs/nodes.md#model); in `normalise` mode (hierarchy submissions, docs/nodes.md#endpoints step 5) re-serialised
  * through the schema: unknown keys dropped, absent fields null or their default, URLs normalised,
  * ObjectId fields as BSON ObjectIds; `process` data as given.
  */

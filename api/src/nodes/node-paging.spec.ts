@@ -1,7 +1,7 @@
 import { makeNode } from '../storage/contract/fixtures';
 import { decodeCursor, encodeCursor, parseFastPaging, parseSort } from './node-paging';
 
-describe('sort and cursor (contract §7.2)', () => {
+describe('sort and cursor', () => {
   it('parses sort fields and refuses others with the contract text', () => {
     expect(parseSort({ sort: '-created' })).toEqual({ field: 'created', descending: true });
     expect(parseSort({ sort: ['id', 'updated'] })).toEqual({ field: 'updated', descending: false });
@@ -30,7 +30,7 @@ describe('sort and cursor (contract §7.2)', () => {
   });
 });
 
-describe('/nodes/fast paging (contract §7.3)', () => {
+describe('/nodes/fast paging', () => {
   it('reads optional integers, 0 as no limit, and refuses others with Python’s text', () => {
     expect(parseFastPaging({})).toEqual({ limit: undefined, offset: 0 });
     expect(parseFastPaging({ limit: '0', offset: '20' })).toEqual({ limit: undefined, offset: 20 });

@@ -1,5 +1,5 @@
 /**
- * `sort` and the opaque keyset `cursor` of `GET /nodes` (contract §7.2, §13.4).
+ * `sort` and the opaque keyset `cursor` of `GET /nodes` (docs/nodes.md).
  *
  * A cursor is base64url JSON holding the sort order, a hash of the filter and the last item's sort
  * value and id. It is opaque to clients and bound to the filter and sort it was issued for: any
@@ -82,7 +82,7 @@ function parseCursorSort(raw: string): NodeSort | null {
   }
 }
 
-/** `limit`/`offset` of `/nodes/fast`: optional Python integers, 400 with Python's int() text otherwise (§7.3). */
+/** `limit`/`offset` of `/nodes/fast`: optional Python integers, 400 with Python's int() text otherwise (docs/nodes.md#endpoints). */
 export function parseFastPaging(query: QueryParams): { limit?: number; offset: number } {
   const read = (name: 'limit' | 'offset'): number | undefined => {
     const raw = lastValue(query[name]);

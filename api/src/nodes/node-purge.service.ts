@@ -1,5 +1,5 @@
 /**
- * Node purge (contract §9.2): deletes nodes older than NODE_PURGE_AGE_DAYS except checkouts, in
+ * Node purge (docs/nodes.md#purge): deletes nodes older than NODE_PURGE_AGE_DAYS except checkouts, in
  * batches of 10,000 ids in id order with a 1 s pause, 10 minutes after start and then daily (an
  * hour later after a failure). One replica at a time, through a database lease. No events.
  */
@@ -21,7 +21,7 @@ const LEASE_TTL_MS = 5 * 60 * 1000;
 @Injectable()
 export class NodePurgeService implements OnModuleInit {
   private readonly purged: Counter;
-  /** Pause between batches (contract §9.2: 1 s); tests shorten it. */
+  /** Pause between batches (docs/nodes.md#purge: 1 s); tests shorten it. */
   pauseMs = 1000;
 
   constructor(

@@ -3,7 +3,7 @@ import { formatWireDatetime } from '../common/datetime';
 import type { NodeRecord } from '../storage/ports';
 import type { NodeDto } from './dto/node.dto';
 
-/** The 23 keys of contract §6.1, in order, with wire datetimes. */
+/** The 23 keys of docs/nodes.md#model, in order, with wire datetimes. */
 export function toNodeResponse(node: NodeRecord): NodeDto {
   return {
     id: node.id,
@@ -33,7 +33,7 @@ export function toNodeResponse(node: NodeRecord): NodeDto {
 }
 
 /**
- * A strong validator derived from the node's content (contract §7.11): it changes whenever any of
+ * A strong validator derived from the node's content (docs/nodes.md#etag-and-if-match): it changes whenever any of
  * the 23 fields changes, including writes by other software sharing the database, and needs no
  * extra stored field.
  */
@@ -41,7 +41,7 @@ export function nodeEtag(node: NodeRecord): string {
   return etagOfResponse(toNodeResponse(node));
 }
 
-/** The ETag of a node already in its response form (a replayed `POST /node` answer, §7.10). */
+/** The ETag of a node already in its response form (a replayed `POST /node` answer, docs/nodes.md#idempotency-key). */
 export function etagOfResponse(response: NodeDto): string {
   const digest = createHash('sha256').update(JSON.stringify(response)).digest('base64url');
   return `"${digest.slice(0, 27)}"`;

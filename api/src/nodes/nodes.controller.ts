@@ -67,7 +67,7 @@ const FILTERS = {
     example: { kind: 'checkout', state__in: 'running,done', 'data.kernel_revision.tree': 'mainline' },
   },
   description:
-    'Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data',
+    'Query-language conditions (docs/nodes.md#query-language): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data',
 };
 const SORT = {
   name: 'sort',
@@ -77,7 +77,7 @@ const SORT = {
 };
 /** 422 of the node write routes: the FastAPI list, or a string for JSON fidelity and Idempotency-Key reuse. */
 const WRITE_422 = {
-  description: 'Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key',
+  description: 'Request validation failed, a body the database cannot keep faithfully (docs/security.md#input-limits), or a reused Idempotency-Key',
   schema: { oneOf: [{ $ref: getSchemaPath(ValidationErrorDto) }, { $ref: getSchemaPath(ErrorDto) }] },
 };
 

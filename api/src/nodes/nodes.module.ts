@@ -6,7 +6,7 @@ import { NodePurgeService } from './node-purge.service';
 import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
 
-/** The node surface (contract §6–§9): routes, rules, idempotency and the background jobs. */
+/** The node surface (docs/nodes.md): routes, rules, idempotency and the background jobs. */
 @Module({
   imports: [AuthModule, IdempotencyModule],
   controllers: [NodesController],

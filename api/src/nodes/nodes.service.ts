@@ -25,16 +25,16 @@ import { checkIfMatch } from './node-body';
 import { checkTransition } from './node-state';
 import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
-/** Default node lifetime: `timeout` = creation + 6 h (contract §6.1). */
+/** Default node lifetime: `timeout` = creation + 6 h (docs/nodes.md#model). */
 export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Longest a query with a `__re` condition may run on `/nodes` and `/count` before it is abandoned
- * with a 400: a pattern must never hang a request (contract §8.1, §13.14).
+ * with a 400: a pattern must never hang a request (docs/nodes.md#query-language, docs/api-conventions.md#error-bodies-and-precedence).
  */
 export const REGEX_QUERY_TIMEOUT_MS = 10_000;
 
-/** PATCH fields (contract §7.7); any other key is ignored. */
+/** PATCH fields (docs/nodes.md#endpoints); any other key is ignored. */
 const PATCH_FIELDS = [
   'state',
   'result',
@@ -61,7 +61,7 @@ export interface WriteOptions {
   noevent?: boolean;
 }
 
-/** Holds the node rules: defaults, ownership, kinds, parents, groups, states (contract §6, §7). */
+/** Holds the node rules: defaults, ownership, kinds, parents, groups, states (docs/nodes.md). */
 @Injectable()
 export class NodesService {
   private readonly logger = new Logger('Nodes');
@@ -79,8 +79,8 @@ export class NodesService {
   }
 
   /**
-   * Builds a node from a validated body with the defaults of contract §6.1 (a PUT resets omitted
-   * fields to them too, §7.6). `data` is as sent: callers coerce or normalise it.
+   * Builds a node from a validated body with the defaults of docs/nodes.md#model (a PUT resets omitted
+   * fields to them too, docs/nodes.md#endpoints). `data` is as sent: callers coerce or normalise it.
    */
   private fromInput(input: NodeInputDto, now: Date): Omit<NodeRecord, 'id' | 'owner'> {
     return {
@@ -108,14 +108,14 @@ export class NodesService {
     };
   }
 
-  /** Kernel-version coercion then kind validation of POST, PUT and PATCH (contract §6.3). */
+  /** Kernel-version coercion then kind validation of POST, PUT and PATCH (docs/nodes.md#model). */
   private validateGeneric<T extends { kind: string; data: Record<string, unknown> | null; artifacts: unknown }>(node: T): T {
     const coerced = { ...node, data: node.data === null ? null : coerceKernelVersion(node.data) };
     validateNodeKind(coerced, 'generic');
     return coerced;
   }
 
-  /** `POST /node`, steps 2–8 of contract §7.5 (step 1, the shape, is the DTO's). */
+  /** `POST /node`, steps 2–8 of docs/nodes.md#endpoints (step 1, the shape, is the DTO's). */
   async create(input: NodeInputDto, caller: UserRecord, idempotency: IdempotentRequest | null = null): Promise<Replay<NodeDto>> {
     return this.idempotency.run<NodeDto>({
       userId: caller.id,
@@ -148,13 +148,13 @@ export class NodesService {
     return this.storage.nodes.findById(id);
   }
 
-  /** The nodes with these ids as currently stored, in the given order (hierarchy replays, §7.10). */
+  /** The nodes with these ids as currently stored, in the given order (hierarchy replays, docs/nodes.md#idempotency-key). */
   async findManyInOrder(ids: string[]): Promise<NodeRecord[]> {
     const found = new Map((await this.storage.nodes.findByIds(ids)).map((n) => [n.id, n]));
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  /** Steps shared by PUT and PATCH: the locked stored node, its editor and `If-Match` (§7.6 1–2). */
+  /** Steps shared by PUT and PATCH: the locked stored node, its editor and `If-Match` (docs/nodes.md#endpoints 1–2). */
   private async lockForEdit(tx: Repositories, nodeId: string, caller: UserRecord, ifMatch: string | undefined): Promise<NodeRecord> {
     const stored = await tx.nodes.findById(nodeId, { forUpdate: true });
     if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
@@ -163,7 +163,7 @@ export class NodesService {
     return stored;
   }
 
-  /** Stores an update and announces it unless `noevent` (contract §7.6 step 8). */
+  /** Stores an update and announces it unless `noevent` (docs/nodes.md#endpoints step 8). */
   private async writeUpdate(tx: Repositories, stored: NodeRecord, node: NodeRecord, noevent: boolean): Promise<NodeRecord> {
     const written = (await tx.nodes.update(node)) ?? node;
     if (!noevent) {
@@ -172,7 +172,7 @@ export class NodesService {
     return written;
   }
 
-  /** `PUT /node/{id}`: full replacement (contract §7.6). */
+  /** `PUT /node/{id}`: full replacement (docs/nodes.md#endpoints). */
   async replace(id: string, input: NodeInputDto, caller: UserRecord, options: WriteOptions = {}): Promise<NodeRecord> {
     const nodeId = parseObjectId(id);
     return this.storage.transaction(async (tx) => {
@@ -180,7 +180,7 @@ export class NodesService {
       const draft = this.fromInput(input, new Date());
       checkTransition(stored.state, draft.state);
       const validated = this.validateGeneric(draft);
-      // §6.6: a state change clears the flag; otherwise only a flip of the stored value survives.
+      // docs/nodes.md#processed_by_kcidb_bridge: a state change clears the flag; otherwise only a flip of the stored value survives.
       const requested = input.processed_by_kcidb_bridge ?? false;
       const flag = draft.state !== stored.state ? false : requested === stored.processed_by_kcidb_bridge ? false : requested;
       if (validated.parent === nodeId) throw new BadRequestError('Parent cannot be the same as the object');
@@ -196,7 +196,7 @@ export class NodesService {
     });
   }
 
-  /** `PATCH /node/{id}` (contract §7.7); `present` lists the body's own keys. */
+  /** `PATCH /node/{id}` (docs/nodes.md#endpoints); `present` lists the body's own keys. */
   async patch(id: string, input: NodePatchDto, present: ReadonlySet<string>, caller: UserRecord, options: WriteOptions = {}): Promise<NodeRecord> {
     const nodeId = parseObjectId(id);
     return this.storage.transaction(async (tx) => {
@@ -220,7 +220,7 @@ export class NodesService {
   }
 
   /**
-   * `PUT /nodes/{id}`: hierarchy submission (contract §7.8). One transaction: the root is locked,
+   * `PUT /nodes/{id}`: hierarchy submission (docs/nodes.md#endpoints). One transaction: the root is locked,
    * every node is checked (existence, edit right, kind) before anything is written, then the new
    * nodes are inserted and the replaced ones updated in bulk statements; one event for the root.
    * Returns every written node in pre-order, root first.
@@ -278,14 +278,14 @@ export class NodesService {
           if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
         }
         const draft = this.fromInput(item.input, now);
-        // §7.8 step 5: kind-normalised data, no version-string coercion.
+        // docs/nodes.md#endpoints step 5: kind-normalised data, no version-string coercion.
         const data = validateNodeKind(draft, 'normalise');
         const node: NodeRecord = {
           ...draft,
           data: data === null ? null : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
           id: item.id,
           parent: item.parent,
-          // §7.8 step 2: a provided owner is kept (as KernelCI does); an empty one becomes the caller.
+          // docs/nodes.md#endpoints step 2: a provided owner is kept (as KernelCI does); an empty one becomes the caller.
           owner: item.input.owner ? item.input.owner : caller.username,
           submitter: root.submitter,
           treeid: root.treeid,
@@ -310,7 +310,7 @@ export class NodesService {
   }
 
   /**
-   * `PUT /batch/nodeset` (contract §7.9): returns how many nodes were updated; no events. A node the
+   * `PUT /batch/nodeset` (docs/nodes.md#endpoints): returns how many nodes were updated; no events. A node the
    * caller may not edit is skipped without an error, as KernelCI does (a `200 0` answer): each such
    * refusal is logged and counted in the `batch_nodeset_refused` metric (docs/security.md).
    */
@@ -338,7 +338,7 @@ export class NodesService {
     return updated;
   }
 
-  /** Runs a read and turns the adapter's refusals into answers (contract §8.1, §7.3). */
+  /** Runs a read and turns the adapter's refusals into answers (docs/nodes.md). */
   private async guarded<T>(work: () => Promise<T>, onTimeout: () => Error): Promise<T> {
     try {
       return await work();
@@ -358,7 +358,7 @@ export class NodesService {
   }
 
   /**
-   * `GET /nodes`: one page of `query.limit` items and the total (contract §2.5). With a sort order
+   * `GET /nodes`: one page of `query.limit` items and the total (docs/api-conventions.md#pagination-envelope). With a sort order
    * (keyset paging) one more item is read to learn whether another page follows: `last` is then the
    * page's last item, from which the next cursor continues, and null on the last page.
    */
@@ -386,7 +386,7 @@ export class NodesService {
     }, NodesService.regexTooSlow);
   }
 
-  /** `GET /nodes/fast`: every match, abandoned after NODES_FAST_TIMEOUT_SECONDS (contract §7.3). */
+  /** `GET /nodes/fast`: every match, abandoned after NODES_FAST_TIMEOUT_SECONDS (docs/nodes.md#endpoints). */
   listFast(query: NodeListQuery): Promise<NodeRecord[]> {
     const timeoutMs = this.config.nodesFastTimeoutSeconds * 1000;
     return this.guarded(
@@ -395,7 +395,7 @@ export class NodesService {
     );
   }
 
-  /** `GET /count` (contract §7.4). */
+  /** `GET /count` (docs/nodes.md#endpoints). */
   count(filter: NodeFilter): Promise<number> {
     return this.guarded(() => this.storage.nodes.count(filter, { timeoutMs: this.regexTimeout(filter) }), NodesService.regexTooSlow);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 
 /**
- * Per-process counters in Prometheus text format (contract §3.3): every sample carries
+ * Per-process counters in Prometheus text format (docs/api-conventions.md#root-documentation-and-metrics): every sample carries
  * `instance="api"`, so lines read `http_requests_total{instance="api"} 12345`.
  */
 @Injectable()

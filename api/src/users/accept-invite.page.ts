@@ -1,5 +1,5 @@
 /**
- * The page invite links open (contract §4.3 `GET /user/accept-invite`): self-contained (no external
+ * The page invite links open (docs/auth.md#endpoints `GET /user/accept-invite`): self-contained (no external
  * assets), it reads `token` from its own query string, asks for a password and posts
  * `{"token", "password"}` as JSON to the same path, then shows the outcome.
  */

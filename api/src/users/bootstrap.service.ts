@@ -4,12 +4,12 @@ import { newObjectId } from '../common/object-id';
 import { hashPassword, randomPassword } from '../auth/passwords';
 import { DuplicateKeyError, STORAGE, type Storage } from '../storage/ports';
 
-/** The group that lets the main pipeline accounts edit every node (contract §4.5, §6.7). */
+/** The group that lets the main pipeline accounts edit every node (docs/configuration.md#secrets-and-the-initial-administrator, docs/auth.md#levels-and-permissions). */
 export const NODE_EDIT_ANY_GROUP = 'node:edit:any';
 const PIPELINE_ACCOUNTS = ['staging.kernelci.org', 'production'];
 
 /**
- * Start-up duties of contract §4.5: the initial administrator and the `node:edit:any` group.
+ * Start-up duties of docs/configuration.md#secrets-and-the-initial-administrator: the initial administrator and the `node:edit:any` group.
  * Safe to run on several replicas at once: a duplicate-key error means another one won.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { lastValue, parseFilterBoolean, type QueryParams } from '../common/query
 import type { ExactMatch } from '../storage/ports';
 
 /**
- * The filters of `GET /users` and `GET /user-groups` (contract §4.3, §5): every parameter other than
+ * The filters of `GET /users` and `GET /user-groups` (docs/auth.md): every parameter other than
  * `limit`/`offset` is an exact match; `true`/`false` in any letter case become booleans (`requests`
  * sends `True`/`False`); there are no `__op` operators.
  */
@@ -11,7 +11,7 @@ export function parseExactMatchQuery(query: QueryParams, options: { forbidden?: 
   const filter: ExactMatch[] = [];
   for (const [field, raw] of Object.entries(query)) {
     if (field === 'limit' || field === 'offset') continue;
-    // §4.3, §13.14: filtering on the hash would let any user probe other users' hashes.
+    // docs/auth.md#endpoints, docs/api-conventions.md#error-bodies-and-precedence: filtering on the hash would let any user probe other users' hashes.
     if (options.forbidden && field.startsWith(options.forbidden)) throw new BadRequestError(`Invalid filter field: ${options.forbidden}`);
     const value = lastValue(raw);
     if (value === undefined) continue;

@@ -141,7 +141,7 @@ export class InvitesController {
     schema: { oneOf: [{ $ref: getSchemaPath(ForgotPasswordResultDto) }], nullable: true, example: null },
   })
   async forgotPassword(@Body() body: ForgotPasswordDto, @Headers('authorization') authorization: string | undefined): Promise<ForgotPasswordResultDto | null> {
-    // Only a superuser token matters here; any other token, even a broken one, is ignored (§4.3).
+    // Only a superuser token matters here; any other token, even a broken one, is ignored (docs/auth.md#endpoints).
     const caller = await this.auth.authenticate(authorization);
     return this.invites.forgotPassword(body.email, caller?.isSuperuser ?? false);
   }

@@ -21,9 +21,9 @@ export interface InviteResult {
 export const acceptInviteUrl = (base: string): string => `${base}/user/accept-invite`;
 
 /**
- * Invitations and password resets (contract §4.3, §4.7, §4.8). Whatever could not be mailed is
+ * Invitations and password resets (docs/auth.md). Whatever could not be mailed is
  * written to the server log with the username and email it is for, so a deployment without SMTP
- * still works (§13.13).
+ * still works (docs/auth.md#inviting-users-with-and-without-smtp).
  */
 @Injectable()
 export class InvitesService {
@@ -65,7 +65,7 @@ export class InvitesService {
     };
   }
 
-  /** Steps 1–3 of `POST /user/invite` (§4.3), each with its error text. */
+  /** Steps 1–3 of `POST /user/invite` (docs/auth.md#endpoints), each with its error text. */
   private async findOrCreateInvitee(body: InviteDto): Promise<UserRecord> {
     const byUsername = await this.storage.users.findByUsername(body.username);
     const byEmail = byUsername ? null : await this.storage.users.findByEmail(body.email);
@@ -98,7 +98,7 @@ export class InvitesService {
     return user;
   }
 
-  /** `POST /user/accept-invite`: the checks of §4.3 in their order. */
+  /** `POST /user/accept-invite`: the checks of docs/auth.md#endpoints in their order. */
   async acceptInvite(token: string, password: string): Promise<UserRecord> {
     const check = verifyInviteToken(token, this.config.secretKey);
     if (!check.ok) throw new BadRequestError(check.reason === 'bad' ? 'Invalid or expired invite token' : 'Invalid invite token');
@@ -116,7 +116,7 @@ export class InvitesService {
 
   /**
    * `POST /user/forgot-password`: mails a reset token to an active user. The token is returned only
-   * when it could not be mailed and the caller is a superuser (§4.3, §13.13); otherwise null.
+   * when it could not be mailed and the caller is a superuser (docs/auth.md); otherwise null.
    */
   async forgotPassword(email: string, callerIsSuperuser: boolean): Promise<{ email_sent: false; token: string } | null> {
     const user = await this.storage.users.findByEmail(email);
@@ -128,7 +128,7 @@ export class InvitesService {
     return callerIsSuperuser ? { email_sent: false, token } : null;
   }
 
-  /** `POST /user/reset-password` (§4.3); a mail failure afterwards is logged, never an error. */
+  /** `POST /user/reset-password` (docs/auth.md#endpoints); a mail failure afterwards is logged, never an error. */
   async resetPassword(token: string, password: string): Promise<void> {
     const valid = await verifyResetToken(token, this.config.secretKey, (id) => this.storage.users.findById(id));
     if (!valid) throw new BadRequestError('RESET_PASSWORD_BAD_TOKEN');

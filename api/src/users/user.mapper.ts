@@ -1,7 +1,7 @@
 import type { GroupRecord, UserRecord } from '../storage/ports';
 import type { UserDto } from './dto/user.dto';
 
-/** UserRead (contract §4.1): exactly seven keys in this order; the hash never leaves the server. */
+/** UserRead (docs/auth.md#the-user-object): exactly seven keys in this order; the hash never leaves the server. */
 export function toUserResponse(user: UserRecord): UserDto {
   return {
     id: user.id,

@@ -5,12 +5,12 @@ import { hashPassword } from '../auth/passwords';
 import { DuplicateKeyError, STORAGE, type ExactMatch, type PageRequest, type Storage, type UserGroupRef, type UserRecord } from '../storage/ports';
 import type { UserPatchDto } from './dto/user.dto';
 
-/** Users as seen by §4.3: reading, listing, self-service and admin updates, deletion. */
+/** Users as seen by docs/auth.md#endpoints: reading, listing, self-service and admin updates, deletion. */
 @Injectable()
 export class UsersService {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  /** `GET /user/{id}`: unknown, malformed and `me` are all 404 `Not Found` (§4.3). */
+  /** `GET /user/{id}`: unknown, malformed and `me` are all 404 `Not Found` (docs/auth.md#endpoints). */
   async get(id: string): Promise<UserRecord> {
     const user = isObjectIdString(id) ? await this.storage.users.findById(id.toLowerCase()) : null;
     if (!user) throw new NotFoundError();
@@ -22,7 +22,7 @@ export class UsersService {
     return { items, total };
   }
 
-  /** `PATCH /user/me`: the rules of §4.3 in their order; flags are ignored, groups refused. */
+  /** `PATCH /user/me`: the rules of docs/auth.md#endpoints in their order; flags are ignored, groups refused. */
   async patchSelf(user: UserRecord, patch: UserPatchDto): Promise<UserRecord> {
     if (patch.groups && patch.groups.length > 0) throw new BadRequestError('User groups can only be updated by an admin user');
     await this.assertUsernameFree(user, patch.username);
@@ -30,7 +30,7 @@ export class UsersService {
     const updated: UserRecord = { ...user };
     if (patch.username !== undefined) updated.username = patch.username;
     if (patch.email !== undefined && patch.email !== user.email) {
-      // KernelCI behaviour kept (§13.15): a new email must be re-verified by an admin.
+      // KernelCI behaviour kept (docs/api-conventions.md#where-maestro-differs-from-kernelci): a new email must be re-verified by an admin.
       updated.email = patch.email;
       updated.isVerified = false;
     }
@@ -59,7 +59,7 @@ export class UsersService {
     return this.save(updated);
   }
 
-  /** `DELETE /user/{id}`: the user's API tokens go with it; nodes it owns stay (§4.3). */
+  /** `DELETE /user/{id}`: the user's API tokens go with it; nodes it owns stay (docs/auth.md#endpoints). */
   async delete(rawId: string): Promise<void> {
     if (!isObjectIdString(rawId)) throw new NotFoundError();
     const id = rawId.toLowerCase();
@@ -71,7 +71,7 @@ export class UsersService {
     if (!deleted) throw new NotFoundError();
   }
 
-  /** Group names → embedded copies; 400 `User group does not exist with name: <g>` (§4.3). */
+  /** Group names → embedded copies; 400 `User group does not exist with name: <g>` (docs/auth.md#endpoints). */
   async resolveGroups(names: string[]): Promise<UserGroupRef[]> {
     const refs: UserGroupRef[] = [];
     for (const name of new Set(names)) {

@@ -4,7 +4,7 @@ import type { MaestroNode } from '../maestro';
 import { createHarness, type Harness } from '../testing/harness';
 import { Report } from './report';
 
-describe('report (B7.1)', () => {
+describe('report', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness({ storageUrl: 'http://127.0.0.1:8002' });
@@ -66,7 +66,7 @@ describe('report (B7.1)', () => {
     expect(readFileSync(join(h.config.storage.root, 'reports', `${b.id}.md`), 'utf8')).toContain('Compared with v0.1 (aaaaaaaaaaaa).');
   });
 
-  it('rewrites identical text after a crash between writing and acknowledging (B1.5)', async () => {
+  it('rewrites identical text after a crash between writing and acknowledging', async () => {
     const crashy = createHarness({ crashAt: ['report:after-write-before-ack'] });
     try {
       const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: 'c'.repeat(40) } } });

@@ -1,5 +1,5 @@
 /**
- * report (B7): a markdown summary of each checkout once it is `done`. The server holds a checkout
+ * report: a markdown summary of each checkout once it is `done`. The server holds a checkout
  * in `closing` while anything below it is pending, so the tree is complete when the event comes.
  */
 import { createHash } from 'node:crypto';
@@ -21,9 +21,9 @@ export class Report {
   }
 
   /**
-   * The previous checkout of the same tree and branch (B7.2), in whatever state: under faults an
+   * The previous checkout of the same tree and branch (docs/pipeline.md#services), in whatever state: under faults an
    * older checkout can finish after a newer one. Newest first with
-   * `sort: "-created"` where the server allows it (keyset pagination, A6.4). In KernelCI mode the SDK
+   * `sort: "-created"` where the server allows it (keyset pagination, sdk/README.md#nodes). In KernelCI mode the SDK
    * refuses `sort`, so the candidates are read unsorted and the newest is picked here.
    */
   async previousCheckout(node: MaestroNode): Promise<NodeTree | null> {
@@ -56,7 +56,7 @@ export class Report {
     if (!this.ctx.quiet) this.print(text);
     const url = `${config.storage.url}/reports/${node.id}.md`;
     await maestro.nodes.patch(node.id, { artifacts: { report: url } }, { noEvent: true });
-    // sha256 lets the fault-injection test prove a rewritten report is identical (B9.1).
+    // sha256 lets the fault-injection test prove a rewritten report is identical (docs/pipeline.md#tests).
     const sha256 = createHash('sha256').update(text).digest('hex');
     log.info('report written', { action: 'report.written', node: node.id, file, url, sha256, sequence });
     crash('report:after-write-before-ack');

@@ -40,7 +40,7 @@ describe('runCommand', () => {
   });
 });
 
-describe('RuntimeShell (B6)', () => {
+describe('RuntimeShell', () => {
   let h: Harness;
   let server: Server;
   let checkout: MaestroNode;
@@ -181,7 +181,7 @@ describe('RuntimeShell (B6)', () => {
     expect(reads).toBe(0);
   });
 
-  it('re-runs after a crash before submission and skips after a crash after it (B1.5)', async () => {
+  it('re-runs after a crash before submission and skips after a crash after it', async () => {
     const crashy = createHarness({ storageUrl: h.config.storage.url, crashAt: ['runtime-shell:after-command-before-submit', 'runtime-shell:after-submit-before-ack'] });
     try {
       crashy.config.storage.root = h.config.storage.root;

@@ -1,7 +1,7 @@
 /**
- * runtime-shell (B6): runs shell `kbuild`/`job` nodes created `running`, serves their logs through
+ * runtime-shell: runs shell `kbuild`/`job` nodes created `running`, serves their logs through
  * `storage`, and submits each result tree in one call. A delivery is held until the results are
- * stored, so a crash re-runs the job instead of losing it; the default results key (A8.3) makes a
+ * stored, so a crash re-runs the job instead of losing it; the default results key (sdk/README.md#nodes) makes a
  * second submission after a crash a no-op rather than a second tree. Each finished job is reported
  * as a `job_result` telemetry event (docs/pipeline.md).
  */
@@ -15,7 +15,7 @@ import { evaluateSuiteResult, entryResult, parseJsonResults, parseTap } from '..
 import { consumeEvents, msUntil, type RunningService, type ServiceContext } from '../service';
 import { SHELL_RUNTIME } from './scheduler';
 
-/** Margin kept before the node's own timeout, so the server's timeout never races ours (B6.2 step 5). */
+/** Margin kept before the node's own timeout, so the server's timeout never races ours (docs/pipeline.md#the-job-contract-of-runtime-shell step 5). */
 export const NODE_TIMEOUT_MARGIN_MS = 5_000;
 
 export interface CommandOutcome {
@@ -57,7 +57,7 @@ export async function runCommand(command: string, options: { cwd: string; env: N
   return { exitCode, signal, timedOut, stdout };
 }
 
-/** `kernel.img` → `kernel`: files in MAESTRO_ARTIFACTS_DIR become artifacts named after the file (B6.2). */
+/** `kernel.img` → `kernel`: files in MAESTRO_ARTIFACTS_DIR become artifacts named after the file (docs/pipeline.md#the-job-contract-of-runtime-shell). */
 export function artifactName(file: string): string {
   const base = basename(file);
   return base.slice(0, base.length - extname(base).length) || base;
@@ -88,13 +88,13 @@ export class RuntimeShell {
     return join(this.ctx.config.workDir, this.ctx.instance, 'jobs');
   }
 
-  /** Leftovers from crashed runs are removed at startup (B6.3). */
+  /** Leftovers from crashed runs are removed at startup (docs/pipeline.md#the-job-contract-of-runtime-shell). */
   async cleanLeftovers(): Promise<void> {
     await rm(this.jobsDir, { recursive: true, force: true });
     await mkdir(this.jobsDir, { recursive: true });
   }
 
-  /** Payload check before any read (A11.2): shell runtime and a configured job name. */
+  /** Payload check before any read (sdk/README.md#events-delivery-guarantees): shell runtime and a configured job name. */
   wants(delivery: Delivery): boolean {
     const p = delivery.payload;
     return p.data?.runtime === 'shell' && p.name !== undefined && Object.prototype.hasOwnProperty.call(this.ctx.config.jobs, p.name);
@@ -193,7 +193,7 @@ export class RuntimeShell {
     });
     crash('runtime-shell:after-command-before-submit');
 
-    // Publish the log and every file the job left in MAESTRO_ARTIFACTS_DIR (B6.2 step 4).
+    // Publish the log and every file the job left in MAESTRO_ARTIFACTS_DIR (docs/pipeline.md#the-job-contract-of-runtime-shell step 4).
     const artifacts: Record<string, string> = {};
     await copyFile(logFile, join(publishDir, 'log.txt'));
     artifacts[logArtifact] = publicUrl('log.txt');

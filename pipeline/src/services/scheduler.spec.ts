@@ -9,7 +9,7 @@ const nameOnly: SchedulerEntry = { job: 'smoke', channel: 'node', runtime: 'shel
 
 const payload = (p: Partial<EventPayload>): EventPayload => ({ op: 'updated', id: 'n1', kind: 'kbuild', name: 'kbuild-toy', state: 'available', result: 'pass', ...p });
 
-describe('entryMatches: transitions only, per entry (B5.1)', () => {
+describe('entryMatches: transitions only, per entry', () => {
   it.each<[string, SchedulerEntry, Partial<EventPayload>, boolean]>([
     ['a move into the condition', kbuildEntry, { previous_state: 'running', previous_result: null }, true],
     ['a creation already in the condition', kbuildEntry, { op: 'created' }, true],
@@ -30,7 +30,7 @@ describe('entryMatches: transitions only, per entry (B5.1)', () => {
   });
 });
 
-describe('jobfilter, rules and the server-side filter (B5.1, B5.2)', () => {
+describe('jobfilter, rules and the server-side filter', () => {
   it('passes listed jobs and X+ prefixes of the job or its parent path', () => {
     expect(passesJobfilter(null, 'smoke', ['checkout'])).toBe(true);
     expect(passesJobfilter([], 'smoke', ['checkout'])).toBe(true);
@@ -56,7 +56,7 @@ describe('jobfilter, rules and the server-side filter (B5.1, B5.2)', () => {
   });
 });
 
-describe('Scheduler.handle (B5.2, B5.3)', () => {
+describe('Scheduler.handle', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
@@ -166,7 +166,7 @@ describe('Scheduler.handle (B5.2, B5.3)', () => {
     ]);
   });
 
-  it('survives a crash before and after creating: the redelivery creates nothing twice (B1.5)', async () => {
+  it('survives a crash before and after creating: the redelivery creates nothing twice', async () => {
     const crashy = createHarness({ crashAt: ['scheduler:before-create', 'scheduler:after-create-before-ack'] });
     try {
       const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'available' });

@@ -1,7 +1,7 @@
 /**
- * scheduler (B5): creates `kbuild` and `job` nodes when a node makes a configured **transition**.
- * It only creates nodes, so slow jobs never stall event intake (B5.1, decision D4). Duplicates are
- * prevented three ways (B5.3): the SDK drops non-transitions (A11.7), each entry re-checks the
+ * scheduler: creates `kbuild` and `job` nodes when a node makes a configured **transition**.
+ * It only creates nodes, so slow jobs never stall event intake (docs/pipeline.md#services, decision D4). Duplicates are
+ * prevented three ways (docs/pipeline.md#services): the SDK drops non-transitions (sdk/README.md#events-delivery-guarantees), each entry re-checks the
  * transition on the payload, and each creation is `createChild` under a key derived from
  * (parent, job, runtime, platform, retry_counter), which `ensure` looks up before creating.
  * Telemetry (docs/pipeline.md): a `job_submission` per job created (retries included, with
@@ -13,7 +13,7 @@ import { passesAllowDeny } from '../config';
 import type { Delivery, EventPayload, MaestroNode, TelemetryEventInput } from '../maestro';
 import { consumeEvents, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
-/** Fields a job copies from its parent's `data` (B5.2 step 4). */
+/** Fields a job copies from its parent's `data` (docs/pipeline.md#services step 4). */
 export const INHERITED_DATA = ['kernel_type', 'arch', 'defconfig', 'config_full', 'compiler'] as const;
 
 function fieldOf(payload: EventPayload, key: string, previous: boolean): unknown {
@@ -27,10 +27,10 @@ function matchesCondition(match: Record<string, string>, payload: EventPayload, 
 }
 
 /**
- * True when the delivery is a transition into the entry's condition (B5.1): the payload matches
+ * True when the delivery is a transition into the entry's condition (docs/pipeline.md#services): the payload matches
  * every `event` key, and either the node was just created or its previous state/result did not
  * match. An update without `previous_state` (a fabricated event) never matches, and neither does
- * an update that leaves state and result unchanged (the level-trigger trap, B8.3).
+ * an update that leaves state and result unchanged (the level-trigger trap, docs/pipeline.md#tests).
  */
 export function entryMatches(entry: SchedulerEntry, payload: EventPayload): boolean {
   if (!matchesCondition(entry.match, payload, false)) return false;
@@ -41,7 +41,7 @@ export function entryMatches(entry: SchedulerEntry, payload: EventPayload): bool
   return constrainsStateOrResult ? !matchesCondition(entry.match, payload, true) : true;
 }
 
-/** The parent's `jobfilter` (B5.2 step 2): listed jobs pass, and `X+` passes `X` and everything below it. */
+/** The parent's `jobfilter` (docs/pipeline.md#services step 2): listed jobs pass, and `X+` passes `X` and everything below it. */
 export function passesJobfilter(jobfilter: string[] | null | undefined, job: string, parentPath: string[] | null | undefined): boolean {
   if (!jobfilter || jobfilter.length === 0) return true;
   if (jobfilter.includes(job)) return true;
@@ -49,13 +49,13 @@ export function passesJobfilter(jobfilter: string[] | null | undefined, job: str
   return jobfilter.some((f) => f.endsWith('+') && names.has(f.slice(0, -1)));
 }
 
-/** The job's `rules` (B5.2 step 3) against the parent's kernel revision. */
+/** The job's `rules` (docs/pipeline.md#services step 3) against the parent's kernel revision. */
 export function passesRules(job: JobConfig, parent: MaestroNode): boolean {
   const kr = kernelRevision(parent.data);
   return passesAllowDeny(job.rules.tree, kr.tree as string | undefined) && passesAllowDeny(job.rules.branch, kr.branch as string | undefined);
 }
 
-/** The server-side filter: the union of kinds and states the entries name (B5.1). */
+/** The server-side filter: the union of kinds and states the entries name (docs/pipeline.md#services). */
 export function unionFilter(entries: readonly SchedulerEntry[]): Record<string, string[]> {
   const filter: Record<string, string[]> = {};
   const kinds = [...new Set(entries.map((e) => e.match.kind).filter((k): k is string => !!k))].sort();
@@ -79,7 +79,7 @@ export class Scheduler {
     const { config, log, crash } = this.ctx;
     const entries = config.scheduler.filter((e) => entryMatches(e, delivery.payload));
     if (entries.length === 0) return;
-    const parent = await delivery.node(); // once per delivery, not per job (B5.2 step 1)
+    const parent = await delivery.node(); // once per delivery, not per job (docs/pipeline.md#services step 1)
     if (parent.state === 'done') {
       // A child of a done node would never run: the server already closed the tree.
       log.warn('parent already done; no jobs created', { action: 'job.skipped-parent-done', node: parent.id, sequence: delivery.sequence });

@@ -18,7 +18,7 @@ function raw(port: number, method: string, path: string): Promise<{ status: numb
   });
 }
 
-describe('storage (B4.2)', () => {
+describe('storage', () => {
   let server: Server;
   let port: number;
   beforeAll(async () => {

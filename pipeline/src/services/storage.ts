@@ -1,5 +1,5 @@
 /**
- * storage (B4.2): read-only static HTTP over `storage.root`, bound to loopback. Artifact URLs
+ * storage (docs/pipeline.md#services): read-only static HTTP over `storage.root`, bound to loopback. Artifact URLs
  * must be http (the API rejects `file://` artifacts), so this is how logs and archives reach
  * readers. GET and HEAD only; a path escaping the root is 403, a missing file 404.
  */

@@ -7,7 +7,7 @@ import { safeName, Tarball } from './tarball';
 
 jest.setTimeout(30_000);
 
-describe('tarball (B4.1)', () => {
+describe('tarball', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness({ storageUrl: 'http://127.0.0.1:8002' });
@@ -73,7 +73,7 @@ describe('tarball (B4.1)', () => {
     expect((await h.maestro.nodes.get(c.id)).state).toBe('running');
   });
 
-  it('crashes between archive and update; the redelivery reuses the archive (B1.5)', async () => {
+  it('crashes between archive and update; the redelivery reuses the archive', async () => {
     const crashy = createHarness({ crashAt: ['tarball:after-archive-before-update'] });
     try {
       const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: crashy.commitA } } });
@@ -89,7 +89,7 @@ describe('tarball (B4.1)', () => {
   });
 });
 
-describe('version parsing (B4.1)', () => {
+describe('version parsing', () => {
   it.each([
     ['v6.7', { version: 6, patchlevel: 7, extra: '' }],
     ['v6.7.3-rc1', { version: 6, patchlevel: 7, sublevel: 3, extra: '-rc1' }],

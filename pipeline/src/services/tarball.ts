@@ -1,5 +1,5 @@
 /**
- * tarball (B4.1): archives each new checkout's commit onto `storage` and makes the checkout
+ * tarball (docs/pipeline.md#services): archives each new checkout's commit onto `storage` and makes the checkout
  * `available` with a holdoff. The archive name depends only on the commit, and an existing file is
  * reused, so a crash between archiving and the state change just reuses the file on redelivery.
  */
@@ -75,11 +75,11 @@ export class Tarball {
       }
       artifactUrl = `${config.storage.url}/tarballs/${encodeURIComponent(file)}`;
     } catch (err) {
-      // KernelCI's tarball exits here; we fail the checkout and keep serving others (B4.1).
+      // KernelCI's tarball exits here; we fail the checkout and keep serving others (docs/pipeline.md#services).
       log.warn('cannot archive the commit; checkout failed', { action: 'checkout.failed', node: node.id, error: err });
       await maestro.nodes.setState(node.id, 'done', {
         result: 'fail',
-        // Checkout error codes (contract §6.2, CheckoutErrorCode) are not node ErrorCodes, so they go in `data`.
+        // Checkout error codes (docs/nodes.md#model, CheckoutErrorCode) are not node ErrorCodes, so they go in `data`.
         data: { error_code: 'git_checkout_failure', error_msg: (err as Error).message.slice(0, 500) },
         expect: { state: 'running' },
       });

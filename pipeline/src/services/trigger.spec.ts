@@ -16,7 +16,7 @@ function commit(repo: string, file: string): string {
   return git('rev-parse', 'HEAD');
 }
 
-describe('trigger (B3)', () => {
+describe('trigger', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
@@ -44,7 +44,7 @@ describe('trigger (B3)', () => {
       data: { kernel_revision: { tree: 'toy', url, branch: 'main', commit: h.commitA } },
     });
     expect(url).toMatch(/^file:\/\//);
-    // hex SHA-256 of url, branch and commit joined by newlines (B3.2)
+    // hex SHA-256 of url, branch and commit joined by newlines (docs/pipeline.md#services)
     expect(treeId('u', 'b', 'c')).toBe(createHash('sha256').update('u\nb\nc').digest('hex'));
     const [input, key] = h.maestro.calls.find((x) => x.method === 'nodes.ensure')!.args as [{ submitter: string; timeout: Date }, string];
     expect(input.submitter).toBe('service:pipeline');
@@ -83,7 +83,7 @@ describe('trigger (B3)', () => {
     expect(checkouts()).toHaveLength(1);
   });
 
-  it('crashes after creating when asked, and the restart does not duplicate (B1.5)', async () => {
+  it('crashes after creating when asked, and the restart does not duplicate', async () => {
     const crashy = createHarness({ crashAt: ['trigger:after-create'] });
     try {
       const trigger = new Trigger(crashy.ctx('trigger'));

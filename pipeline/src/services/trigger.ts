@@ -1,5 +1,5 @@
 /**
- * trigger (B3): polls local git repositories and creates one `checkout` node per new commit.
+ * trigger: polls local git repositories and creates one `checkout` node per new commit.
  * Restart-safe by construction: the walk stops at the first commit that already has a checkout
  * (asked of the server, not of memory), and each creation is an `ensure` under a key derived from
  * (tree, branch, commit), so a crash between creation and the next poll creates nothing twice.
@@ -10,7 +10,7 @@ import type { BuildConfig } from '../config';
 import { firstParentHistory, revParse, updateMirror } from '../git';
 import type { RunningService, ServiceContext } from '../service';
 
-/** KernelCI's treeid: hex SHA-256 of url, branch and commit joined by newlines (B3.2). */
+/** KernelCI's treeid: hex SHA-256 of url, branch and commit joined by newlines (docs/pipeline.md#services). */
 export function treeId(url: string, branch: string, commit: string): string {
   return createHash('sha256').update(`${url}\n${branch}\n${commit}`).digest('hex');
 }
@@ -18,7 +18,7 @@ export function treeId(url: string, branch: string, commit: string): string {
 /** `submitter` of the checkouts the trigger creates. */
 export const TRIGGER_SUBMITTER = 'service:pipeline';
 
-/** Walks back at most this many first-parent commits per poll (B3.1 step 3). */
+/** Walks back at most this many first-parent commits per poll (docs/pipeline.md#services step 3). */
 export const MAX_WALK = 10;
 
 export class Trigger {
@@ -26,12 +26,12 @@ export class Trigger {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** Learns the owner used in the "already has a checkout" lookups (B3.1). */
+  /** Learns the owner used in the "already has a checkout" lookups (docs/pipeline.md#services). */
   async init(): Promise<void> {
     this.#owner = (await this.ctx.maestro.users.whoami()).username;
   }
 
-  /** One poll over every build config; a failing tree is logged and retried next time (B3.2). */
+  /** One poll over every build config; a failing tree is logged and retried next time (docs/pipeline.md#services). */
   async pollOnce(): Promise<void> {
     for (const bc of this.ctx.config.buildConfigs) {
       try {

@@ -1,7 +1,7 @@
 /**
- * An in-memory `Maestro` for unit tests: the Part A behaviour the pipeline relies on (ensure by
+ * An in-memory `Maestro` for unit tests: the docs/sdk.md behaviour the pipeline relies on (ensure by
  * key, deep-merge patch with `expect`, one-shot result submission, durable consumers with
- * server-side filters and the transitions-only rule of A11.7), and nothing else. It is a test
+ * server-side filters and the transitions-only rule of sdk/README.md#events-delivery-guarantees), and nothing else. It is a test
  * double of the SDK port, not of the API: the real API is exercised by test/src/pipeline*.e2e.ts.
  */
 import { createHash } from 'node:crypto';
@@ -85,7 +85,7 @@ function payloadMatches(payload: EventPayload, filter: ConsumeOptions['filter'],
   });
 }
 
-/** A11.7's transitions-only rule, as the SDK applies it on the client. */
+/** sdk/README.md#events-delivery-guarantees's transitions-only rule, as the SDK applies it on the client. */
 export function passesTransitionsOnly(payload: EventPayload, filter: ConsumeOptions['filter']): boolean {
   if (!payloadMatches(payload, filter, false)) return false;
   if (payload.op === 'created') return true;
@@ -305,7 +305,7 @@ export class FakeMaestro implements Maestro {
         ...(options.artifacts ? { artifacts: { ...(node.artifacts ?? {}), ...options.artifacts } } : {}),
         ...(options.holdoff !== undefined ? { holdoff: stamp(typeof options.holdoff === 'number' ? new Date(Date.now() + options.holdoff) : options.holdoff) } : {}),
       };
-      // The no-op rule (A7.5): nothing changes, nothing is written, no event goes out.
+      // The no-op rule (sdk/README.md#nodes): nothing changes, nothing is written, no event goes out.
       const after = { ...node, ...changes };
       if (JSON.stringify({ ...after, updated: 0, holdoff: 0 }) === JSON.stringify({ ...node, updated: 0, holdoff: 0 })) return node;
       return this.update(id, changes);
@@ -315,7 +315,7 @@ export class FakeMaestro implements Maestro {
       const key = `results:${rootId}`;
       const root = await this.nodes.get(rootId);
       if (this.keys.has(key)) {
-        // An idempotent replay (A8.3): the stored children, unchanged.
+        // An idempotent replay (sdk/README.md#nodes): the stored children, unchanged.
         return { root, nodes: [root, ...[...this.store.values()].filter((n) => n.treeid === root.treeid && n.path && n.path.length > (root.path?.length ?? 1) && n.path.slice(0, root.path!.length).join('/') === root.path!.join('/'))] };
       }
       if (!canTransition(root.state, options.state)) throw new FakeError(400, `Transition not allowed with state: ${root.state}`);

@@ -1,7 +1,7 @@
 /**
  * The `events` namespace of a client (SDK A11): `subscribe` (iterator form), `consume` (callback
  * form), `publish` and `history`. The subscriber's transports and CloudEvents parsing are loaded on
- * first use, so the core entry point does not bundle socket.io-client or cloudevents (A12.3).
+ * first use, so the core entry point does not bundle socket.io-client or cloudevents (docs/sdk.md).
  */
 import type { ClientContext } from '../context.js';
 import { ValidationError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * CloudEvents parsing and validation (SDK A11.10), with the `cloudevents` package. Only the event
+ * CloudEvents parsing and validation (sdk/README.md#events-delivery-guarantees), with the `cloudevents` package. Only the event
  * code imports this module, and only by dynamic `import()`, so the core entry point never bundles
  * `cloudevents`.
  */
@@ -39,7 +39,7 @@ export function parseCloudEvent(input: unknown): ParsedEvent {
   }
 }
 
-/** Validates what `events.publish` would send, the same way (A11.10). */
+/** Validates what `events.publish` would send, the same way (sdk/README.md#events-delivery-guarantees). */
 export function validatePublish(data: unknown, attributes: Record<string, unknown>): void {
   new CloudEvent({ source: 'https://maestro.invalid/', type: 'api.kernelci.org', ...attributes, data }, true);
 }

@@ -1,5 +1,5 @@
 /**
- * Client-side event filtering (SDK A11.7): the filter is re-applied in every mode, and the
+ * Client-side event filtering (sdk/README.md#events-delivery-guarantees): the filter is re-applied in every mode, and the
  * transitions-only rule (which no server offers) runs here, on the payload, before any node is read.
  */
 import type { EventFilter, NodeEventPayload } from './types.js';
@@ -27,7 +27,7 @@ export function matchesFilter(payload: NodeEventPayload, filter: EventFilter | u
   return true;
 }
 
-/** The filter in the contract's socket.io form (§10.10): `node_id` is sent as `id`, values as strings or string lists. */
+/** The filter in the contract's socket.io form (docs/realtime.md): `node_id` is sent as `id`, values as strings or string lists. */
 export function toServerFilter(filter: EventFilter | undefined): Record<string, string | string[]> | undefined {
   if (!filter) return undefined;
   const out: Record<string, string | string[]> = {};
@@ -45,7 +45,7 @@ export interface TransitionRule {
 }
 
 /**
- * The transitions-only truth table (A11.7), for a payload that already matches `filter`:
+ * The transitions-only truth table (sdk/README.md#events-delivery-guarantees), for a payload that already matches `filter`:
  * - `created` always passes;
  * - `updated` without `previous_state` passes only with `onMissingPrevious: "deliver"`;
  * - when the filter constrains `state` or `result`, an update passes when the previous values did not match;

@@ -1,5 +1,5 @@
 /**
- * `events.history` (SDK A11.10; contract §10.9). `/events` returns the whole 7-day history without
+ * `events.history` (sdk/README.md#events-delivery-guarantees, docs/events.md#event-history-get-events). `/events` returns the whole 7-day history without
  * `limit`, so a limit is always sent. Pages are chained with `from`, which is strictly greater-than
  * while timestamps collide: each next page starts just before the last timestamp seen and events
  * already seen are dropped by `sequence_id`; a full page sharing one timestamp continues with `offset`.

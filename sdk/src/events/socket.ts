@@ -1,5 +1,5 @@
 /**
- * The socket.io side of the subscriber (SDK A11.3, A11.4; contract §10.10): one connection per
+ * The socket.io side of the subscriber (sdk/README.md#events-delivery-guarantees, docs/realtime.md): one connection per
  * client to namespace `/pubsub`, with every subscription multiplexed over it. This module is loaded
  * by dynamic `import()` only, so applications that never subscribe do not bundle socket.io-client.
  */
@@ -29,7 +29,7 @@ export interface SocketListener {
 
 const ACK_TIMEOUT_MS = 30_000;
 
-/** The socket.io path of the API root: `<base path>/latest/socket.io/` (A2.1). */
+/** The socket.io path of the API root: `<base path>/latest/socket.io/` (sdk/README.md#the-client). */
 export function socketPath(root: string): string {
   const path = new URL(root).pathname.replace(/\/v0$/, '/latest').replace(/\/+$/, '');
   return `${path}/socket.io/`;
@@ -60,7 +60,7 @@ export class SocketHub {
       reconnectionDelay: 1_000,
       reconnectionDelayMax: 30_000,
       randomizationFactor: 0.5,
-      // A callback, so every (re)connect sends a fresh token (A11.3).
+      // A callback, so every (re)connect sends a fresh token (sdk/README.md#events-delivery-guarantees).
       auth: (cb: (data: object) => void) => {
         ctx.token().then(
           (token) => cb(token ? { token } : {}),
@@ -155,7 +155,7 @@ export class SocketHub {
     this.#bySubscription.delete(subscription);
   }
 
-  /** Sends a message and resolves its acknowledgement; `{ ok: false }` becomes the matching error (A4.2). */
+  /** Sends a message and resolves its acknowledgement; `{ ok: false }` becomes the matching error (sdk/README.md#errors). */
   async request<T extends object>(event: 'subscribe' | 'ack' | 'unsubscribe', payload: object): Promise<T & { ok: true }> {
     let answer: unknown;
     try {

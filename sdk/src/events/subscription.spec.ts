@@ -6,7 +6,7 @@ import { eventually, states, TOKEN } from '../testing/spec-helpers';
 import { passesTransition } from './filter';
 import type { Delivery, EventFilter, NodeEventPayload, SubscriptionState } from './types';
 
-describe('transitionsOnly truth table (SDK A11.7)', () => {
+describe('transitionsOnly truth table', () => {
   const drop = { onMissingPrevious: 'drop' as const };
   const cases: [string, NodeEventPayload, EventFilter | undefined, boolean][] = [
     ['created passes', { op: 'created', state: 'running' }, { state: 'running' }, true],
@@ -27,7 +27,7 @@ describe('transitionsOnly truth table (SDK A11.7)', () => {
   });
 });
 
-describe('socket.io subscriber against a contract §10.10 peer', () => {
+describe('socket.io subscriber against a peer', () => {
   let api: FakeApi;
   let pubsub: FakePubsub;
   let maestro: MaestroClient;
@@ -195,7 +195,7 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     expect(sub.stats().duplicatesDropped).toBe(1);
   });
 
-  it('backfills a gap from the history, replayed, before live delivery (A11.6)', async () => {
+  it('backfills a gap from the history, replayed, before live delivery', async () => {
     const got: [number, boolean][] = [];
     const first = maestro.events.consume({ subscriberId: 'gap:node' }, (d) => {
       got.push([d.sequence!, d.replayed]);
@@ -282,7 +282,7 @@ describe('socket.io subscriber against a contract §10.10 peer', () => {
     await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1);
   }, 15_000);
 
-  it('a clean close flushes acks, unsubscribes, and leaves no handles behind (A11.11, A2.4)', async () => {
+  it('a clean close flushes acks, unsubscribes, and leaves no handles behind', async () => {
     const baseline = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
     const sub = maestro.events.consume({ subscriberId: 'close:node' }, () => undefined);
     await sub.whenSubscribed();

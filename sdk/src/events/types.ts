@@ -1,6 +1,6 @@
 /**
  * Public types of the event subscriber (SDK A11). Payloads keep the server's field names
- * (contract §10.2); options are camelCase.
+ * (docs/events.md#event-envelope); options are camelCase.
  */
 import type { MaestroError, ProtocolError } from '../errors.js';
 import type { NodeKind, NodeResult, NodeState } from '../states.js';
@@ -17,7 +17,7 @@ export interface CloudEventLike {
   readonly [extension: string]: unknown;
 }
 
-/** The data of a node event (contract §10.2). Events published by clients may carry anything. */
+/** The data of a node event (docs/events.md#event-envelope). Events published by clients may carry anything. */
 export interface NodeEventPayload {
   op?: 'created' | 'updated' | string;
   id?: string;
@@ -37,7 +37,7 @@ export interface NodeEventPayload {
 
 type OneOrMany<T> = T | readonly T[];
 
-/** Event filter (A11.7): keys are ANDed, arrays are any-of, `path` matches when the payload's path contains the value. */
+/** Event filter (sdk/README.md#events-delivery-guarantees): keys are ANDed, arrays are any-of, `path` matches when the payload's path contains the value. */
 export interface EventFilter {
   kind?: OneOrMany<NodeKind | (string & {})>;
   state?: OneOrMany<NodeState | (string & {})>;
@@ -50,7 +50,7 @@ export interface EventFilter {
   path?: OneOrMany<string>;
 }
 
-/** Handler failure policy (A11.5). */
+/** Handler failure policy (sdk/README.md#events-delivery-guarantees). */
 export interface HandlerErrorPolicy {
   /** Retries with the shared backoff before `then`; default 5. */
   retries?: number;
@@ -62,14 +62,14 @@ export interface HandlerErrorPolicy {
 export interface SubscribeOptions {
   /** Channel; default `node`. */
   channel?: string;
-  /** Durable subscriber id, a stable `<service>:<channel>` name (A11.1). */
+  /** Durable subscriber id, a stable `<service>:<channel>` name (sdk/README.md#events-delivery-guarantees). */
   subscriberId?: string;
   /** `"now"` (default) or the sequence number after which to start (`0` replays everything retained; socket.io only). */
   from?: 'now' | number;
   filter?: EventFilter;
   /** Receive events about every user's nodes; implied by `filter.owner`. */
   promiscuous?: boolean;
-  /** Turn level events into edges (A11.7). */
+  /** Turn level events into edges (sdk/README.md#events-delivery-guarantees). */
   transitionsOnly?: boolean | { onMissingPrevious?: 'drop' | 'deliver' };
   /** Parallel handlers (callback form); default 1. Events about one node still run one at a time. */
   concurrency?: number;
@@ -84,7 +84,7 @@ export interface SubscribeOptions {
   onDeadLetter?: (delivery: Delivery, error: unknown) => void | Promise<void>;
   /** Called for events that are not valid CloudEvents; they are then acknowledged and skipped. */
   onProtocolError?: (error: ProtocolError) => void;
-  /** What a gap does (A11.6); default `"backfill"` for durable subscriptions, `"emit"` otherwise. */
+  /** What a gap does (sdk/README.md#events-delivery-guarantees); default `"backfill"` for durable subscriptions, `"emit"` otherwise. */
   onGap?: 'backfill' | 'emit' | 'error';
   /** Transport: `"auto"` (default: socket.io, long-poll in KernelCI mode or without a realtime endpoint). */
   transport?: 'auto' | 'socket.io' | 'long-poll';
@@ -92,7 +92,7 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
-/** One delivered event (A11.2). */
+/** One delivered event (sdk/README.md#events-delivery-guarantees). */
 export interface Delivery {
   readonly event: CloudEventLike;
   /** The event's data under wire names. */
@@ -119,7 +119,7 @@ export interface HandlerContext {
   attempt: number;
 }
 
-/** Subscription states (A11.9). */
+/** Subscription states (sdk/README.md#events-delivery-guarantees). */
 export type SubscriptionState =
   | { type: 'connecting' }
   | { type: 'subscribed'; resumedFrom: number | null }
@@ -140,7 +140,7 @@ export interface SubscriptionStats {
   reconnects: number;
 }
 
-/** Options of `sub.close()` (A11.11). */
+/** Options of `sub.close()` (sdk/README.md#events-delivery-guarantees). */
 export interface CloseOptions {
   /** Let in-flight handlers finish (until `timeoutMs`); default true. */
   drain?: boolean;
@@ -148,7 +148,7 @@ export interface CloseOptions {
   timeoutMs?: number;
 }
 
-/** An event of `events.history` (contract §10.9). */
+/** An event of `events.history` (docs/events.md#event-history-get-events). */
 export interface StoredEvent {
   timestamp: string;
   sequence_id: number;

@@ -1056,7 +1056,7 @@ export interface components {
         EventDto: {
             /** @example node */
             channel: string;
-            /** @description The event payload (for node events, contract §10.2). */
+            /** @description The event payload (for node events, docs/events.md#event-envelope). */
             data: ({
                 [key: string]: unknown;
             } | unknown[] | string | number | boolean) | null;
@@ -1331,7 +1331,7 @@ export interface components {
              */
             created: string;
             /**
-             * @description Kind-specific data (contract §6.3).
+             * @description Kind-specific data (docs/nodes.md#model).
              * @example {
              *       "kernel_revision": {
              *         "tree": "mainline",
@@ -1450,7 +1450,7 @@ export interface components {
             } | null;
             /** @description Creation time (ISO 8601, UTC when without offset); defaults to now. */
             created?: string;
-            /** @description Kind-specific data (contract §6.3); defaults to `{}`. */
+            /** @description Kind-specific data (docs/nodes.md#model); defaults to `{}`. */
             data?: {
                 [key: string]: unknown;
             } | null;
@@ -1521,7 +1521,7 @@ export interface components {
             limit: number;
             /**
              * @description Present only when the request used `sort` or `cursor`: pass it as `cursor` to get the next
-             *     page, or null on the last page (contract §7.2).
+             *     page, or null on the last page (docs/nodes.md#endpoints).
              * @example eyJzIjoiaWQiLCJmIjoi…
              */
             next_cursor?: string | null;
@@ -2322,7 +2322,7 @@ export interface operations {
     countNodes: {
         parameters: {
             query?: {
-                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
+                /** @description Query-language conditions (docs/nodes.md#query-language): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
                 filters?: {
                     [key: string]: string;
                 };
@@ -3000,7 +3000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            /** @description Request validation failed, a body the database cannot keep faithfully (docs/security.md#input-limits), or a reused Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3236,7 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            /** @description Request validation failed, a body the database cannot keep faithfully (docs/security.md#input-limits), or a reused Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3386,7 +3386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            /** @description Request validation failed, a body the database cannot keep faithfully (docs/security.md#input-limits), or a reused Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3426,7 +3426,7 @@ export interface operations {
             query?: {
                 /** @description The `next_cursor` of the previous page, with the same filter and sort (opaque) */
                 cursor?: string;
-                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
+                /** @description Query-language conditions (docs/nodes.md#query-language): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
                 filters?: {
                     [key: string]: string;
                 };
@@ -3668,7 +3668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Request validation failed, a body the database cannot keep faithfully (§13.12), or a reused Idempotency-Key */
+            /** @description Request validation failed, a body the database cannot keep faithfully (docs/security.md#input-limits), or a reused Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3706,7 +3706,7 @@ export interface operations {
     listNodesFast: {
         parameters: {
             query?: {
-                /** @description Query-language conditions (contract §8): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
+                /** @description Query-language conditions (docs/nodes.md#query-language): `field=value` or `field__op=value` with op one of lt, lte, gt, gte, ne, re, in, nin, int; dotted paths into data */
                 filters?: {
                     [key: string]: string;
                 };
@@ -6076,7 +6076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
+            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (docs/auth.md#login-rate-limit) */
             429: {
                 headers: {
                     /** @description Seconds until attempts are checked again */
@@ -6737,7 +6737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (contract §4.9) */
+            /** @description `Too many login attempts, try again later`: too many failed attempts for this username or address (docs/auth.md#login-rate-limit) */
             429: {
                 headers: {
                     /** @description Seconds until attempts are checked again */

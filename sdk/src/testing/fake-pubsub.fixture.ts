@@ -1,5 +1,5 @@
 /**
- * A fake socket.io peer that follows contract §10.10, built on the real `socket.io` server: namespace
+ * A fake socket.io peer that follows docs/realtime.md, built on the real `socket.io` server: namespace
  * `/pubsub` at `/latest/socket.io/`, handshake auth, `subscribe`/`ack`/`unsubscribe` with
  * acknowledgements, `event` and `subscription_closed`, durable cursors that move only on `ack`,
  * resume by `from_sequence`, replacement of a durable id, and `oldest_sequence_id`. It shares the

@@ -32,7 +32,7 @@ let counter = 0;
 /**
  * Invites a user as the admin, accepts the invite (so the user is verified) and logs in. With
  * `verified: false` the invite is not accepted: the admin sets a password and verifies the user just
- * long enough to log in, then clears `is_verified` again (access tokens stay valid, §4.2.1).
+ * long enough to log in, then clears `is_verified` again (access tokens stay valid, docs/auth.md#two-kinds-of-bearer-token).
  */
 export async function createAccount(
   server: TestServer,

@@ -88,7 +88,7 @@ export const revision = {
   commit: '052d534373b7ed33712a63d5e17b2b6cdbce84fd',
 };
 
-/** A valid checkout body (contract §6.3). */
+/** A valid checkout body (docs/nodes.md#model). */
 export function checkoutBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { kind: 'checkout', name: 'checkout', path: ['checkout'], data: { kernel_revision: { ...revision } }, ...overrides };
 }

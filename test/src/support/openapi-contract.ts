@@ -26,7 +26,7 @@ const templates = Object.keys(document.paths).map((template) => ({
 const UNDOCUMENTED = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
 
 function apiPath(url: string): string | null {
-  // Runs of slashes reach the same route (contract §2.1 rule 5).
+  // Runs of slashes reach the same route (docs/api-conventions.md#version-prefixes-and-routing rule 5).
   const pathname = new URL(url).pathname.replace(/\/{2,}/g, '/');
   const match = /^\/(latest|v0)(\/.*)?$/.exec(pathname);
   if (!match) return null;

@@ -46,7 +46,7 @@ export interface E2ENode {
 }
 
 /**
- * The Part A calls the e2e tests make (SDK spec A5.1, A6.3, A7.4), as a narrow view of the SDK
+ * The docs/sdk.md calls the e2e tests make (SDK spec sdk/README.md#nodes), as a narrow view of the SDK
  * client that the scenario code is written against.
  */
 export interface PartAClient {
@@ -116,7 +116,7 @@ export interface PipelineRun {
 }
 
 export interface RunOptions {
-  /** Restart any service that exits, within 500 ms (B9.1). */
+  /** Restart any service that exits, within 500 ms (docs/pipeline.md#tests). */
   supervise?: boolean;
   crashAt?: string[];
   holdoff?: string;
@@ -271,7 +271,7 @@ export async function until<T>(what: string, timeoutMs: number, check: () => Pro
   }
 }
 
-/** One stored event of `GET /events` (contract §10.9). */
+/** One stored event of `GET /events` (docs/events.md#event-history-get-events). */
 export interface StoredEvent {
   timestamp: string;
   sequence_id: number;
@@ -279,7 +279,7 @@ export interface StoredEvent {
   data: { op: string; id: string; kind: string; name: string; state: string; previous_state?: string | null; [k: string]: unknown };
 }
 
-/** The node channel's whole history, through the SDK's `events.history` (A11.10, contract §10.9). */
+/** The node channel's whole history, through the SDK's `events.history` (sdk/README.md#events-delivery-guarantees, docs/events.md#event-history-get-events). */
 export async function eventHistory(maestro: PartAClient): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   for await (const e of maestro.events.history({ channel: 'node' })) events.push(e);

@@ -10,14 +10,14 @@ import { eventHistory, toy, until, type E2ENode, type PipelineRun } from './pipe
 export interface ScenarioResult {
   checkouts: E2ENode[];
   commitB: string;
-  /** Node ids the level-trigger trap patched while `available` (B8.3). */
+  /** Node ids the level-trigger trap patched while `available` (docs/pipeline.md#tests). */
   trapped: Set<string>;
 }
 
 const sortByCreated = (nodes: E2ENode[]) => [...nodes].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
 
 /**
- * Drives B8.1 step 6 and B8.3: adds commit B once the first checkout exists, and patches every
+ * Drives docs/pipeline.md#tests step 6 and docs/pipeline.md#tests: adds commit B once the first checkout exists, and patches every
  * checkout and kbuild once while it is `available` (an update event that changes neither state
  * nor result). Resolves when both checkouts are `done` and carry `artifacts.report`.
  */
@@ -36,7 +36,7 @@ export async function runScenario(run: PipelineRun, budgetMs: number, hooks: { o
             hooks.onCheckoutAvailable?.(node);
           }
           if (trapped.has(node.id)) continue;
-          await maestro.nodes.patch(node.id, { data: { misc: { note: 'level-trigger trap (B8.3)' } } }, { expect: { state: 'available' } });
+          await maestro.nodes.patch(node.id, { data: { misc: { note: 'level-trigger trap (docs/pipeline.md#tests)' } } }, { expect: { state: 'available' } });
           trapped.add(node.id);
         }
       } catch {
@@ -73,7 +73,7 @@ async function get(url: string): Promise<{ status: number; text: string; bytes: 
   return { status: res.status, text: bytes.toString('utf8'), bytes };
 }
 
-/** The assertions of B8.2 (and the trap of B8.3). */
+/** The assertions of docs/pipeline.md#tests (and the trap). */
 export async function assertScenario(run: PipelineRun, { checkouts, commitB, trapped }: ScenarioResult): Promise<void> {
   const { maestro } = run;
   // 1. Checkouts.
@@ -169,7 +169,7 @@ export async function assertScenario(run: PipelineRun, { checkouts, commitB, tra
   expect(reports[1]).toMatch(/## Failures\n\n- `checkout\/kbuild-toy\/unit\/math\/div`: fail/);
   expect(reports[1]).toMatch(/## New failures\n\nCompared with v0\.1 \([0-9a-f]{12}\)\.\n\n- `checkout\/kbuild-toy\/unit\/math\/div`/);
 
-  // B8.3: the trap patched each checkout and kbuild while available, and assertion 2 still held.
+  // docs/pipeline.md#tests: the trap patched each checkout and kbuild while available, and assertion 2 still held.
   for (const c of checkouts) expect(trapped.has(c.id)).toBe(true);
 
   // 7. No service logged at level error.

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsWireDatetime } from '../../common/validation/decorators';
 
-/** Body of `POST /user/me/tokens` (contract §4.4). */
+/** Body of `POST /user/me/tokens` (docs/auth.md#two-kinds-of-bearer-token). */
 export class ApiTokenCreateDto {
   /** What the token is for, 1–100 characters. */
   @IsString()
@@ -17,7 +17,7 @@ export class ApiTokenCreateDto {
   expires_at?: string | null;
 }
 
-/** An API token as listed: never the secret (contract §4.4). */
+/** An API token as listed: never the secret (docs/auth.md#two-kinds-of-bearer-token). */
 export class ApiTokenDto {
   /** ObjectId of the token. */
   @ApiProperty({ example: '66a1f0c2e4b0a1b2c3d4e5f6' })

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Equals, IsOptional, IsString } from 'class-validator';
 
-/** OAuth2 password-flow form, as KernelCI's clients send it (contract §4.3). */
+/** OAuth2 password-flow form, as KernelCI's clients send it (docs/auth.md#endpoints). */
 export class LoginFormDto {
   /** The account's username (not its email). */
   @IsString()
@@ -43,7 +43,7 @@ export class AccessTokenDto {
   token_type!: 'bearer';
 }
 
-/** Form of `POST /user/update-password` (contract §4.3). */
+/** Form of `POST /user/update-password` (docs/auth.md#endpoints). */
 export class UpdatePasswordFormDto {
   /** The account's username. */
   @IsString()

@@ -1,7 +1,7 @@
 /**
  * Domain errors. Services throw these, never Nest's HttpExceptions; the global exception filter
  * turns them into KernelCI's bodies: `{"detail": "<string>"}` for explicit errors and
- * `{"detail": [{type, loc, msg, input}]}` for request-shape failures (contract §2.4).
+ * `{"detail": [{type, loc, msg, input}]}` for request-shape failures (docs/api-conventions.md#error-bodies-and-precedence).
  */
 export interface ValidationIssue {
   type: string;
@@ -84,12 +84,12 @@ export class GatewayTimeoutError extends DomainError {
   }
 }
 
-/** The exact text KernelCI answers for a malformed ObjectId (contract §2.4). */
+/** The exact text KernelCI answers for a malformed ObjectId (docs/api-conventions.md#error-bodies-and-precedence). */
 export function invalidObjectIdMessage(value: string): string {
   return `'${value}' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string`;
 }
 
-/** Python's int() failure text, which KernelCI leaks in several places (contract §6.3, §7.3, §8.2). */
+/** Python's int() failure text, which KernelCI leaks in several places (docs/nodes.md). */
 export function invalidIntMessage(value: string): string {
   return `invalid literal for int() with base 10: '${value}'`;
 }

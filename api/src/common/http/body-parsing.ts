@@ -1,5 +1,5 @@
 /**
- * Request body parsing (contract §2.2). JSON is accepted as `application/json` (with parameters),
+ * Request body parsing (docs/api-conventions.md#content-types-body-size-cors). JSON is accepted as `application/json` (with parameters),
  * `application/<x>+json`, and without any Content-Type, as KernelCI does. A malformed JSON body is
  * not rejected here: routes that take no body must ignore whatever they are sent (the kernelci-core
  * client posts `Content-Length: 0` to /subscribe), so the parser hands a marker on and the

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-errors';
 import { RouteTable } from './route-table';
 
-/** The body KernelCI answers for any unhandled failure (contract §2.4): note `message`, not `detail`. */
+/** The body KernelCI answers for any unhandled failure (docs/api-conventions.md#error-bodies-and-precedence): note `message`, not `detail`. */
 export const INTERNAL_ERROR_BODY = { message: 'Internal server error, check container logs' };
 
 /**

@@ -5,7 +5,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as 
 /**
  * A copy of the application's route table, filled from Fastify's onRoute hook, so that the
  * not-found handler can tell a wrong method (405) and a trailing slash (307) from an unknown
- * route (404) by matching real paths (contract §2.1).
+ * route (404) by matching real paths (docs/api-conventions.md#version-prefixes-and-routing).
  */
 export class RouteTable {
   private readonly router = FindMyWay();

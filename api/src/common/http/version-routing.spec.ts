@@ -1,6 +1,6 @@
 import { routeVersionedUrl, UNSUPPORTED_VERSION_PATH } from './version-routing';
 
-describe('routeVersionedUrl (contract §2.1)', () => {
+describe('routeVersionedUrl', () => {
   it.each([
     ['/nodes', '/latest/nodes'],
     ['/latest/nodes', '/latest/nodes'],

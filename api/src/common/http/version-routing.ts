@@ -1,5 +1,5 @@
 /**
- * Version prefixes (contract §2.1). Runs before Fastify routes a request:
+ * Version prefixes (docs/api-conventions.md#version-prefixes-and-routing). Runs before Fastify routes a request:
  *  - runs of slashes merge into one (URLs built by concatenating a base ending in `/`),
  *  - `/v0` becomes `/latest`, any other `/v<digits and dots>` is refused with 400 text,
  *  - every other path gains the `/latest` prefix, so `/nodes` and `/latest/nodes` are one route.
@@ -26,7 +26,7 @@ export function routeVersionedUrl(rawUrl: string): RoutedUrl {
   return { url: rootless(API_PREFIX + path) + query };
 }
 
-/** `/latest/` is the root itself, answered directly rather than redirected (contract §3.1). */
+/** `/latest/` is the root itself, answered directly rather than redirected (docs/api-conventions.md#root-documentation-and-metrics). */
 function rootless(path: string): string {
   return path === `${API_PREFIX}/` ? API_PREFIX : path;
 }

@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` on `POST /node` and `PUT /nodes/{id}` (contract §7.10, §13.5), usable by any write.
+ * `Idempotency-Key` on `POST /node` and `PUT /nodes/{id}` (docs/nodes.md#idempotency-key), usable by any write.
  *
  * The first request with a key claims a record (status NULL = in progress); its outcome is written
  * in the same transaction as the node write, so a committed write always has its record. A failed

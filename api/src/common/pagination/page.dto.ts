@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /**
- * The pagination envelope of `GET /nodes`, `GET /users` and `GET /user-groups` (contract §2.5);
+ * The pagination envelope of `GET /nodes`, `GET /users` and `GET /user-groups` (docs/api-conventions.md#pagination-envelope);
  * each list adds its own `items`.
  */
 export abstract class PageEnvelopeDto {

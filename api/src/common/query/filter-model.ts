@@ -1,5 +1,5 @@
 /**
- * The neutral filter model: what the query-language parser (contract §8) produces and what every
+ * The neutral filter model: what the query-language parser (docs/nodes.md#query-language) produces and what every
  * storage adapter translates (SQL for PostgreSQL, a filter document for MongoDB). It carries values
  * already converted to their types, so adapters never re-interpret strings.
  */
@@ -22,12 +22,12 @@ export interface NodeFilter {
   conditions: FieldCondition[];
   /**
    * True when the query can match nothing whatever is stored: an unknown operator used alone on a
-   * field, a field name starting with `$`, or a filter on the node id (contract §8.1).
+   * field, a field name starting with `$`, or a filter on the node id (docs/nodes.md#query-language).
    */
   matchesNothing: boolean;
 }
 
-/** The node fields whose query values are converted (contract §8.2). */
+/** The node fields whose query values are converted (docs/nodes.md#query-language). */
 export const OBJECT_ID_FIELDS = ['parent'] as const;
 export const DATETIME_FIELDS = ['created', 'updated', 'timeout', 'holdoff'] as const;
 export const INTEGER_FIELDS = ['retry_counter'] as const;

@@ -22,7 +22,7 @@ const NOTHING: NodeFilter = { conditions: [], matchesNothing: true };
 const ID = '65a1355ee98651d0fe81e40f';
 const ID2 = '65a1355ee98651d0fe81e410';
 
-describe('parseNodeQuery: contract §8.3 examples', () => {
+describe('parseNodeQuery: examples', () => {
   it.each<[string, NodeFilter]>([
     [
       'kind=checkout&data.kernel_revision.tree=mainline&limit=100&offset=0',
@@ -57,7 +57,7 @@ describe('parseNodeQuery: contract §8.3 examples', () => {
   });
 });
 
-describe('parseNodeQuery: Appendix B 70-77', () => {
+describe('parseNodeQuery: ', () => {
   it.each<[string, string, NodeFilter]>([
     ['70 dotted path', 'artifacts.tarball=https://x.org/t', matching(cond('artifacts.tarball', 'eq', 'https://x.org/t'))],
     ['70 array field', 'path=checkout', matching(cond('path', 'eq', 'checkout'))],

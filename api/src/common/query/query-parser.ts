@@ -1,5 +1,5 @@
 /**
- * The node query language (contract §8): turns decoded query parameters into the neutral
+ * The node query language (docs/nodes.md#query-language): turns decoded query parameters into the neutral
  * {@link NodeFilter}. All value conversion happens here, so storage adapters never re-interpret
  * strings.
  */
@@ -18,12 +18,12 @@ import {
 import { lastValue, parseFilterBoolean, parsePythonInt, type QueryParams } from './query-params';
 import { regexRefusal } from './regex-safety';
 
-/** Keys the endpoints handle themselves; never conditions (contract §8, §7.2). */
+/** Keys the endpoints handle themselves; never conditions (docs/nodes.md). */
 const RESERVED_KEYS = new Set(['limit', 'offset', 'sort', 'cursor']);
 
-/** Operators of contract §8.1 (`int` is equality with an integer; there is no `eq`). */
+/** Operators of docs/nodes.md#query-language (`int` is equality with an integer; there is no `eq`). */
 const KNOWN_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne', 're', 'in', 'nin', 'int']);
-/** Operators whose digit-only values become integers on untyped fields (contract §8.2 rule 3). */
+/** Operators whose digit-only values become integers on untyped fields (docs/nodes.md#query-language rule 3). */
 const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte', 'ne']);
 
 const DIGITS = /^[0-9]+$/;
@@ -41,7 +41,7 @@ export function parseNodeQuery(query: QueryParams): NodeFilter {
   if (raw.some((c) => isUnmatchableField(c.field))) return nothing;
   const known = raw.filter(isKnown);
   // An unknown operator alone on a field can match nothing; beside other conditions on the same
-  // field it is ignored (contract §8.1).
+  // field it is ignored (docs/nodes.md#query-language).
   const knownFields = new Set(known.map((c) => c.field));
   if (raw.some((c) => !isKnown(c) && !knownFields.has(c.field))) return nothing;
   return { conditions: known.map(toCondition), matchesNothing: false };
@@ -61,7 +61,7 @@ function collectConditions(query: QueryParams): RawCondition[] {
   return conditions;
 }
 
-/** Exactly one `__` separates field and operator; with two or more the key is a field name (§8.1). */
+/** Exactly one `__` separates field and operator; with two or more the key is a field name (docs/nodes.md#query-language). */
 function splitKey(key: string): { field: string; op: string | null } {
   const parts = key.split('__');
   return parts.length === 2 ? { field: parts[0], op: parts[1] } : { field: key, op: null };
@@ -69,7 +69,7 @@ function splitKey(key: string): { field: string; op: string | null } {
 
 /**
  * Fields no query may reach: a `$` segment would be a MongoDB operator, the node id is not
- * filterable (ids are ObjectIds, query values strings), and no stored key can contain NUL (§8.1).
+ * filterable (ids are ObjectIds, query values strings), and no stored key can contain NUL (docs/nodes.md#query-language).
  */
 function isUnmatchableField(field: string): boolean {
   const segments = field.split('.');
@@ -106,7 +106,7 @@ function isTyped(field: string): boolean {
   );
 }
 
-/** Typed fields: fixed conversion, `null` included (contract §8.2, table). */
+/** Typed fields: fixed conversion, `null` included (docs/nodes.md#query-language, table). */
 function convertTyped(field: string, value: string): FilterValue {
   if (value === 'null') return null;
   if ((OBJECT_ID_FIELDS as readonly string[]).includes(field)) return parseObjectId(value);
@@ -114,7 +114,7 @@ function convertTyped(field: string, value: string): FilterValue {
   return parsePythonInt(value, { unbounded: true });
 }
 
-/** Untyped fields, single values: contract §8.2 rules 1, 2, 3 and 5. */
+/** Untyped fields, single values: docs/nodes.md#query-language rules 1, 2, 3 and 5. */
 function convertSingle(field: string, op: string | null, value: string): FilterValue {
   if (isTyped(field)) return convertTyped(field, value);
   if (value === 'null') return null;
@@ -124,7 +124,7 @@ function convertSingle(field: string, op: string | null, value: string): FilterV
 
 /**
  * One `in`/`nin` item: converted on typed fields; on other fields the string itself plus its typed
- * form (contract §8.2 rule 4, §13.3), so `5,null` matches "5", 5, null and missing.
+ * form (docs/nodes.md#query-language rule 4, docs/nodes.md#query-language), so `5,null` matches "5", 5, null and missing.
  */
 function listItem(field: string, item: string): FilterValue[] {
   if (isTyped(field)) return [convertTyped(field, item)];
@@ -141,9 +141,9 @@ function parseDatetime(value: string): Date {
 }
 
 /**
- * `re` values stay strings (contract §8.2) but must compile, and their cost is bounded before any
+ * `re` values stay strings (docs/nodes.md#query-language) but must compile, and their cost is bounded before any
  * database sees them (docs/security.md): a bad or too complex pattern is a 400, not a database
- * error (§8.1). NUL is refused as MongoDB refuses it in a regular expression.
+ * error (docs/nodes.md#query-language). NUL is refused as MongoDB refuses it in a regular expression.
  */
 function validatePattern(pattern: string): string {
   const refusal = regexRefusal(pattern);

@@ -27,7 +27,7 @@ function failures(body: object): Record<string, string> {
   return Object.assign({}, ...errors.map((e) => e.constraints));
 }
 
-describe('IsStrictInt (contract §6.1 retry_counter)', () => {
+describe('IsStrictInt (retry_counter)', () => {
   it.each([0, 3, -2, JSON.parse('1.0')])('accepts %p', (count) => {
     expect(failures({ count })).toEqual({});
   });
@@ -36,7 +36,7 @@ describe('IsStrictInt (contract §6.1 retry_counter)', () => {
   });
 });
 
-describe('IsObjectIdOrNull (contract §6.1 parent)', () => {
+describe('IsObjectIdOrNull (parent)', () => {
   it.each([undefined, null, '65a3982ee98651d0fe82b010', '65A3982EE98651D0FE82B010'])('accepts %p', (ref) => {
     expect(failures({ ref })).toEqual({});
   });
@@ -47,7 +47,7 @@ describe('IsObjectIdOrNull (contract §6.1 parent)', () => {
   });
 });
 
-describe('IsUrlMap (contract §6.1 artifacts)', () => {
+describe('IsUrlMap (artifacts)', () => {
   it('accepts absolute http and https URLs, and null or absence', () => {
     expect(failures({ links: { log: 'https://x.org/log.txt', host: 'http://example.com' } })).toEqual({});
     expect(failures({ links: {} })).toEqual({});
@@ -71,7 +71,7 @@ describe('IsUrlMap (contract §6.1 artifacts)', () => {
   });
 });
 
-describe('IsWireDatetime (contract §2.6)', () => {
+describe('IsWireDatetime', () => {
   it.each(['2024-01-14T08:15:42.454000', '2026-08-21 10:10:00.123456+00:00', '2024-11-01', '2024-02-26T13:21:55Z'])('accepts %p', (when) => {
     expect(failures({ when })).toEqual({});
   });
@@ -85,7 +85,7 @@ describe('IsWireDatetime (contract §2.6)', () => {
   });
 });
 
-describe('HasUniqueItems (contract §6.1 user_groups)', () => {
+describe('HasUniqueItems (user_groups)', () => {
   it('accepts distinct items and refuses duplicates', () => {
     expect(failures({ tags: ['a', 'b'] })).toEqual({});
     expect(failures({ tags: [] })).toEqual({});
@@ -100,7 +100,7 @@ describe('IsPresentOrAbsent', () => {
   });
 });
 
-describe('KeepAsSent (contract §6.4)', () => {
+describe('KeepAsSent', () => {
   it('keeps the parsed value itself, including keys class-transformer would drop', () => {
     const body = JSON.parse('{"free": {"__proto__": {"a": 1}, "n": {"deep": [1, {"x": null}]}}}');
     const instance = plainToInstance(Sample, body);

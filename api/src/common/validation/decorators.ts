@@ -1,6 +1,6 @@
 /**
  * Reusable class-validator decorators for request DTOs, each enforcing one wire type of the
- * contract (§6.1, §2.6). A failure becomes a 422 issue through toValidationIssues; the constraint
+ * contract (docs/nodes.md#model, docs/api-conventions.md#serialisation). A failure becomes a 422 issue through toValidationIssues; the constraint
  * names below are already in the snake_case that ends up as the issue `type`.
  *
  * None of these accepts `undefined` or `null` unless its name says so: combine them with
@@ -21,7 +21,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** True for an absolute `http`/`https` URL with a host, the type of artifact links (contract §6.1). */
+/** True for an absolute `http`/`https` URL with a host, the type of artifact links (docs/nodes.md#model). */
 export function isAbsoluteHttpUrl(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {
@@ -41,7 +41,7 @@ export function IsPresentOrAbsent(): PropertyDecorator {
 }
 
 /**
- * A JSON integer only: refuses `"1"`, `1.5` and booleans (contract §6.1 `retry_counter`).
+ * A JSON integer only: refuses `"1"`, `1.5` and booleans (docs/nodes.md#model `retry_counter`).
  * JSON.parse turns `1.0` into the number 1, so `1.0` cannot be told apart and is accepted.
  */
 export function IsStrictInt(options?: ValidationOptions): PropertyDecorator {
@@ -59,7 +59,7 @@ export function IsStrictInt(options?: ValidationOptions): PropertyDecorator {
 
 /**
  * A 24-hex ObjectId, `null` or absent, with KernelCI's 422 message `Invalid ObjectId: <value>`
- * (contract §6.1 `parent`).
+ * (docs/nodes.md#model `parent`).
  */
 export function IsObjectIdOrNull(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -74,7 +74,7 @@ export function IsObjectIdOrNull(options?: ValidationOptions): PropertyDecorator
   );
 }
 
-/** An object mapping names to absolute http/https URLs (contract §6.1 `artifacts`). */
+/** An object mapping names to absolute http/https URLs (docs/nodes.md#model `artifacts`). */
 export function IsUrlMap(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -93,7 +93,7 @@ export function IsUrlMap(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** A datetime string in one of the ISO 8601 forms clients send (contract §2.6). */
+/** A datetime string in one of the ISO 8601 forms clients send (docs/api-conventions.md#serialisation). */
 export function IsWireDatetime(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -107,7 +107,7 @@ export function IsWireDatetime(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** An array without repeated items, compared by value for strings and numbers (contract §6.1 `user_groups`). */
+/** An array without repeated items, compared by value for strings and numbers (docs/nodes.md#model `user_groups`). */
 export function HasUniqueItems(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -126,7 +126,7 @@ const nestedTypes = new WeakMap<object, Map<string, () => new () => object>>();
 
 /**
  * Keeps the property exactly as it was in the parsed body (free-form `data`, `debug`, event
- * payloads: contract §6.3, §6.4; a key named `constructor` in `data` is user data). The validation
+ * payloads: docs/nodes.md#model; a key named `constructor` in `data` is user data). The validation
  * pipe never lets class-transformer walk a request's own objects at all; this Transform keeps the
  * value for direct plainToInstance calls as far as class-transformer can.
  */

@@ -19,7 +19,7 @@ function nested(levels: number): unknown {
   return { data: value };
 }
 
-describe('checkJsonFidelity (contract §13.12)', () => {
+describe('checkJsonFidelity', () => {
   it('accepts ordinary bodies, including the largest safe integers', () => {
     expect(detailOf({ name: 'x', data: { n: Number.MAX_SAFE_INTEGER, m: -Number.MAX_SAFE_INTEGER, f: 1.5, list: [1, 'a', null, true] } })).toBeUndefined();
     expect(detailOf(null)).toBeUndefined();
@@ -66,7 +66,7 @@ describe('checkJsonFidelity (contract §13.12)', () => {
   });
 });
 
-describe('checkJsonFidelity options (node bodies, contract §13.12)', () => {
+describe('checkJsonFidelity options (node bodies)', () => {
   it('prefixes locations with where the checked value sits in the body', () => {
     expect(() => checkJsonFidelity({ data: { n: 2 ** 60 } }, { location: ['child_nodes', 0, 'node'] })).toThrow(
       'Integer out of range in child_nodes.0.node.data.n',

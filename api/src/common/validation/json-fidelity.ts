@@ -1,5 +1,5 @@
 /**
- * JSON fidelity checks on a parsed request body (contract §13.12).
+ * JSON fidelity checks on a parsed request body (docs/security.md#input-limits).
  *
  * Every storage adapter must keep exactly what it accepted, so the body is refused up front when it
  * holds something one of them cannot store faithfully: a string or key with U+0000 (PostgreSQL's
@@ -13,7 +13,7 @@ import { UnprocessableError } from '../errors/domain-errors';
 
 /**
  * Deepest accepted nesting, counted below the body itself: in `{"data": {...}}` the `data` object
- * is level 1, so a node's `data` may nest 64 levels as §13.12 allows.
+ * is level 1, so a node's `data` may nest 64 levels as docs/security.md#input-limits allows.
  */
 export const MAX_JSON_DEPTH = 64;
 

@@ -11,7 +11,7 @@ const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
 
 /**
  * Validates DTO-typed parameters at the boundary and answers FastAPI's 422 list
- * (`{"detail": [{type, loc, msg, input}]}`, contract §2.4). Unknown body keys are dropped
+ * (`{"detail": [{type, loc, msg, input}]}`, docs/api-conventions.md#error-bodies-and-precedence). Unknown body keys are dropped
  * (whitelist), as KernelCI ignores them.
  */
 @Injectable()

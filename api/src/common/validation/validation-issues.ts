@@ -1,5 +1,5 @@
 /**
- * class-validator errors → FastAPI-style 422 issues `{type, loc, msg, input}` (contract §2.4).
+ * class-validator errors → FastAPI-style 422 issues `{type, loc, msg, input}` (docs/api-conventions.md#error-bodies-and-precedence).
  *
  * `loc` is the path from the request part (`body`, `query`, `path`) down to the failing value, with
  * array positions as numbers as FastAPI writes them (`["body", "child_nodes", 0, "node", "name"]`).

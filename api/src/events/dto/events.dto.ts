@@ -15,7 +15,7 @@ export const ANY_JSON: ApiPropertyOptions = {
   nullable: true,
 };
 
-/** A new subscription (contract §10.4). */
+/** A new subscription (docs/events.md#http-pubsub-kernelci-compatible). */
 export class SubscriptionDto {
   /**
    * Subscription id, from a deployment-wide counter: unique, increasing, never reused.
@@ -37,7 +37,7 @@ export class SubscriptionDto {
   promiscuous!: boolean;
 }
 
-/** One live subscription of any replica (contract §10.4 `GET /stats/subscriptions`). */
+/** One live subscription of any replica (docs/events.md#http-pubsub-kernelci-compatible `GET /stats/subscriptions`). */
 export class SubscriptionStatsDto {
   /** @example 801 */
   @ApiProperty({ type: 'integer' })
@@ -75,7 +75,7 @@ export class SubscriptionStatsDto {
   transport!: 'http' | 'socket.io';
 }
 
-/** The `/listen` answer: a Redis-style message envelope (contract §10.4). */
+/** The `/listen` answer: a Redis-style message envelope (docs/events.md#http-pubsub-kernelci-compatible). */
 export class ListenMessageDto {
   @ApiProperty({ enum: ['message'] })
   type!: 'message';
@@ -93,7 +93,7 @@ export class ListenMessageDto {
   data!: string;
 }
 
-/** `POST /publish/{channel}` body (contract §10.4). */
+/** `POST /publish/{channel}` body (docs/events.md#http-pubsub-kernelci-compatible). */
 export class PublishEventDto {
   /** The event payload; when present it must be truthy. Omitted: `data: null` is published. */
   @Allow()
@@ -122,7 +122,7 @@ export class PublishEventDto {
   attributes?: Record<string, unknown>;
 }
 
-/** A stored event as `GET /events` shows it (contract §10.9). */
+/** A stored event as `GET /events` shows it (docs/events.md#event-history-get-events). */
 export class EventDto {
   /**
    * Storage time, naive UTC.
@@ -144,7 +144,7 @@ export class EventDto {
   @ApiProperty({ type: 'string', nullable: true })
   owner!: string | null;
 
-  /** The event payload (for node events, contract §10.2). */
+  /** The event payload (for node events, docs/events.md#event-envelope). */
   @ApiProperty(ANY_JSON)
   data!: unknown;
 
@@ -159,7 +159,7 @@ export class EventDto {
   node?: NodeDto;
 }
 
-/** A CloudEvent in structured JSON form (contract §10.1), as socket.io `event` messages carry it. */
+/** A CloudEvent in structured JSON form (docs/events.md#event-envelope), as socket.io `event` messages carry it. */
 export class CloudEventDto {
   @ApiProperty({ enum: ['1.0'] })
   specversion!: string;

@@ -1,5 +1,5 @@
 /**
- * The socket.io messages of contract §10.10, declared once. They enter the OpenAPI document as
+ * The socket.io messages of docs/realtime.md, declared once. They enter the OpenAPI document as
  * extra models (OpenAPI cannot describe socket.io), the gateway's typed event map is built from
  * them (realtime/realtime.protocol.ts), and the SDK types its client from the generated components.
  */

@@ -1,7 +1,7 @@
 /**
  * Wakes subscribers when something changed in the event log or in a subscription. Messages are
  * hints: the database carries the data, so a lost message only delays delivery until the next
- * safety poll (contract §1). In process by default; Redis pub/sub with REDIS_URL so that several
+ * safety poll (docs/architecture.md). In process by default; Redis pub/sub with REDIS_URL so that several
  * replicas over one database wake each other's subscribers.
  */
 export type NotifierMessage =

@@ -1,5 +1,5 @@
 /**
- * The notifiers deliver to every listener; the Redis one across processes (contract §1). The Redis
+ * The notifiers deliver to every listener; the Redis one across processes (docs/architecture.md). The Redis
  * suite runs when REDIS_URL is set and says why it was skipped otherwise.
  */
 import { InProcessNotifier } from './in-process.notifier';

@@ -1,5 +1,5 @@
 /**
- * The typed socket.io event map of contract §10.10 (namespace `/pubsub`), built from the message
+ * The typed socket.io event map of docs/realtime.md (namespace `/pubsub`), built from the message
  * DTOs so server, spec and SDK share one definition. docs/realtime.md describes the protocol.
  */
 import type { Socket } from 'socket.io';

@@ -6,7 +6,7 @@ import type { SubscriptionClosedReason } from '../dto/realtime.dto';
 import { SAFETY_POLL_MS, type SubscriptionsService } from '../subscriptions.service';
 import type { PubSubSocket } from './realtime.protocol';
 
-/** Flow control: a durable subscription stops at this many unacknowledged events (§10.10). */
+/** Flow control: a durable subscription stops at this many unacknowledged events (docs/realtime.md). */
 export const MAX_UNACKNOWLEDGED = 1000;
 const BATCH = 200;
 
@@ -105,7 +105,7 @@ export class SocketStream {
     return { cursor };
   }
 
-  /** Stops the stream; with a reason, tells the client why (contract §10.10 `subscription_closed`). */
+  /** Stops the stream; with a reason, tells the client why (docs/realtime.md `subscription_closed`). */
   close(reason?: SubscriptionClosedReason): void {
     if (this.closed) return;
     this.closed = true;

@@ -12,7 +12,7 @@ class IsStringOrBoolean implements ValidatorConstraintInterface {
   }
 }
 
-/** Body of `PUT /batch/nodeset` (contract §7.9). */
+/** Body of `PUT /batch/nodeset` (docs/nodes.md#endpoints). */
 export class BatchNodesetDto {
   /**
    * Ids of the nodes to update, processed in order.

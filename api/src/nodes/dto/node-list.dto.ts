@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PageEnvelopeDto } from '../../common/pagination/page.dto';
 import { NodeDto } from './node.dto';
 
-/** A page of nodes (contract §2.5). */
+/** A page of nodes (docs/api-conventions.md#pagination-envelope). */
 export class NodeListDto extends PageEnvelopeDto {
   /** The nodes of this page. */
   @ApiProperty({ type: () => [NodeDto] })
@@ -10,7 +10,7 @@ export class NodeListDto extends PageEnvelopeDto {
 
   /**
    * Present only when the request used `sort` or `cursor`: pass it as `cursor` to get the next
-   * page, or null on the last page (contract §7.2).
+   * page, or null on the last page (docs/nodes.md#endpoints).
    */
   @ApiProperty({ type: 'string', nullable: true, required: false, example: 'eyJzIjoiaWQiLCJmIjoi…' })
   next_cursor?: string | null;

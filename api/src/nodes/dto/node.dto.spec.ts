@@ -41,7 +41,7 @@ const FULL = {
   retry_counter: 2,
 };
 
-describe('NodeInputDto (contract §6.1, §7.5 step 1)', () => {
+describe('NodeInputDto (step 1)', () => {
   it('accepts a minimal node and the full 23-field node', () => {
     expect(check(NodeInputDto, MINIMAL).issues).toEqual([]);
     expect(check(NodeInputDto, FULL).issues).toEqual([]);
@@ -52,7 +52,7 @@ describe('NodeInputDto (contract §6.1, §7.5 step 1)', () => {
     expect(check(NodeInputDto, { ...MINIMAL, ...nulls }).issues).toEqual([]);
   });
 
-  it('keeps data exactly as sent and drops unknown top-level keys (Appendix B 52)', () => {
+  it('keeps data exactly as sent and drops unknown top-level keys', () => {
     const body = JSON.parse(JSON.stringify({ ...FULL, unknown_top: 1 }));
     const { instance } = check(NodeInputDto, body);
     expect(instance.data).toBe(body.data);
@@ -81,27 +81,27 @@ describe('NodeInputDto (contract §6.1, §7.5 step 1)', () => {
     ['processed_by_kcidb_bridge "true"', { processed_by_kcidb_bridge: 'true' }, ['body', 'processed_by_kcidb_bridge'], 'bool_type'],
     ['user_groups null', { user_groups: null }, ['body', 'user_groups'], 'list_type'],
     ['a malformed id', { id: 'abc' }, ['body', 'id'], 'object_id'],
-  ])('422 for %s (Appendix B 49)', (_what, change, loc, type) => {
+  ])('422 for %s', (_what, change, loc, type) => {
     const { issues } = check(NodeInputDto, { ...MINIMAL, ...change });
     expect(issues.length).toBeGreaterThan(0);
     for (const issue of issues) expect(issue.loc).toEqual(loc);
     expect(issues.map((i) => i.type)).toContain(type);
   });
 
-  it('422 for parent "x" with KernelCI message (Appendix B 49)', () => {
+  it('422 for parent "x" with KernelCI message', () => {
     expect(check(NodeInputDto, { ...MINIMAL, parent: 'x' }).issues).toEqual([
       { type: 'object_id', loc: ['body', 'parent'], msg: 'Invalid ObjectId: x', input: 'x' },
     ]);
   });
 
-  it.each(['name', 'path'])('422 missing for an absent %s (Appendix B 49)', (field) => {
+  it.each(['name', 'path'])('422 missing for an absent %s', (field) => {
     const body: Record<string, unknown> = { ...MINIMAL };
     delete body[field];
     expect(check(NodeInputDto, body).issues).toEqual([{ type: 'missing', loc: ['body', field], msg: 'Field required' }]);
   });
 });
 
-describe('NodePatchDto (contract §7.7, Appendix B 59)', () => {
+describe('NodePatchDto', () => {
   it('accepts any subset, explicit nulls of nullable fields included', () => {
     expect(check(NodePatchDto, {}).issues).toEqual([]);
     expect(check(NodePatchDto, { state: 'done', result: null, holdoff: null, jobfilter: null, data: {}, processed_by_kcidb_bridge: false }).issues).toEqual([]);
@@ -134,7 +134,7 @@ describe('NodePatchDto (contract §7.7, Appendix B 59)', () => {
   });
 });
 
-describe('HierarchyNodeDto (contract §7.8, Appendix B 64)', () => {
+describe('HierarchyNodeDto', () => {
   const leaf = (name: string) => ({ node: { name, path: ['root', name] }, child_nodes: [] });
 
   it('accepts a nested tree', () => {

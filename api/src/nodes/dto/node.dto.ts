@@ -1,5 +1,5 @@
 /**
- * Node request and response shapes (contract §6.1, §7.5–§7.8).
+ * Node request and response shapes (docs/nodes.md).
  *
  * The request DTOs do the 422 shape validation of step 1 of each endpoint; kind rules (400) are
  * checked later by node-kinds.ts. Nullability is visible per field: `@IsOptional()` means the field
@@ -73,7 +73,7 @@ export class NodeInputDto {
   @KeepAsSent()
   artifacts?: Record<string, string> | null;
 
-  /** Kind-specific data (contract §6.3); defaults to `{}`. */
+  /** Kind-specific data (docs/nodes.md#model); defaults to `{}`. */
   @IsOptional()
   @IsObject()
   @KeepAsSent()
@@ -150,7 +150,7 @@ export class NodeInputDto {
   retry_counter?: number;
 }
 
-/** Body of `PATCH /node/{node_id}` (contract §7.7): any subset of these fields; others are ignored. */
+/** Body of `PATCH /node/{node_id}` (docs/nodes.md#endpoints): any subset of these fields; others are ignored. */
 export class NodePatchDto {
   /** New lifecycle state; must follow the state machine. */
   @ApiProperty({ enum: NODE_STATES, enumName: 'NodeState' })
@@ -210,7 +210,7 @@ export class NodePatchDto {
   processed_by_kcidb_bridge?: boolean;
 }
 
-/** One level of a hierarchy submission, `PUT /nodes/{node_id}` (contract §7.8). */
+/** One level of a hierarchy submission, `PUT /nodes/{node_id}` (docs/nodes.md#endpoints). */
 export class HierarchyNodeDto {
   /** The node at this level; the root's id is taken from the path. */
   @IsDefined()
@@ -225,7 +225,7 @@ export class HierarchyNodeDto {
   child_nodes!: HierarchyNodeDto[];
 }
 
-/** A node as answered by every endpoint: exactly these 23 keys, in this order (contract §6.1). */
+/** A node as answered by every endpoint: exactly these 23 keys, in this order (docs/nodes.md#model). */
 export class NodeDto {
   /**
    * Node id (24 lowercase hexadecimal characters).
@@ -284,7 +284,7 @@ export class NodeDto {
   artifacts!: Record<string, string> | null;
 
   /**
-   * Kind-specific data (contract §6.3).
+   * Kind-specific data (docs/nodes.md#model).
    * @example {"kernel_revision": {"tree": "mainline", "url": "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git", "branch": "master", "commit": "052d534373b7ed33712a63d5e17b2b6cdbce84fd", "describe": "v6.7-9928-g052d534373b7", "version": {"version": 6, "patchlevel": 7, "extra": "-9928-g052d534373b7"}}}
    */
   data!: Record<string, unknown> | null;

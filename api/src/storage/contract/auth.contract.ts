@@ -1,5 +1,5 @@
 /**
- * Storage contract for the auth stream's repositories (contract §4.3, §4.4, §4.9, §5): user and
+ * Storage contract for the auth stream's repositories (docs/auth.md): user and
  * group listings with exact-match filters, deletion, API tokens and the rate-limit counters. Called
  * from describeStorageContract, so every adapter runs it against a real database.
  */

@@ -1,5 +1,5 @@
 /**
- * Contract tests of the event log, subscriptions and durable cursors (contract §10, §11.1, §11.4),
+ * Contract tests of the event log, subscriptions and durable cursors (docs/events.md, docs/deployment.md#running-on-mongodb),
  * run by every adapter from describeStorageContract. Channels and ids are unique per test, so the
  * tests share one database.
  */
@@ -254,7 +254,7 @@ export function describeEventsContract(getStorage: () => Storage, options: { con
       expect(seqs(await storage.events.stream({ channel, afterSequence: 0, limit: 10 }))).toEqual([recent.sequenceId]);
     });
 
-    it('raises the sequence counter above stored cursors (contract §11.4)', async () => {
+    it('raises the sequence counter above stored cursors', async () => {
       const storage = getStorage();
       const target = (await storage.events.latestSequence()) + 1000;
       await storage.subscriberStates.insert({

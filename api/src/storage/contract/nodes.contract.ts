@@ -66,7 +66,7 @@ export function describeNodeRepositoryContract(storage: () => Storage): void {
       expect(await storage().nodes.findById(a.id)).toEqual({ ...a, processed_by_kcidb_bridge: true, updated: at });
     });
 
-    it('applies the timeout rule once, keeping results and data of finished work (§9.1)', async () => {
+    it('applies the timeout rule once, keeping results and data of finished work', async () => {
       const now = new Date();
       const noResult = node({ timeout: PAST, data: { keep: 1 }, processed_by_kcidb_bridge: true });
       const nullData = node({ timeout: PAST, data: null, state: 'closing' });
@@ -86,7 +86,7 @@ export function describeNodeRepositoryContract(storage: () => Storage): void {
       expect((await storage().nodes.applyTimeouts(now, 10_000)).filter((t) => t.node.treeid === tree)).toEqual([]);
     });
 
-    it('applies holdoff and closing with descendants at any depth (§9.1)', async () => {
+    it('applies holdoff and closing with descendants at any depth', async () => {
       const now = new Date();
       const pending = node({ state: 'available', holdoff: PAST });
       const child = node({ parent: pending.id, state: 'done' });
@@ -138,7 +138,7 @@ export function describeNodeRepositoryContract(storage: () => Storage): void {
     });
   });
 
-  describe('idempotency records (§7.10)', () => {
+  describe('idempotency records', () => {
     const scope = () => ({ userId: newObjectId(), method: 'POST', path: '/latest/node', key: `k-${newObjectId()}` });
 
     it('claims once, reports in-progress, completes and replays', async () => {

@@ -1,6 +1,6 @@
 /**
- * API tokens (`maestro_apitoken`, contract §4.2.2, §4.4) and the login rate-limit counters
- * (`maestro_ratelimit`, §4.9), Maestro's own collections (§11.1). Only token hashes are stored.
+ * API tokens (`maestro_apitoken`, docs/auth.md#two-kinds-of-bearer-token) and the login rate-limit counters
+ * (`maestro_ratelimit`, docs/auth.md#login-rate-limit), Maestro's own collections (docs/deployment.md#running-on-mongodb). Only token hashes are stored.
  */
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';

@@ -3,7 +3,7 @@
  * driver writes a JavaScript number outside the int32 range as a double, which KernelCI would then
  * read as a float (`1234567890123.0`); these helpers make such values `Long`s before a write. On
  * reading, the driver's default `promoteLongs` turns an int64 back into a number when it fits 53
- * bits (Maestro keeps integers up to 2^53 − 1, contract §13.12); a larger one, which only another
+ * bits (Maestro keeps integers up to 2^53 − 1, docs/security.md#input-limits); a larger one, which only another
  * writer can store, stays a `Long` and `withNumbers` turns it into the nearest number, as a JSON
  * parser would, instead of serialising the `Long` object's fields.
  */

@@ -154,7 +154,7 @@ export class MongoContext {
     return this.unit.session ? { session: this.unit.session } : {};
   }
 
-  /** Checks a document against the collection's schema (§11.1 field names and BSON types). */
+  /** Checks a document against the collection's schema (docs/deployment.md#running-on-mongodb field names and BSON types). */
   async validate(name: MongoCollectionName, document: Document): Promise<void> {
     const Model = this.connection.model(name);
     try {
@@ -186,7 +186,7 @@ export class MongoContext {
   /**
    * Inserts `document` unless one matches `filter` (a unique key): true when inserted. Unlike an
    * insert that hits a duplicate key, this never fails inside a transaction, which the server would
-   * abort; the transaction stays usable (contract §13.12, the event append).
+   * abort; the transaction stays usable (docs/security.md#input-limits, the event append).
    */
   async insertIfAbsent(name: MongoCollectionName, filter: Filter<StoredDocument>, document: Document & { _id: DocumentId }): Promise<boolean> {
     await this.validate(name, document);

@@ -1,5 +1,5 @@
 /**
- * Offline checks of the MongoDB document layer (contract §6.4, §11.1, Appendix B 118–119): the
+ * Offline checks of the MongoDB document layer (docs/nodes.md#model, docs/deployment.md#running-on-mongodb): the
  * mongoose schemas accept what Maestro writes and reject wrong BSON types; documents survive a BSON
  * round trip and read back as the 23-key JSON; documents written by KernelCI (redundant `id`,
  * missing fields, groups with `id`) are read with their defaults. No server needed.
@@ -67,7 +67,7 @@ const fullNode = (): NodeRecord =>
 /** What the driver does to a document on its way to the server and back. */
 const throughBson = (document: Record<string, unknown>) => deserialize(serialize(document));
 
-describe('mongoose schemas (contract §11.1)', () => {
+describe('mongoose schemas', () => {
   it('has a schema for every collection Maestro uses, and none for pymongo_migrate', () => {
     expect(Object.keys(MONGO_SCHEMAS).sort()).toEqual([
       'eventhistory', 'maestro_apitoken', 'maestro_counter', 'maestro_idempotency', 'maestro_kv', 'maestro_lock', 'maestro_pending_event', 'maestro_queue',
@@ -85,7 +85,7 @@ describe('mongoose schemas (contract §11.1)', () => {
     }
   });
 
-  it('declares the fields of §11.1 for every collection', () => {
+  it('declares the fields for every collection', () => {
     const fields = (name: MongoCollectionName) => Object.keys(MONGO_SCHEMAS[name].paths).filter((path) => !path.includes('.')).sort();
     const sorted = (list: string) => list.split(/,\s*/).sort();
     expect(fields('node')).toEqual(sorted('_id, kind, name, path, group, parent, state, result, artifacts, data, debug, jobfilter, platform_filter, created, updated, timeout, holdoff, owner, submitter, treeid, user_groups, processed_by_kcidb_bridge, retry_counter'));
@@ -167,7 +167,7 @@ describe('documents the repositories write pass their schema (each write is vali
   });
 });
 
-describe('node documents (contract §6.4, §11.1)', () => {
+describe('node documents', () => {
   it('writes exactly the 23 fields, `id` as `_id`, with KernelCI BSON types', () => {
     const node = fullNode();
     const raw = deserialize(serialize(nodeToDocument(node)), { promoteValues: false });
@@ -228,7 +228,7 @@ describe('node documents (contract §6.4, §11.1)', () => {
     expect(read).toMatchObject({ kind: 'node', state: 'running', created: now, updated: now, timeout: new Date(now.getTime() + 6 * 3600_000) });
   });
 
-  it('rewrites with $set of the 22 fields, so unknown fields and a redundant `id` stay (§6.4)', () => {
+  it('rewrites with $set of the 22 fields, so unknown fields and a redundant `id` stay', () => {
     const node = fullNode();
     const update = nodeToUpdate(node);
     expect(Object.keys(update.$set)).toEqual(NODE_KEYS.slice(1));
@@ -254,14 +254,14 @@ describe('node documents (contract §6.4, §11.1)', () => {
     ['with an ObjectId as artifacts', { artifacts: new ObjectId() }],
     ['with a date as debug', { debug: new Date() }],
     ['with a malformed parent', { parent: 'nope' }],
-  ])('refuses to present a document %s (400, §6.4)', (_title, change) => {
+  ])('refuses to present a document %s (400)', (_title, change) => {
     const document: Record<string, unknown> = { ...nodeToDocument(makeNode()), ...change };
     for (const key of Object.keys(change)) if (change[key] === undefined) delete document[key];
     expect(() => nodeFromDocument(document)).toThrow(BadRequestError);
   });
 });
 
-describe('user documents (contract §11.1)', () => {
+describe('user documents', () => {
   it('round-trips through BSON with embedded {_id: ObjectId, name} groups', () => {
     const user = makeUser({ email: 'Mixed.Case@Example.org', groups: [{ id: new ObjectId().toHexString(), name: 'team-a' }] });
     const raw = deserialize(serialize(userToDocument(user)));
@@ -271,7 +271,7 @@ describe('user documents (contract §11.1)', () => {
     expect(userFromDocument(raw)).toEqual(user);
   });
 
-  it('reads embedded groups that use `id` instead of `_id` (Appendix B 119)', () => {
+  it('reads embedded groups that use `id` instead of `_id`', () => {
     const groupId = new ObjectId();
     const user = userFromDocument(throughBson({
       _id: new ObjectId(), email: 'a@example.org', hashed_password: 'h', is_active: true, is_superuser: false, is_verified: true,

@@ -1,9 +1,9 @@
 /**
- * The event log (`eventhistory`, contract §10.3, §11.1), live subscriptions (`maestro_subscription`)
- * and durable cursors (`subscriber_state`, §10.7). Sequence ids and subscription ids come from
- * `maestro_counter` (§11.4).
+ * The event log (`eventhistory`, docs/events.md#the-log, docs/deployment.md#running-on-mongodb), live subscriptions (`maestro_subscription`)
+ * and durable cursors (`subscriber_state`, docs/events.md#durable-subscribers). Sequence ids and subscription ids come from
+ * `maestro_counter` (docs/deployment.md#running-on-mongodb).
  *
- * Ordering (§10.3: delivery never skips an event committed after a higher sequence id; design and
+ * Ordering (docs/events.md#the-log: delivery never skips an event committed after a higher sequence id; design and
  * reasoning in docs/adr/0007-mongo.md):
  * - on a replica set, a sequence id is reserved OUTSIDE the unit's transaction, in one atomic
  *   update of `maestro_counter.event_sequence` that also records it in `pending` with a deadline
@@ -72,7 +72,7 @@ function ceFromDocument(ce: unknown): StoredCloudEvent | null {
 
 /**
  * Reads an `eventhistory` document (pure). KernelCI's documents have no `ce` (null: the events
- * service derives the replay id from `_id`, §11.1); a missing owner or data reads as null, a
+ * service derives the replay id from `_id`, docs/deployment.md#running-on-mongodb); a missing owner or data reads as null, a
  * missing channel as `node` (KernelCI's only channel before channels were stored).
  */
 export function eventFromDocument(document: Document): EventRecord {
@@ -111,7 +111,7 @@ function historyClause(condition: EventHistoryCondition): Document {
     case 'channel':
       return { channel: { $eq: condition.value } };
     case 'data':
-      // A dotted path matches the value or an array containing it (MongoDB's own semantics, §10.9).
+      // A dotted path matches the value or an array containing it (MongoDB's own semantics, docs/events.md#event-history-get-events).
       return condition.path.length > 0 && condition.path.every(isPlainKey) ? { [`data.${condition.path.join('.')}`]: { $eq: condition.value } } : MATCH_NOTHING;
     case 'pathRegex':
       return { 'data.path': { $regex: condition.pattern } };
@@ -173,7 +173,7 @@ export function takeSequencePipeline(holder: string, leaseMs: number): Document[
   return [
     {
       $set: {
-        // int64 + 1 stays int64 on the server; start-up creates the counter as int64 (§11.4).
+        // int64 + 1 stays int64 on the server; start-up creates the counter as int64 (docs/deployment.md#running-on-mongodb).
         value: { $cond: [free, { $add: [{ $ifNull: ['$value', 0] }, 1] }, '$value'] },
         holder: { $cond: [free, { $literal: holder }, '$holder'] },
         held_until: { $cond: [free, { $add: ['$$NOW', leaseMs] }, '$held_until'] },
@@ -213,7 +213,7 @@ export class MongoEventRepository implements EventRepository {
   /**
    * Reserves the next sequence id outside any transaction (no session): committed at once, so two
    * units producing events never conflict on the counter, however long they run. A duplicate event
-   * id is detected without a server error, so the transaction stays usable (§13.12); its id
+   * id is detected without a server error, so the transaction stays usable (docs/security.md#input-limits); its id
    * becomes a gap, like an id of an aborted attempt.
    */
   private async reserve(withEntry: boolean): Promise<number> {

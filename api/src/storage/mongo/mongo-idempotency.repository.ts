@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` records (contract §7.10, §13.5) in `maestro_idempotency` (§11.1). A recorded
+ * `Idempotency-Key` records (docs/nodes.md#idempotency-key) in `maestro_idempotency` (docs/deployment.md#running-on-mongodb). A recorded
  * response is kept as its JSON text in `body`, so a replay is byte-for-byte the first answer (key
  * order, numbers, keys a BSON document could not hold) — except a list of node ids (what a
  * hierarchy submission records), kept as ObjectIds in `node_ids`: 17 bytes a node, so even a

@@ -1,6 +1,6 @@
 /**
- * Applies the index table at start (contract §11.2, §11.3; a changed TTL through `collMod`), the automatic `eventhistory`
- * migration, and the start-up raise of the event sequence counter (§11.4). The decisions are the
+ * Applies the index table at start (docs/deployment.md#running-on-mongodb; a changed TTL through `collMod`), the automatic `eventhistory`
+ * migration, and the start-up raise of the event sequence counter (docs/deployment.md#running-on-mongodb). The decisions are the
  * pure functions of mongo-indexes.ts; this file only talks to the server.
  */
 import { Long } from 'bson';
@@ -25,7 +25,7 @@ export async function listIndexes(db: Db, collection: string): Promise<ExistingI
 
 export type IndexOutcome = { spec: IndexSpec; action: 'reused' | 'created' | 'retuned'; name: string };
 
-/** §11.3 rules 1–3 for one index; throws a start-up error naming the index on a conflict. */
+/** docs/deployment.md#running-on-mongodb rules 1–3 for one index; throws a start-up error naming the index on a conflict. */
 export async function ensureIndex(db: Db, spec: IndexSpec): Promise<IndexOutcome> {
   const decision = planIndex(spec, await listIndexes(db, spec.collection));
   if (decision.action === 'reuse') return { spec, action: 'reused', name: decision.name };
@@ -58,7 +58,7 @@ export async function ensureIndexes(db: Db, specs: readonly IndexSpec[]): Promis
 }
 
 /**
- * The automatic `eventhistory` migration of §11.3: the pre-durable layout (TTL 86,400 s, no index
+ * The automatic `eventhistory` migration of docs/deployment.md#running-on-mongodb: the pre-durable layout (TTL 86,400 s, no index
  * with `sequence_id`) has its indexes dropped and its documents deleted. Answers whether it ran.
  */
 export async function migratePreDurableEventHistory(db: Db): Promise<boolean> {
@@ -77,7 +77,7 @@ export async function migratePreDurableEventHistory(db: Db): Promise<boolean> {
 }
 
 /**
- * §11.4: raises `maestro_counter.event_sequence` to at least the highest `sequence_id` in
+ * docs/deployment.md#running-on-mongodb: raises `maestro_counter.event_sequence` to at least the highest `sequence_id` in
  * `eventhistory` and `last_event_id` in `subscriber_state`, so cursors stay meaningful after a
  * take-over. Answers the counter's floor.
  */

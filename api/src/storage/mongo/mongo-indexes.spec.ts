@@ -1,5 +1,5 @@
 /**
- * The index table against contract §11.2, and the §11.3 decisions (reuse under any name, conflicts,
+ * The index table against docs/deployment.md#running-on-mongodb, and the docs/deployment.md#running-on-mongodb decisions (reuse under any name, conflicts,
  * the pre-durable `eventhistory` migration) as table tests. No server needed.
  */
 import {
@@ -17,7 +17,7 @@ const TTL = { eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 };
 const TABLE = mongoIndexTable(TTL);
 
 /**
- * Contract §11.2, transcribed row by row (one entry per index; rows listing two indexes are split):
+ * docs/deployment.md#running-on-mongodb, transcribed row by row (one entry per index; rows listing two indexes are split):
  * collection, keys, options. An independent copy, so an edit of the table that drifts from the
  * contract fails here.
  */
@@ -69,7 +69,7 @@ const spec = (collection: string, fields: string[], options: IndexSpec['options'
   phase: 'before-serving',
 });
 
-describe('index table (contract §11.2)', () => {
+describe('index table', () => {
   const LATER = new Set(['telemetry', 'maestro_kv', 'maestro_queue']);
   const CORE = TABLE.filter((index) => !LATER.has(index.collection));
 
@@ -100,7 +100,7 @@ describe('index table (contract §11.2)', () => {
     expect(table.find((i) => i.collection === 'maestro_idempotency' && i.options.expireAfterSeconds !== undefined)?.options.expireAfterSeconds).toBe(60);
   });
 
-  it('builds only node indexes after start (§11.3 rule 4)', () => {
+  it('builds only node indexes after start (rule 4)', () => {
     expect(new Set(TABLE.filter((i) => i.phase === 'background').map((i) => i.collection))).toEqual(new Set(['node']));
     expect(TABLE.filter((i) => i.collection === 'node').every((i) => i.phase === 'background')).toBe(true);
   });
@@ -112,12 +112,12 @@ describe('index table (contract §11.2)', () => {
     expect(new Set(TABLE.map((i) => `${i.collection}.${indexName(i)}`)).size).toBe(TABLE.length);
   });
 
-  it('never touches pymongo_migrate (§11.1)', () => {
+  it('never touches pymongo_migrate', () => {
     expect(TABLE.some((i) => i.collection === 'pymongo_migrate')).toBe(false);
   });
 });
 
-describe('index decisions (contract §11.3)', () => {
+describe('index decisions', () => {
   const ttl = spec('eventhistory', ['timestamp'], { expireAfterSeconds: 604_800 });
   const email = spec('user', ['email'], { collation: { locale: 'en', strength: 2 }, name: 'case_insensitive_email_index' });
   const emailBinary = spec('user', ['email'], { unique: true, name: 'email_1' });
@@ -167,7 +167,7 @@ describe('index decisions (contract §11.3)', () => {
   });
 });
 
-describe('pre-durable eventhistory migration (contract §11.3)', () => {
+describe('pre-durable eventhistory migration', () => {
   const id = existing('_id_', { _id: 1 });
   it.each<[string, ExistingIndex[], boolean]>([
     ['TTL 86,400 and no sequence_id index: migrate', [id, existing('timestamp_1', { timestamp: 1 }, { expireAfterSeconds: 86_400 })], true],

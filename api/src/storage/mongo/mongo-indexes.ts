@@ -1,6 +1,6 @@
 /**
- * Every MongoDB index Maestro needs, in one table (contract §11.2, §13.11), and the pure decisions
- * of the index creation rules (§11.3): reuse an equivalent index under any name, refuse one with the
+ * Every MongoDB index Maestro needs, in one table (docs/deployment.md#running-on-mongodb), and the pure decisions
+ * of the index creation rules (docs/deployment.md#running-on-mongodb): reuse an equivalent index under any name, refuse one with the
  * same keys but different behaviour, and recognise the pre-durable `eventhistory` layout to migrate.
  * The I/O that applies these decisions is in mongo-index-manager.ts.
  */
@@ -14,7 +14,7 @@ export interface Collation {
   [option: string]: unknown;
 }
 
-/** The options that change what an index does (§11.3 rule 1); `name` is only a preference. */
+/** The options that change what an index does (docs/deployment.md#running-on-mongodb rule 1); `name` is only a preference. */
 export interface IndexOptions {
   name?: string;
   unique?: boolean;
@@ -32,7 +32,7 @@ export interface IndexSpec {
   options: IndexOptions;
   /**
    * `before-serving`: exists before the first request. `background`: may build after the service
-   * starts accepting requests (node indexes on tens of millions of documents, §11.3 rule 4).
+   * starts accepting requests (node indexes on tens of millions of documents, docs/deployment.md#running-on-mongodb rule 4).
    */
   phase: 'before-serving' | 'background';
 }
@@ -52,18 +52,18 @@ export interface ExistingIndex {
 }
 
 export interface IndexTtlSettings {
-  /** EVENT_HISTORY_TTL_SECONDS (contract §12). */
+  /** EVENT_HISTORY_TTL_SECONDS (docs/configuration.md). */
   eventHistoryTtlSeconds: number;
-  /** IDEMPOTENCY_TTL_SECONDS (contract §12). */
+  /** IDEMPOTENCY_TTL_SECONDS (docs/configuration.md). */
   idempotencyTtlSeconds: number;
   /** TELEMETRY_TTL_SECONDS (docs/configuration.md); 14 days when absent. */
   telemetryTtlSeconds?: number;
 }
 
-/** KernelCI's case-insensitive email collation (contract §11.2). */
+/** KernelCI's case-insensitive email collation (docs/deployment.md#running-on-mongodb). */
 export const EMAIL_COLLATION: Collation = { locale: 'en', strength: 2 };
 
-/** TTL of `eventhistory` in KernelCI releases before durable subscriptions (contract §11.3). */
+/** TTL of `eventhistory` in KernelCI releases before durable subscriptions (docs/deployment.md#running-on-mongodb). */
 export const PRE_DURABLE_EVENT_HISTORY_TTL = 86_400;
 
 /** TELEMETRY_TTL_SECONDS default: 14 days. */
@@ -72,7 +72,7 @@ export const DEFAULT_TELEMETRY_TTL_SECONDS = 1_209_600;
 const k = (...fields: string[]): IndexKey => fields.map((field) => [field, 1]);
 
 /**
- * The index table of contract §11.2, in its order, then telemetry, key/value and queue lists
+ * The index table of docs/deployment.md#running-on-mongodb, in its order, then telemetry, key/value and queue lists
  * (docs/storage.md). Where KernelCI's code creates an index, the
  * name and options are KernelCI's exactly (kernelci-api's `api/pubsub_mongo.py`, its `User` model
  * through fastapi-users-db-beanie and beanie): MongoDB refuses to create an index whose keys exist
@@ -186,7 +186,7 @@ function sameShape(wanted: IndexOptions, existing: ExistingIndex): boolean {
   );
 }
 
-/** Which behaviour-affecting options differ (§11.3 rule 1); empty = equivalent. */
+/** Which behaviour-affecting options differ (docs/deployment.md#running-on-mongodb rule 1); empty = equivalent. */
 export function optionDifferences(wanted: IndexOptions, existing: ExistingIndex): string[] {
   const differences: string[] = [];
   const flag = (option: 'unique' | 'sparse' | 'hidden') => {
@@ -219,7 +219,7 @@ function onlyTtlDiffers(wanted: IndexOptions, existing: ExistingIndex): boolean 
 }
 
 /**
- * §11.3 rules 1 and 3: reuse an equivalent index whatever its name; change the TTL of one that
+ * docs/deployment.md#running-on-mongodb rules 1 and 3: reuse an equivalent index whatever its name; change the TTL of one that
  * differs only by its TTL (`EVENT_HISTORY_TTL_SECONDS` or `IDEMPOTENCY_TTL_SECONDS` changed since
  * the first start: start-up must not stop on it); refuse an index that MongoDB would consider the
  * same (same keys, collation and partial filter) but that behaves otherwise (not unique, no TTL…);
@@ -254,7 +254,7 @@ export function planIndex(spec: IndexSpec, existing: readonly ExistingIndex[]): 
 }
 
 /**
- * The automatic `eventhistory` migration (§11.3): a TTL index of exactly 86,400 s and no index
+ * The automatic `eventhistory` migration (docs/deployment.md#running-on-mongodb): a TTL index of exactly 86,400 s and no index
  * containing `sequence_id` mark the pre-durable format, whose indexes and documents are dropped.
  */
 export function isPreDurableEventHistory(existing: readonly ExistingIndex[]): boolean {

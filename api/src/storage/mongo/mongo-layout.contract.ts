@@ -1,5 +1,5 @@
 /**
- * MongoDB-only checks of the database layout (contract §11, Appendix B 117–121), run by
+ * MongoDB-only checks of the database layout (docs/deployment.md#running-on-mongodb), run by
  * mongo.contract.spec.ts against a real server: index creation and reuse, the start-up errors, the
  * `eventhistory` migration, `telemetry` left alone, the event sequence raised over existing data,
  * and documents shared with KernelCI read and written in its field names and BSON types.
@@ -17,7 +17,7 @@ import { MongoStorage } from './mongo.storage';
 const TTL = { eventHistoryTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 };
 
 export function describeMongoLayout(label: string, url: () => Promise<string>, expectTransactions?: boolean): void {
-  describe(`MongoDB layout (contract §11, Appendix B 117–121): ${label}`, () => {
+  describe(`MongoDB layout: ${label}`, () => {
     let admin: Connection;
     let client: MongoClient;
     const created: string[] = [];
@@ -53,7 +53,7 @@ export function describeMongoLayout(label: string, url: () => Promise<string>, e
       });
     }
 
-    it('creates every index of §11.2 on an empty database (117)', async () => {
+    it('creates every index on an empty database (117)', async () => {
       const { name, db } = freshDb();
       const storage = await open(name);
       await storage.whenIndexesBuilt();

@@ -1,4 +1,4 @@
-/** Background-job leases in `maestro_lock` (contract §1, §11.1): `_id` is the job name. */
+/** Background-job leases in `maestro_lock` (docs/architecture.md, docs/deployment.md#running-on-mongodb): `_id` is the job name. */
 import { DuplicateKeyError, type LeaseRepository } from '../ports';
 import type { MongoContext } from './mongo-context';
 

@@ -1,4 +1,4 @@
-/** The mapping between KernelCI `node` documents and the port's NodeRecord (contract §6.1). */
+/** The mapping between KernelCI `node` documents and the port's NodeRecord (docs/nodes.md#model). */
 import { ObjectId } from 'bson';
 import type { Document } from 'mongodb';
 import { BadRequestError } from '../../common/errors/domain-errors';
@@ -10,7 +10,7 @@ const NODE_STATES: readonly string[] = ['running', 'available', 'closing', 'done
 const NODE_RESULTS: readonly string[] = ['pass', 'fail', 'skip', 'incomplete'];
 const SIX_HOURS_MS = 6 * 3600_000;
 
-/** The document Maestro writes: exactly the 23 fields of §6.1, `id` as `_id`, KernelCI's BSON types. */
+/** The document Maestro writes: exactly the 23 fields of docs/nodes.md#model, `id` as `_id`, KernelCI's BSON types. */
 export function nodeToDocument(node: NodeRecord): Document & { _id: ObjectId } {
   return {
     _id: new ObjectId(node.id),
@@ -42,7 +42,7 @@ export function nodeToDocument(node: NodeRecord): Document & { _id: ObjectId } {
 
 /**
  * The update that rewrites a stored node: `$set` of the 22 fields besides `_id`, so fields Maestro
- * does not know (a redundant `id`, anything a KernelCI release added) stay as they are (§6.4, §11.1).
+ * does not know (a redundant `id`, anything a KernelCI release added) stay as they are (docs/nodes.md#model, docs/deployment.md#running-on-mongodb).
  */
 export function nodeToUpdate(node: NodeRecord): { $set: Document } {
   const { _id: _ignored, ...fields } = nodeToDocument(node);
@@ -56,8 +56,8 @@ class UnpresentableNode extends BadRequestError {
 }
 
 /**
- * Reads a stored document (§6.4): unknown top-level fields (including a redundant `id`) are
- * dropped, missing fields take their §6.1 defaults, and a missing `name`/`path` or a field of the
+ * Reads a stored document (docs/nodes.md#model): unknown top-level fields (including a redundant `id`) are
+ * dropped, missing fields take their docs/nodes.md#model defaults, and a missing `name`/`path` or a field of the
  * wrong type makes the node unpresentable (400, text not fixed).
  */
 export function nodeFromDocument(document: Document, now: Date = new Date()): NodeRecord {

@@ -1,5 +1,5 @@
 /**
- * Nodes in KernelCI's `node` collection (contract §6.4, §11.1), and the mapping between its
+ * Nodes in KernelCI's `node` collection (docs/nodes.md#model, docs/deployment.md#running-on-mongodb), and the mapping between its
  * documents and the port's NodeRecord.
  */
 import { ObjectId } from 'bson';
@@ -59,7 +59,7 @@ async function inGroups<T, R>(items: T[], width: number, task: (item: T) => Prom
 const TIMEOUT_ERROR = { error_code: 'node_timeout', error_msg: 'Node timed-out' };
 
 /**
- * The timeout rule of §9.1 as an update pipeline (pure): `done`; a node without a result also gets
+ * The timeout rule of docs/nodes.md#lifecycle as an update pipeline (pure): `done`; a node without a result also gets
  * `incomplete` and the error fields merged into `data` (an object, or `{}` when data is not one).
  */
 export function timeoutPipeline(now: Date): Document[] {
@@ -78,7 +78,7 @@ export function timeoutPipeline(now: Date): Document[] {
   ];
 }
 
-/** The selections of §9.1 (pure), each served by an index of §11.2. */
+/** The selections of docs/nodes.md#lifecycle (pure), each served by an index of docs/deployment.md#running-on-mongodb. */
 export function lifecycleSelections(now: Date) {
   return {
     timeouts: { filter: { state: { $in: ['running', 'available', 'closing'] }, timeout: { $lt: now } }, sort: { timeout: 1 } as Sort },
@@ -87,7 +87,7 @@ export function lifecycleSelections(now: Date) {
   };
 }
 
-/** A transition's write happens only while the node is as selected (§9.1: state and `updated`). */
+/** A transition's write happens only while the node is as selected (docs/nodes.md#lifecycle: state and `updated`). */
 export function unchangedSince(document: Document): Document {
   return { _id: document._id, state: document.state, updated: document.updated };
 }
@@ -127,7 +127,7 @@ export class MongoNodeRepository implements NodeRepository {
    * the same transaction, so the committed document is unchanged and no reader ever sees the
    * field). Until this transaction ends, another transaction's write to the node meets a write
    * conflict and is retried by the driver, and a write outside a transaction waits: the compare and
-   * the write that follow are atomic, as with `SELECT … FOR UPDATE` (contract §7.11).
+   * the write that follow are atomic, as with `SELECT … FOR UPDATE` (docs/nodes.md#etag-and-if-match).
    */
   private async lockInTransaction(_id: ObjectId): Promise<NodeRecord | null> {
     const before = await this.ctx.run(() =>
@@ -223,7 +223,7 @@ export class MongoNodeRepository implements NodeRepository {
       try {
         return { node: nodeFromDocument(after), previous };
       } catch (error) {
-        // A stored node that cannot be presented (§6.4: no name, a field of the wrong type) still
+        // A stored node that cannot be presented (docs/nodes.md#model: no name, a field of the wrong type) still
         // changes state, so it is not selected again every pass; it has no event, as it has no JSON.
         if (error instanceof BadRequestError) return null;
         throw error;
@@ -301,7 +301,7 @@ export class MongoNodeRepository implements NodeRepository {
     return false;
   }
 
-  /** Deletes up to `limit` old non-checkout nodes, lowest ids first (§9.2). */
+  /** Deletes up to `limit` old non-checkout nodes, lowest ids first (docs/nodes.md#purge). */
   async purgeBatch(before: Date, limit: number): Promise<number> {
     if (limit <= 0) return 0;
     const ids = await this.ctx.run(() =>

@@ -1,6 +1,6 @@
 /**
- * Offline checks of the pure pieces of the MongoDB repositories (contract §4, §7.10, §9.1, §10,
- * §11.1): document mappers round-tripped through BSON (including documents KernelCI wrote: events
+ * Offline checks of the pure pieces of the MongoDB repositories (docs/auth.md, docs/nodes.md, docs/events.md,
+ * docs/deployment.md#running-on-mongodb): document mappers round-tripped through BSON (including documents KernelCI wrote: events
  * without `ce`, cursors with int64 ids), and the filters and update pipelines evaluated by mingo
  * over fixture documents. What needs a server (atomicity, locks, ordering) is in the contract suite.
  */
@@ -21,11 +21,11 @@ const matching = <T extends { _id?: unknown }>(filter: Record<string, unknown>, 
 /** Applies an update pipeline to one document, as the server does. */
 const applyPipeline = (document: Record<string, unknown>, pipeline: Record<string, unknown>[]) => aggregate([document], pipeline)[0] as Record<string, unknown>;
 
-describe('users and groups: exact-match filters (contract §4.3, §5)', () => {
+describe('users and groups: exact-match filters', () => {
   const groupId = new ObjectId();
   const alice: Record<string, unknown> = { ...userToDocument(makeUser({ username: 'alice', groups: [{ id: groupId.toHexString(), name: 'team-a' }] })), is_superuser: true };
   const bob = userToDocument(makeUser({ username: 'bob' }));
-  // A KernelCI document whose embedded group uses `id` (§11.1).
+  // A KernelCI document whose embedded group uses `id` (docs/deployment.md#running-on-mongodb).
   const legacy = { ...userToDocument(makeUser({ username: 'legacy' })), groups: [{ id: groupId, name: 'team-a' }] };
   const users: Record<string, unknown>[] = [alice, bob, legacy];
   const names = (filter: Parameters<typeof exactMatchFilter>[0]) => matching(exactMatchFilter(filter, USER_FIELDS), users).map((u) => u.username);
@@ -79,13 +79,13 @@ describe('username registry documents (docs/adr/0012-account-ownership.md)', () 
   });
 });
 
-describe('API tokens and rate limits (contract §4.4, §4.9, §11.1)', () => {
+describe('API tokens and rate limits', () => {
   const token: ApiTokenRecord = {
     id: newObjectId(), userId: newObjectId(), name: 'ci', prefix: 'mst_AbCd', tokenHash: 'f'.repeat(64),
     created: new Date('2026-01-01T00:00:00.001Z'), expiresAt: null, lastUsed: new Date('2026-01-02T00:00:00Z'), revokedAt: null,
   };
 
-  it('round-trips a token through BSON with ObjectId ids and the fields of §11.1 in order', () => {
+  it('round-trips a token through BSON with ObjectId ids and the fields in order', () => {
     const raw = deserialize(serialize(apiTokenToDocument(token)), { promoteValues: false });
     expect(Object.keys(raw)).toEqual(['_id', 'user_id', 'name', 'prefix', 'token_hash', 'created', 'expires_at', 'last_used', 'revoked_at']);
     expect(raw.user_id).toBeInstanceOf(ObjectId);
@@ -111,7 +111,7 @@ describe('API tokens and rate limits (contract §4.4, §4.9, §11.1)', () => {
   });
 });
 
-describe('idempotency records (contract §7.10)', () => {
+describe('idempotency records', () => {
   const scope = { userId: newObjectId(), method: 'POST', path: '/latest/node', key: 'k' };
 
   it('replays the recorded response byte for byte, from its JSON text', () => {
@@ -133,7 +133,7 @@ describe('idempotency records (contract §7.10)', () => {
   });
 });
 
-describe('event documents (contract §10.3, §11.1)', () => {
+describe('event documents', () => {
   const event: NewEvent = {
     id: newObjectId(), timestamp: new Date('2025-01-12T08:30:00.250Z'), channel: 'node', owner: 'alice',
     data: { op: 'created', id: newObjectId(), path: ['checkout', 'kbuild'] },
@@ -244,7 +244,7 @@ describe('the sequence lease of appends without a transaction', () => {
   });
 });
 
-describe('subscriptions and durable cursors (contract §10.7, §10.8, §11.1)', () => {
+describe('subscriptions and durable cursors', () => {
   const subscription: SubscriptionRecord = {
     id: 7, channel: 'node', user: 'alice', promiscuous: false, subscriberId: 'sched:1', transport: 'socket.io', filter: { kind: ['test'] },
     created: new Date('2026-01-01T00:00:00Z'), lastPoll: null, position: 5, delivered: null,
@@ -278,7 +278,7 @@ describe('subscriptions and durable cursors (contract §10.7, §10.8, §11.1)', 
   });
 });
 
-describe('lifecycle rules (contract §9.1)', () => {
+describe('lifecycle rules', () => {
   const now = new Date('2026-01-01T12:00:00Z');
   const past = new Date('2026-01-01T00:00:00Z');
 

@@ -1,18 +1,18 @@
 /**
  * Mongoose schemas (declared with @nestjs/mongoose) of every collection Maestro reads or writes,
- * with KernelCI's collection names, field names and BSON types (contract §11.1). The adapter
+ * with KernelCI's collection names, field names and BSON types (docs/deployment.md#running-on-mongodb). The adapter
  * validates each document against them before writing it, and the offline tests check them.
  *
  * Options shared by every schema, and why:
  * - `versionKey: false`, `timestamps: false`: no `__v`/`createdAt` — Maestro MUST NOT add top-level
- *   fields to KernelCI documents (§11.1).
+ *   fields to KernelCI documents (docs/deployment.md#running-on-mongodb).
  * - `minimize: false`: `artifacts: {}` and `data: {}` are stored as empty objects, as KernelCI does.
- * - `autoIndex: false`, `autoCreate: false`: indexes follow the reuse rules of §11.3
+ * - `autoIndex: false`, `autoCreate: false`: indexes follow the reuse rules of docs/deployment.md#running-on-mongodb
  *   (mongo-index-manager.ts), never mongoose's own `createIndexes`.
  * - `strict: false`: documents written by KernelCI may carry fields this schema does not list
- *   (a redundant `id` on nodes, §6.4); they are kept.
+ *   (a redundant `id` on nodes, docs/nodes.md#model); they are kept.
  *
- * `pymongo_migrate` has no schema on purpose: Maestro never touches it (§11.1). `telemetry` keeps
+ * `pymongo_migrate` has no schema on purpose: Maestro never touches it (docs/deployment.md#running-on-mongodb). `telemetry` keeps
  * KernelCI's event layout (docs/telemetry.md).
  */
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
@@ -26,7 +26,7 @@ const NODE_RESULTS = ['pass', 'fail', 'skip', 'incomplete', null];
 const integer = { validator: (value: unknown) => value === null || value === undefined || Number.isInteger(Number(value)), message: '{PATH} must be an integer' };
 const stringOrNull = { validator: (value: unknown) => value === null || typeof value === 'string', message: '{PATH} must be a string or null' };
 
-/** `node`: the 23 fields of contract §6.1 (`id` is `_id`). */
+/** `node`: the 23 fields of docs/nodes.md#model (`id` is `_id`). */
 @Schema({ ...OPTIONS, collection: 'node' })
 export class NodeDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -62,7 +62,7 @@ export class EmbeddedGroup {
 }
 const EmbeddedGroupSchema = SchemaFactory.createForClass(EmbeddedGroup);
 
-/** `user`: fastapi-users' fields plus embedded groups; `email` keeps its case (§11.1). */
+/** `user`: fastapi-users' fields plus embedded groups; `email` keeps its case (docs/deployment.md#running-on-mongodb). */
 @Schema({ ...OPTIONS, collection: 'user' })
 export class UserDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -95,7 +95,7 @@ export class StoredCloudEvent {
 }
 const StoredCloudEventSchema = SchemaFactory.createForClass(StoredCloudEvent);
 
-/** `eventhistory`: KernelCI's event log (§10.3, §11.1); `timestamp` carries the TTL index. */
+/** `eventhistory`: KernelCI's event log (docs/events.md#the-log, docs/deployment.md#running-on-mongodb); `timestamp` carries the TTL index. */
 @Schema({ ...OPTIONS, collection: 'eventhistory' })
 export class EventHistoryDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -108,7 +108,7 @@ export class EventHistoryDocument {
   @Prop({ type: StoredCloudEventSchema, default: undefined }) ce?: StoredCloudEvent;
 }
 
-/** `subscriber_state`: durable cursors keyed by `subscriber_id` (§10.7); `filter` is Maestro's. */
+/** `subscriber_state`: durable cursors keyed by `subscriber_id` (docs/events.md#durable-subscribers); `filter` is Maestro's. */
 @Schema({ ...OPTIONS, collection: 'subscriber_state' })
 export class SubscriberStateDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -122,7 +122,7 @@ export class SubscriberStateDocument {
   @Prop({ type: SchemaTypes.Mixed, default: null }) filter!: Record<string, unknown> | null;
 }
 
-/** `maestro_counter`: `event_sequence` and `subscription_id`, int64 values (§11.4). */
+/** `maestro_counter`: `event_sequence` and `subscription_id`, int64 values (docs/deployment.md#running-on-mongodb). */
 @Schema({ ...OPTIONS, collection: 'maestro_counter' })
 export class CounterDocument {
   @Prop({ type: String, required: true, enum: ['event_sequence', 'subscription_id'] }) _id!: string;
@@ -132,7 +132,7 @@ export class CounterDocument {
   @Prop({ type: Date, default: undefined }) held_until?: Date | null;
 }
 
-/** `maestro_subscription`: live subscriptions shared by every replica (§1, §10.4). */
+/** `maestro_subscription`: live subscriptions shared by every replica (docs/architecture.md, docs/events.md#http-pubsub-kernelci-compatible). */
 @Schema({ ...OPTIONS, collection: 'maestro_subscription' })
 export class SubscriptionDocument {
   @Prop({ type: Number, required: true, validate: integer }) _id!: number;
@@ -148,7 +148,7 @@ export class SubscriptionDocument {
   @Prop({ type: Number, default: null, validate: integer }) delivered!: number | null;
 }
 
-/** `maestro_apitoken`: revocable API tokens, only the hash stored (§4.2.2, §13.9). */
+/** `maestro_apitoken`: revocable API tokens, only the hash stored (docs/auth.md#two-kinds-of-bearer-token). */
 @Schema({ ...OPTIONS, collection: 'maestro_apitoken' })
 export class ApiTokenDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -162,7 +162,7 @@ export class ApiTokenDocument {
   @Prop({ type: Date, default: null }) revoked_at!: Date | null;
 }
 
-/** `maestro_idempotency`: `Idempotency-Key` records (§7.10, §13.5); TTL on `created`. */
+/** `maestro_idempotency`: `Idempotency-Key` records (docs/nodes.md#idempotency-key); TTL on `created`. */
 @Schema({ ...OPTIONS, collection: 'maestro_idempotency' })
 export class IdempotencyDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -179,7 +179,7 @@ export class IdempotencyDocument {
   @Prop({ type: Date, required: true }) created!: Date;
 }
 
-/** `maestro_ratelimit`: fixed-window counters (§4.9); TTL 0 on `expires`. */
+/** `maestro_ratelimit`: fixed-window counters (docs/auth.md#login-rate-limit); TTL 0 on `expires`. */
 @Schema({ ...OPTIONS, collection: 'maestro_ratelimit' })
 export class RateLimitDocument {
   @Prop({ type: SchemaTypes.ObjectId, required: true }) _id!: Types.ObjectId;
@@ -200,7 +200,7 @@ export class UsernameDocument {
   @Prop({ type: Date, required: true }) claimed!: Date;
 }
 
-/** `maestro_lock`: background-job leases, `_id` = job name (§1); TTL 0 on `expires`. */
+/** `maestro_lock`: background-job leases, `_id` = job name (docs/architecture.md); TTL 0 on `expires`. */
 @Schema({ ...OPTIONS, collection: 'maestro_lock' })
 export class LockDocument {
   @Prop({ type: String, required: true }) _id!: string;
@@ -265,7 +265,7 @@ export class PendingEventDocument {
   @Prop({ type: String, required: true }) ce!: string;
 }
 
-/** Model name → schema; the model name is also the collection name (§11.1). */
+/** Model name → schema; the model name is also the collection name (docs/deployment.md#running-on-mongodb). */
 export const MONGO_SCHEMAS = {
   node: SchemaFactory.createForClass(NodeDocument),
   user: SchemaFactory.createForClass(UserDocument),

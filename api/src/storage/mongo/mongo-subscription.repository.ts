@@ -1,6 +1,6 @@
 /**
- * Live subscriptions (`maestro_subscription`) and durable cursors (`subscriber_state`, §10.7);
- * subscription ids come from `maestro_counter` (§11.4).
+ * Live subscriptions (`maestro_subscription`) and durable cursors (`subscriber_state`, docs/events.md#durable-subscribers);
+ * subscription ids come from `maestro_counter` (docs/deployment.md#running-on-mongodb).
  */
 import { Long, ObjectId } from 'bson';
 import type { Document } from 'mongodb';
@@ -48,7 +48,7 @@ export function subscriptionFromDocument(document: Document): SubscriptionRecord
   };
 }
 
-/** Never polled and created before the cutoff, or polled before it (pure, §10.8 / §10.7). */
+/** Never polled and created before the cutoff, or polled before it (pure, docs/events.md). */
 export function idleFilter(cutoff: Date, createdField: 'created' | 'created_at'): Document {
   return { $or: [{ last_poll: { $lt: cutoff } }, { last_poll: null, [createdField]: { $lt: cutoff } }] };
 }

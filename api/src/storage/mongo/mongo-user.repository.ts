@@ -1,5 +1,5 @@
 /**
- * Users and groups in KernelCI's `user` and `usergroup` collections (contract §11.1): users embed
+ * Users and groups in KernelCI's `user` and `usergroup` collections (docs/deployment.md#running-on-mongodb): users embed
  * copies `{_id, name}` of their groups. Emails are unique case-insensitively by a check before each
  * write under the collation of KernelCI's `case_insensitive_email_index`, which is not a unique
  * index (fastapi-users-db-beanie creates it so; KernelCI checks the same way); `email_1` keeps exact
@@ -14,7 +14,7 @@ import { EMAIL_COLLATION } from './mongo-indexes';
 
 const hex = (value: unknown): string => (value instanceof ObjectId ? value.toHexString() : String(value));
 
-/** Embedded groups written by KernelCI releases use `_id` or, in some, `id` (§11.1): both are read. */
+/** Embedded groups written by KernelCI releases use `_id` or, in some, `id` (docs/deployment.md#running-on-mongodb): both are read. */
 function groupFromEmbedded(group: Document): UserGroupRef {
   return { id: hex(group._id ?? group.id), name: String(group.name) };
 }
@@ -47,7 +47,7 @@ function userFields(user: UserRecord): Document {
 
 type FieldKind = 'id' | 'string' | 'boolean' | 'group-id';
 
-/** Filterable fields of `GET /users` (contract §4.3) and their stored types. */
+/** Filterable fields of `GET /users` (docs/auth.md#endpoints) and their stored types. */
 export const USER_FIELDS: Record<string, FieldKind> = {
   id: 'id',
   username: 'string',
@@ -69,7 +69,7 @@ const MATCH_NOTHING: Document = { _id: { $exists: false } };
  * The MongoDB filter of an exact-match listing (pure). Field names come from the fixed tables above,
  * never from the request; an unknown field, a value of the wrong type or an id that is not an
  * ObjectId matches nothing, as on PostgreSQL (ports.ts `ExactMatch`). Embedded groups are matched
- * under `_id` and under the `id` some KernelCI releases wrote (§11.1).
+ * under `_id` and under the `id` some KernelCI releases wrote (docs/deployment.md#running-on-mongodb).
  */
 export function exactMatchFilter(filter: ExactMatch[], fields: Record<string, FieldKind>): Document {
   const clauses = filter.map(({ field, value }): Document => {

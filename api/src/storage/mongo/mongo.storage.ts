@@ -1,8 +1,8 @@
 /**
- * The MongoDB adapter of the storage port, on KernelCI's database layout (contract §11). Opening it
+ * The MongoDB adapter of the storage port, on KernelCI's database layout (docs/deployment.md#running-on-mongodb). Opening it
  * connects (failing within `serverSelectionTimeoutMS` when no server answers), registers the
- * mongoose schemas, migrates a pre-durable `eventhistory`, creates or reuses every index of §11.2
- * (node indexes in the background, §11.3 rule 4) and raises the event sequence (§11.4).
+ * mongoose schemas, migrates a pre-durable `eventhistory`, creates or reuses every index of docs/deployment.md#running-on-mongodb
+ * (node indexes in the background, docs/deployment.md#running-on-mongodb rule 4) and raises the event sequence (docs/deployment.md#running-on-mongodb).
  *
  * Adding a repository: write `mongo-<name>.repository.ts` taking a MongoContext, and add one line
  * to `repositories()` below (and its field on MongoStorage, as on PostgreSQL).
@@ -147,7 +147,7 @@ export class MongoStorage implements Storage {
         logger.warn('MongoDB is a standalone server: units of work are undone by compensation on failure, not atomic (docs/deployment.md)');
       }
       if (await migratePreDurableEventHistory(db)) {
-        logger.warn('eventhistory had the pre-durable layout (TTL 86400 s, no sequence_id index): its indexes and documents were dropped (contract §11.3)');
+        logger.warn('eventhistory had the pre-durable layout (TTL 86400 s, no sequence_id index): its indexes and documents were dropped (docs/deployment.md#running-on-mongodb)');
       }
       const table = mongoIndexTable(options);
       const ready = await ensureIndexes(db, table.filter((spec) => spec.phase === 'before-serving'));
@@ -165,7 +165,7 @@ export class MongoStorage implements Storage {
     }
   }
 
-  /** Node indexes may build while requests are served (§11.3 rule 4); failures are logged. */
+  /** Node indexes may build while requests are served (docs/deployment.md#running-on-mongodb rule 4); failures are logged. */
   private async buildInBackground(specs: Parameters<typeof ensureIndexes>[1]): Promise<void> {
     try {
       const outcomes = await ensureIndexes(this.connection.db!, specs);

@@ -1,6 +1,6 @@
 /**
- * Translates the neutral node filter (contract §8) to a MongoDB filter document for KernelCI's
- * `node` collection (§11.1): `parent` values become ObjectIds, datetimes stay `Date`s (BSON dates).
+ * Translates the neutral node filter (docs/nodes.md#query-language) to a MongoDB filter document for KernelCI's
+ * `node` collection (docs/deployment.md#running-on-mongodb): `parent` values become ObjectIds, datetimes stay `Date`s (BSON dates).
  * Operator keys come only from the fixed map below; field names are the parser's dotted paths,
  * and any path with a `$` segment (which the parser already rejects) matches nothing.
  */

@@ -1,4 +1,4 @@
-/** An API token as stored (contract §4.2.2, §11.1 `maestro_apitoken`): never the plaintext. */
+/** An API token as stored (docs/auth.md#two-kinds-of-bearer-token, docs/deployment.md#running-on-mongodb `maestro_apitoken`): never the plaintext. */
 export interface ApiTokenRecord {
   id: string;
   userId: string;
@@ -21,9 +21,9 @@ export interface ApiTokenRepository {
   listByUser(userId: string): Promise<ApiTokenRecord[]>;
   /** Sets `revokedAt` unless already set; false when the user has no token with that id. */
   revoke(userId: string, id: string, at: Date): Promise<boolean>;
-  /** Records a use unless one was recorded less than `minIntervalMs` before `at` (§4.4: once a minute). */
+  /** Records a use unless one was recorded less than `minIntervalMs` before `at` (docs/auth.md#two-kinds-of-bearer-token: once a minute). */
   touch(id: string, at: Date, minIntervalMs: number): Promise<void>;
   deleteByUser(userId: string): Promise<void>;
-  /** Removes tokens revoked or expired before `before` (§11.1: kept 30 days). */
+  /** Removes tokens revoked or expired before `before` (docs/deployment.md#running-on-mongodb: kept 30 days). */
   purge(before: Date): Promise<number>;
 }

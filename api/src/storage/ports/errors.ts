@@ -22,7 +22,7 @@ export class DuplicateKeyError extends Error {
   }
 }
 
-/** Options of a read that a request may not let run forever (contract §7.3, §8.1). */
+/** Options of a read that a request may not let run forever (docs/nodes.md). */
 export interface QueryOptions {
   /** Abandon the statement after this many milliseconds with {@link QueryTimeoutError}. */
   timeoutMs?: number;

@@ -1,5 +1,5 @@
 /**
- * The CloudEvent attributes kept with a stored event (contract §11.1 `ce`), so replays carry the
+ * The CloudEvent attributes kept with a stored event (docs/deployment.md#running-on-mongodb `ce`), so replays carry the
  * original id, time and extension attributes. `extensions` keeps insertion order (`owner` first).
  */
 export interface StoredCloudEvent {
@@ -11,7 +11,7 @@ export interface StoredCloudEvent {
   extensions: Record<string, unknown>;
 }
 
-/** One `eventhistory` entry (contract §10.3, §11.1). */
+/** One `eventhistory` entry (docs/events.md#the-log, docs/deployment.md#running-on-mongodb). */
 export interface EventRecord {
   /** The document id (24 hex), shown by `/events`. */
   id: string;
@@ -26,7 +26,7 @@ export interface EventRecord {
 
 export type NewEvent = Omit<EventRecord, 'sequenceId'>;
 
-/** The next events a subscription may receive, in sequence order (contract §10.5, §10.10). */
+/** The next events a subscription may receive, in sequence order (docs/events.md#delivery-guarantees, docs/realtime.md). */
 export interface EventStreamQuery {
   channel: string;
   afterSequence: number;
@@ -37,7 +37,7 @@ export interface EventStreamQuery {
   limit: number;
 }
 
-/** One condition of `GET /events` (contract §10.9); conditions are ANDed. */
+/** One condition of `GET /events` (docs/events.md#event-history-get-events); conditions are ANDed. */
 export type EventHistoryCondition =
   | { field: 'channel'; value: string }
   /** `data.<path>` equals the value, or is an array containing it (MongoDB's dotted-path match). */

@@ -1,4 +1,4 @@
-/** A recorded `Idempotency-Key` use (contract §7.10). */
+/** A recorded `Idempotency-Key` use (docs/nodes.md#idempotency-key). */
 export interface IdempotencyScope {
   userId: string;
   method: string;

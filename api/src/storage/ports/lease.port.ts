@@ -1,4 +1,4 @@
-/** Leases for background jobs that run on one replica at a time (contract §1). */
+/** Leases for background jobs that run on one replica at a time (docs/architecture.md). */
 export interface LeaseRepository {
   /** Takes or renews the lease `name` for `holder` until now + ttlMs; false when another holder has it. */
   tryAcquire(name: string, holder: string, ttlMs: number): Promise<boolean>;

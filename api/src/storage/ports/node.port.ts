@@ -4,7 +4,7 @@ import type { QueryOptions } from './errors';
 export type NodeState = 'running' | 'available' | 'closing' | 'done';
 export type NodeResult = 'pass' | 'fail' | 'skip' | 'incomplete';
 
-/** A node as stored: the 23 fields of contract §6.1 with real dates. */
+/** A node as stored: the 23 fields of docs/nodes.md#model with real dates. */
 export interface NodeRecord {
   id: string;
   kind: string;
@@ -51,7 +51,7 @@ export interface NodeListQuery {
   after?: KeysetPosition;
 }
 
-/** A lifecycle or batch transition: the node as written and its state/result before (contract §9.1). */
+/** A lifecycle or batch transition: the node as written and its state/result before (docs/nodes.md#lifecycle). */
 export interface NodeTransition {
   node: NodeRecord;
   previous: { state: NodeState; result: NodeResult | null };
@@ -63,7 +63,7 @@ export interface NodeRepository {
   insertMany(nodes: NodeRecord[]): Promise<void>;
   /**
    * `forUpdate` locks the row until the surrounding transaction ends, so that a compare (If-Match,
-   * permission, transition) and the write that follows are atomic (contract §7.11).
+   * permission, transition) and the write that follows are atomic (docs/nodes.md#etag-and-if-match).
    */
   findById(id: string, options?: { forUpdate?: boolean }): Promise<NodeRecord | null>;
   /** The nodes that exist among `ids`, in no particular order. */
@@ -72,7 +72,7 @@ export interface NodeRepository {
   update(node: NodeRecord): Promise<NodeRecord | null>;
   /** Replaces many nodes with a bounded number of statements. */
   updateMany(nodes: NodeRecord[]): Promise<void>;
-  /** Sets `processed_by_kcidb_bridge` and bumps `updated` (contract §7.9). */
+  /** Sets `processed_by_kcidb_bridge` and bumps `updated` (docs/nodes.md#endpoints). */
   setKcidbFlag(id: string, value: boolean, updated: Date): Promise<void>;
   /**
    * Matching nodes in natural (insertion) order, or in `sort` order after the keyset position.
@@ -81,13 +81,13 @@ export interface NodeRepository {
   list(query: NodeListQuery, options?: QueryOptions): Promise<NodeRecord[]>;
   count(filter: NodeFilter, options?: QueryOptions): Promise<number>;
   /**
-   * Lifecycle rules of contract §9.1, each over at most `limit` nodes in one statement; a node is
+   * Lifecycle rules of docs/nodes.md#lifecycle, each over at most `limit` nodes in one statement; a node is
    * written only if it still matches (state and `updated` as selected), and rows another replica
    * is transitioning are skipped, so every transition happens once.
    */
   applyTimeouts(now: Date, limit: number): Promise<NodeTransition[]>;
   applyHoldoffs(now: Date, limit: number): Promise<NodeTransition[]>;
   closeFinished(now: Date, limit: number): Promise<NodeTransition[]>;
-  /** Deletes up to `limit` non-checkout nodes created before `before`, lowest ids first (§9.2). */
+  /** Deletes up to `limit` non-checkout nodes created before `before`, lowest ids first (docs/nodes.md#purge). */
   purgeBatch(before: Date, limit: number): Promise<number>;
 }

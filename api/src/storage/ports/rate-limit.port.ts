@@ -1,4 +1,4 @@
-/** A failure counter of the login rate limit (contract §4.9, §11.1 `maestro_ratelimit`). */
+/** A failure counter of the login rate limit (docs/auth.md#login-rate-limit, docs/deployment.md#running-on-mongodb `maestro_ratelimit`). */
 export interface RateLimitRecord {
   key: string;
   count: number;

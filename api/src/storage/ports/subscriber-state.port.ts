@@ -1,6 +1,6 @@
 import type { PayloadFilter } from './subscription.port';
 
-/** A durable cursor (contract §10.7, §11.1 `subscriber_state`). */
+/** A durable cursor (docs/events.md#durable-subscribers, docs/deployment.md#running-on-mongodb `subscriber_state`). */
 export interface SubscriberStateRecord {
   subscriberId: string;
   channel: string;

@@ -1,7 +1,7 @@
 export type SubscriptionTransport = 'http' | 'socket.io';
 export type PayloadFilter = Record<string, string[]>;
 
-/** A live subscription (contract §11.1 `maestro_subscription`). */
+/** A live subscription (docs/deployment.md#running-on-mongodb `maestro_subscription`). */
 export interface SubscriptionRecord {
   id: number;
   channel: string;
@@ -24,7 +24,7 @@ export interface DeliveryState {
 }
 
 export interface SubscriptionRepository {
-  /** Next id of the deployment-wide `subscription_id` counter (§10.4, §11.4). */
+  /** Next id of the deployment-wide `subscription_id` counter (docs/events.md#http-pubsub-kernelci-compatible, docs/deployment.md#running-on-mongodb). */
   nextId(): Promise<number>;
   insert(subscription: SubscriptionRecord): Promise<void>;
   findById(id: number): Promise<SubscriptionRecord | null>;
@@ -37,6 +37,6 @@ export interface SubscriptionRepository {
   updateDelivery(id: number, expected: DeliveryState, next: DeliveryState): Promise<boolean>;
   /** Sets `last_poll` (and raises `position` when given); false when the subscription is gone. */
   touch(id: number, at: Date, position?: number): Promise<boolean>;
-  /** Deletes subscriptions polled before `cutoff`, or never polled and created before it (§10.8). */
+  /** Deletes subscriptions polled before `cutoff`, or never polled and created before it (docs/events.md#http-pubsub-kernelci-compatible). */
   deleteIdle(cutoff: Date): Promise<number>;
 }

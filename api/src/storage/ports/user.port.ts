@@ -19,7 +19,7 @@ export interface UserRecord {
 export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   findByUsername(username: string): Promise<UserRecord | null>;
-  /** Case-insensitive lookup (emails are unique regardless of case, contract §4.1). */
+  /** Case-insensitive lookup (emails are unique regardless of case, docs/auth.md#the-user-object). */
   findByEmail(email: string): Promise<UserRecord | null>;
   /**
    * Registers `user.username` to the account in `maestro_username` in the same atomic write
@@ -40,6 +40,6 @@ export interface UserRepository {
   count(filter: ExactMatch[]): Promise<number>;
   /** False when no user has that id. */
   delete(id: string): Promise<boolean>;
-  /** True when any user carries a group of that name (contract §5: such a group cannot be deleted). */
+  /** True when any user carries a group of that name (docs/auth.md#users-and-groups: such a group cannot be deleted). */
   anyInGroup(groupName: string): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 /**
- * Compiles the neutral node filter (contract §8) to a SQL boolean expression over table `node`
- * with MongoDB's matching semantics on KernelCI's document layout (§11.1):
+ * Compiles the neutral node filter (docs/nodes.md#query-language) to a SQL boolean expression over table `node`
+ * with MongoDB's matching semantics on KernelCI's document layout (docs/deployment.md#running-on-mongodb):
  *
  * - a scalar column compares only with values of its own type, as BSON comparison does;
  * - null and missing are one thing: `eq null` matches both, `ne`/`nin` match them;
@@ -14,7 +14,7 @@ import type { FieldCondition, FilterOperator, FilterValue, NodeFilter } from '..
 
 type ColumnType = 'text' | 'objectId' | 'timestamp' | 'boolean' | 'integer' | 'jsonb';
 
-/** The node fields of contract §6.1 and how migration 0001 stores them. */
+/** The node fields of docs/nodes.md#model and how migration 0001 stores them. */
 const COLUMNS: Record<string, ColumnType> = {
   kind: 'text',
   name: 'text',

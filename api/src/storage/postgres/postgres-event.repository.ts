@@ -32,7 +32,7 @@ const EVENT_COLUMNS = 'id, "timestamp", sequence_id, channel, owner, data, ce';
 
 /**
  * `ce` as stored: jsonb does not keep key order, so the extension attributes, whose order is part of
- * the envelope (contract §10.1), are kept as a list of [name, value] pairs.
+ * the envelope (docs/events.md#event-envelope), are kept as a list of [name, value] pairs.
  */
 type StoredCe = Omit<NonNullable<EventRecord['ce']>, 'extensions'> & { extensions: [string, unknown][] };
 
@@ -112,7 +112,7 @@ export class PostgresEventRepository implements EventRepository {
        RETURNING ${EVENT_COLUMNS}`;
     const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)];
     if (!this.inTransaction) return toEvent((await this.sql.query<EventRow>(statement, params)).rows[0]);
-    // A savepoint keeps the node write's transaction usable when the append fails (§10.3, §13.12).
+    // A savepoint keeps the node write's transaction usable when the append fails (docs/events.md#the-log, docs/security.md#input-limits).
     await this.sql.query('SAVEPOINT maestro_event_append');
     try {
       // No RELEASE: the commit releases the savepoint (one round trip less per event).

@@ -7,7 +7,7 @@ function scopeParams(scope: IdempotencyScope): unknown[] {
   return [scope.userId, scope.method, scope.path, scope.key];
 }
 
-/** `Idempotency-Key` records (contract §7.10) in `maestro_idempotency` (migration 0005). */
+/** `Idempotency-Key` records (docs/nodes.md#idempotency-key) in `maestro_idempotency` (migration 0005). */
 export class PostgresIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly sql: SqlExecutor) {}
 

@@ -13,7 +13,7 @@ import {
 import { compileNodeFilterSql } from './node-filter.sql';
 import { PG_INVALID_REGEX, PG_QUERY_CANCELED, pgErrorCode, type SqlClient, type SqlExecutor } from './sql-client';
 
-/** Column list in the order of contract §6.1; `seq` stays inside the adapter. */
+/** Column list in the order of docs/nodes.md#model; `seq` stays inside the adapter. */
 const NODE_COLUMNS = [
   'id', 'kind', 'name', 'path', '"group"', 'parent', 'state', 'result', 'artifacts', 'data', 'debug',
   'jobfilter', 'platform_filter', 'created', 'updated', 'timeout', 'holdoff', 'owner', 'submitter',

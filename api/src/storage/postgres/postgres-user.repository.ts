@@ -39,7 +39,7 @@ function rowToUser(row: UserRow): UserRecord {
 
 type Column = { kind: 'text' | 'boolean'; sql: string } | { kind: 'group-member'; key: 'id' | 'name' };
 
-/** Filterable fields of the user document (contract §4.3) and how each maps to SQL. */
+/** Filterable fields of the user document (docs/auth.md#endpoints) and how each maps to SQL. */
 const USER_FIELDS: Record<string, Column> = {
   id: { kind: 'text', sql: 'id' },
   username: { kind: 'text', sql: 'username' },

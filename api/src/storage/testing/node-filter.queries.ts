@@ -4,9 +4,9 @@ export const ROOT_A = id(1);
 export const ROOT_B = id(2);
 export const KBUILD = id(10);
 
-/** Query strings covering every operator and conversion rule, §8.3 and Appendix B 70–77. */
+/** Query strings covering every operator and conversion rule, docs/nodes.md#query-language–77. */
 export const QUERIES: string[] = [
-  // §8.3
+  // docs/nodes.md#query-language
   'kind=checkout&data.kernel_revision.tree=mainline&limit=100&offset=0',
   'state=running&timeout__lt=2026-07-20T10:00:00.123456%2B00:00',
   'state=available&holdoff__lt=2026-07-20T10:00:00%2B00:00',

@@ -4,7 +4,7 @@ import { IsArray, IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'cl
 import { MAX_NAME_LENGTH } from '../../common/validation/limits';
 import { HasUniqueItems } from '../../common/validation/decorators';
 
-/** A user group as embedded in a user (contract §4.1, §5). */
+/** A user group as embedded in a user (docs/auth.md). */
 export class UserGroupDto {
   /** ObjectId of the group. */
   @ApiProperty({ example: '648ff894bd39930355ed16ad' })
@@ -15,7 +15,7 @@ export class UserGroupDto {
   name!: string;
 }
 
-/** A user as every endpoint returns it ("UserRead", contract §4.1): never the password hash. */
+/** A user as every endpoint returns it ("UserRead", docs/auth.md#the-user-object): never the password hash. */
 export class UserDto {
   /** ObjectId of the user. */
   @ApiProperty({ example: '6526448e7d140ee220971a0e' })
@@ -43,7 +43,7 @@ export class UserDto {
   groups!: UserGroupDto[];
 }
 
-/** A page of users (contract §2.5). */
+/** A page of users (docs/api-conventions.md#pagination-envelope). */
 export class UserListDto extends PageEnvelopeDto {
   /** The users of this page. */
   @ApiProperty({ type: () => [UserDto] })
@@ -51,7 +51,7 @@ export class UserListDto extends PageEnvelopeDto {
 }
 
 /**
- * Body of `PATCH /user/me` and `PATCH /user/{user_id}` (contract §4.3). On `/user/me` the flags are
+ * Body of `PATCH /user/me` and `PATCH /user/{user_id}` (docs/auth.md#endpoints). On `/user/me` the flags are
  * ignored and `groups` must be empty; an admin's patch applies every field given.
  */
 export class UserPatchDto {
@@ -101,7 +101,7 @@ export class UserPatchDto {
   groups?: string[];
 }
 
-/** Body of `POST /user/invite` (contract §4.3). */
+/** Body of `POST /user/invite` (docs/auth.md#endpoints). */
 export class InviteDto {
   /** Username of the new account. */
   @IsString()
@@ -148,7 +148,7 @@ export class InviteDto {
   resend_if_exists?: boolean;
 }
 
-/** Where invite links point (contract §4.3). */
+/** Where invite links point (docs/auth.md#endpoints). */
 export class InviteUrlDto {
   /** Base URL of this API as users reach it. */
   @ApiProperty({ example: 'https://api.example.org' })
@@ -159,7 +159,7 @@ export class InviteUrlDto {
   accept_invite_url!: string;
 }
 
-/** Answer of `POST /user/invite` (contract §4.3). */
+/** Answer of `POST /user/invite` (docs/auth.md#endpoints). */
 export class InviteResultDto extends InviteUrlDto {
   /** The invited user. */
   @ApiProperty({ type: () => UserDto })
@@ -177,7 +177,7 @@ export class InviteResultDto extends InviteUrlDto {
   token!: string | null;
 }
 
-/** Body of `POST /user/accept-invite` (contract §4.3). */
+/** Body of `POST /user/accept-invite` (docs/auth.md#endpoints). */
 export class AcceptInviteDto {
   /** The token from the invite link. */
   @IsString()
@@ -188,7 +188,7 @@ export class AcceptInviteDto {
   password!: string;
 }
 
-/** Body of `POST /user/forgot-password` (contract §4.3). */
+/** Body of `POST /user/forgot-password` (docs/auth.md#endpoints). */
 export class ForgotPasswordDto {
   /** The account's email (matched case-insensitively). */
   @IsEmail()
@@ -196,7 +196,7 @@ export class ForgotPasswordDto {
   email!: string;
 }
 
-/** Answer of `POST /user/forgot-password` to a superuser when no mail could be sent (§4.3, §13.13). */
+/** Answer of `POST /user/forgot-password` to a superuser when no mail could be sent (docs/auth.md). */
 export class ForgotPasswordResultDto {
   /** Always false here. */
   email_sent!: boolean;
@@ -205,7 +205,7 @@ export class ForgotPasswordResultDto {
   token!: string;
 }
 
-/** Body of `POST /user/reset-password` (contract §4.3). */
+/** Body of `POST /user/reset-password` (docs/auth.md#endpoints). */
 export class ResetPasswordDto {
   /** The reset token (mailed, or logged without SMTP). */
   @IsString()

@@ -3,7 +3,7 @@ import type { Migration } from './index';
 /**
  * Nodes. Scalar fields the query language compares are real columns (typed comparisons, btree
  * indexes); maps and lists are jsonb, filtered with SQL/JSON path in lax mode, which walks arrays
- * the way MongoDB's dotted paths do. `seq` is the natural (insertion) order of contract §2.5.
+ * the way MongoDB's dotted paths do. `seq` is the natural (insertion) order of docs/api-conventions.md#pagination-envelope.
  * Timestamps keep milliseconds, as MongoDB does.
  */
 export const m0001Nodes: Migration = {

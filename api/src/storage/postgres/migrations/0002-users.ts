@@ -2,7 +2,7 @@ import type { Migration } from './index';
 
 /**
  * Users and groups. A user's groups are stored as an embedded `[{id, name}]` list, as in KernelCI's
- * MongoDB layout (contract §11.1), so that the two adapters present the same model. Emails are unique
+ * MongoDB layout (docs/deployment.md#running-on-mongodb), so that the two adapters present the same model. Emails are unique
  * case-insensitively (the `lower(email)` index).
  */
 export const m0002Users: Migration = {

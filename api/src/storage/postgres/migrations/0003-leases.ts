@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Leases for background jobs that must run on one replica at a time (contract §1): lifecycle,
+ * Leases for background jobs that must run on one replica at a time (docs/architecture.md): lifecycle,
  * purges, reapers. A lease is a row with an expiry; a replica takes it when it is free or expired.
  */
 export const m0003Leases: Migration = {

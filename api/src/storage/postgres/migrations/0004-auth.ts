@@ -1,8 +1,8 @@
 import type { Migration } from './index';
 
 /**
- * API tokens (contract §4.2.2, §11.1 `maestro_apitoken`) and the login rate-limit counters (§4.9,
- * §11.1 `maestro_ratelimit`). Only the SHA-256 of a token is stored; `token_hash` is unique so the
+ * API tokens (docs/auth.md#two-kinds-of-bearer-token, docs/deployment.md#running-on-mongodb `maestro_apitoken`) and the login rate-limit counters (docs/auth.md#login-rate-limit,
+ * docs/deployment.md#running-on-mongodb `maestro_ratelimit`). Only the SHA-256 of a token is stored; `token_hash` is unique so the
  * bearer lookup is one index probe. Rate-limit rows live in the database so every replica shares
  * them; expired rows are purged by the limiter (the TTL index of the MongoDB layout).
  */

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Nodes stream (issue #4): `Idempotency-Key` records (contract §7.10, §11.2 `maestro_idempotency`)
+ * Nodes stream (issue #4): `Idempotency-Key` records (docs/nodes.md#idempotency-key, docs/deployment.md#running-on-mongodb `maestro_idempotency`)
  * and the index the lifecycle's closing rule and the purge need beyond migration 0001.
  *
  * - `maestro_idempotency`: one row per (user, method, path, key). `status` NULL means the first

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * The durable event log and pub/sub state (contract §10, §11.1, §11.4); docs/adr/0005-events.md.
+ * The durable event log and pub/sub state (docs/events.md, docs/deployment.md#running-on-mongodb); docs/adr/0005-events.md.
  *
  * - `maestro_counter` holds the deployment-wide counters. The `event_sequence` row is updated inside
  *   the transaction that appends an event, so event-producing commits are serialised in sequence
