@@ -35,18 +35,7 @@ export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 export const REGEX_QUERY_TIMEOUT_MS = 10_000;
 
 /** PATCH fields (docs/nodes.md#endpoints); any other key is ignored. */
-const PATCH_FIELDS = [
-  'state',
-  'result',
-  'artifacts',
-  'data',
-  'debug',
-  'jobfilter',
-  'platform_filter',
-  'timeout',
-  'holdoff',
-  'processed_by_kcidb_bridge',
-] as const;
+const PATCH_FIELDS = ['state', 'result', 'artifacts', 'data', 'debug', 'jobfilter', 'platform_filter', 'timeout', 'holdoff', 'processed_by_kcidb_bridge'] as const;
 
 function toDate(value: Date | string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
