@@ -2,7 +2,9 @@
 //
 //   node scripts/api-build.mjs build [--force]  nest build, unless api/dist is current
 //   node scripts/api-build.mjs prepare          the same, at `npm ci`/`npm install` (skipped when the
-//                                               build tools are absent: `npm ci --omit=dev`)
+//                                               build tools are absent: `npm ci --omit=dev`), plus the
+//                                               SDK and the web console when they were never built, so
+//                                               `npm ci && npm start` also serves the console
 //   node scripts/api-build.mjs run <file.js>    build when stale, then run <file.js> in this process
 //
 // "Current" means api/dist/.build-stamp holds the hash of every build input: the API sources
@@ -54,12 +56,35 @@ function build({ force = false } = {}) {
   return true;
 }
 
+/**
+ * The web console (web/) imports the built SDK. Built here only when it never was: a developer who
+ * changes either rebuilds with `npm run build`; the API serves whatever web/dist holds.
+ */
+function buildConsoleOnce() {
+  if (!existsSync(join(root, 'web/package.json')) || existsSync(join(root, 'web/dist/index.html'))) return;
+  if (!existsSync(join(root, 'node_modules/vite'))) return;
+  const npm = process.env.npm_execpath;
+  const run = (workspace) =>
+    npm
+      ? spawnSync(process.execPath, [npm, 'run', 'build', '-w', workspace], { cwd: root, stdio: 'inherit' })
+      : spawnSync('npm', ['run', 'build', '-w', workspace], { cwd: root, stdio: 'inherit' });
+  const started = Date.now();
+  for (const workspace of existsSync(join(root, 'sdk/dist/esm/index.js')) ? ['web'] : ['sdk', 'web']) {
+    const result = run(workspace);
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+  console.error(`web: console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (command === 'build') {
   if (!build({ force: args.includes('--force') })) console.error('api: api/dist is current, not rebuilt');
 } else if (command === 'prepare') {
   // A production install has no build tools: it runs a build made elsewhere.
-  if (existsSync(join(root, 'node_modules/@nestjs/cli/bin/nest.js')) && existsSync(join(root, 'api/src'))) build();
+  if (existsSync(join(root, 'node_modules/@nestjs/cli/bin/nest.js')) && existsSync(join(root, 'api/src'))) {
+    build();
+    buildConsoleOnce();
+  }
 } else if (command === 'run' && args[0]) {
   build();
   // The script sees the argv it would see when run as `node <file.js> …`.
