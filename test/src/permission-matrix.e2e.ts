@@ -284,6 +284,43 @@ const ROUTES: RouteCase[] = [
     request: (t) => ({ method: 'POST', path: `/latest/publish/${t.channel}`, body: { data: { matrix: true } } }),
     state: async (c, t) => (await read(c, `/latest/events?channel=${t.channel}`)).body,
   },
+  {
+    route: 'POST /telemetry',
+    level: 'user',
+    ok: 200,
+    prepare: async () => ({ runtime: tag('matrix-lab') }),
+    request: (t) => ({ method: 'POST', path: '/latest/telemetry', body: [{ kind: 'job_result', runtime: t.runtime, result: 'pass' }] }),
+    state: async (c, t) => (await read(c, `/latest/telemetry?runtime=${t.runtime}`)).body,
+  },
+  {
+    route: 'POST /kv/{namespace}/{key}',
+    level: 'user',
+    ok: 200,
+    prepare: async () => ({ namespace: tag('matrix-ns') }),
+    request: (t) => ({ method: 'POST', path: `/latest/kv/${t.namespace}/k`, body: 'v' }),
+    state: async (c, t) => (await read(c, `/latest/kv/${t.namespace}/k`)).body,
+  },
+  {
+    route: 'DELETE /kv/{namespace}/{key}',
+    level: 'user',
+    ok: 200,
+    prepare: async (c) => {
+      const namespace = tag('matrix-ns');
+      await ok(c.server.http('POST', `/latest/kv/${namespace}/k`, { token: c.admin, body: 'kept' }), 200, 'set kv');
+      return { namespace };
+    },
+    request: (t) => ({ method: 'DELETE', path: `/latest/kv/${t.namespace}/k` }),
+    state: async (c, t) => (await read(c, `/latest/kv/${t.namespace}/k`)).body,
+  },
+  // Refusals are not checked for "nothing changed": reading a queue takes its item (and an empty
+  // one waits POP_TIMEOUT_SECONDS); the queue suites prove what a push stores.
+  {
+    route: 'POST /push/{list_name}',
+    level: 'user',
+    ok: 200,
+    prepare: async () => ({ list: tag('matrix-list') }),
+    request: (t) => ({ method: 'POST', path: `/latest/push/${t.list}`, body: { data: { matrix: true } } }),
+  },
   { route: 'GET /stats/subscriptions', level: 'admin', ok: 200, request: () => ({ method: 'GET', path: '/latest/stats/subscriptions' }) },
   { route: 'POST /user/logout', level: 'verified', ok: 204, request: () => ({ method: 'POST', path: '/latest/user/logout' }) },
 ];
