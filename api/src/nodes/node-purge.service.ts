@@ -5,6 +5,7 @@
  */
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { deleteInBatches } from '../common/jobs/batched-delete';
 import { JobRunner, SKIPPED, type JobContext } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from '../storage/ports';
@@ -58,15 +59,12 @@ export class NodePurgeService implements OnModuleInit {
   /** Deletes batch after batch, renewing the lease before each one, until a batch comes back short. */
   private async purge(context: JobContext, now: Date): Promise<{ deleted: number; before: Date }> {
     const before = new Date(now.getTime() - this.config.nodePurgeAgeDays * 24 * 60 * 60 * 1000);
-    let deleted = 0;
-    for (;;) {
-      const count = await this.storage.nodes.purgeBatch(before, PURGE_BATCH);
-      deleted += count;
-      this.purged.inc(count);
-      if (count < PURGE_BATCH) break;
-      await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
-      if (context.signal.aborted || !(await context.renewLease())) break;
-    }
+    const deleted = await deleteInBatches(context, {
+      deleteBatch: (batch) => this.storage.nodes.purgeBatch(before, batch),
+      batch: PURGE_BATCH,
+      pauseMs: this.pauseMs,
+      onDeleted: (count) => this.purged.inc(count),
+    });
     return { deleted, before };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { deleteInBatches } from '../common/jobs/batched-delete';
 import { JobRunner, SKIPPED, type JobContext } from '../common/jobs/job-runner';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from '../storage/ports';
@@ -54,15 +55,12 @@ export class TelemetryPurgeService implements OnModuleInit {
 
   private async purge(context: JobContext, now: Date): Promise<{ deleted: number; before: Date }> {
     const before = new Date(now.getTime() - this.config.telemetryTtlSeconds * 1000);
-    let deleted = 0;
-    for (;;) {
-      const count = await this.storage.telemetry.purgeBatch(before, BATCH);
-      deleted += count;
-      this.purged.inc(count);
-      if (count < BATCH) break;
-      await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
-      if (context.signal.aborted || !(await context.renewLease())) break;
-    }
+    const deleted = await deleteInBatches(context, {
+      deleteBatch: (batch) => this.storage.telemetry.purgeBatch(before, batch),
+      batch: BATCH,
+      pauseMs: this.pauseMs,
+      onDeleted: (count) => this.purged.inc(count),
+    });
     return { deleted, before };
   }
 }
