@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { io } from 'socket.io-client';
-import { freePort, freshSchema, login, Replica, serverConditions } from './support/replicas';
+import { freshSchema, Replica, serverConditions, startReplicaPair, stopReplicaPair } from './support/replicas';
 
 const conditions = serverConditions();
 
@@ -60,22 +60,10 @@ if (typeof conditions === 'string') {
     let db: PgClient;
 
     beforeAll(async () => {
-      schema = await freshSchema(conditions.databaseUrl);
-      const env = { DATABASE_URL: schema.url, REDIS_URL: conditions.redisUrl, KEEP_ALIVE_PERIOD: '2' };
-      a = new Replica('replica A', await freePort(), env);
-      b = new Replica('replica B', await freePort(), env);
-      await a.start();
-      await b.start();
-      token = await login(a.baseUrl);
-      db = new PgClient({ connectionString: schema.url });
-      await db.connect();
+      ({ schema, a, b, token, db } = await startReplicaPair(conditions));
     }, 60_000);
 
-    afterAll(async () => {
-      await db?.end();
-      await Promise.all([a?.stop(), b?.stop()]);
-      await schema?.drop();
-    });
+    afterAll(() => stopReplicaPair({ schema, a, b, db }));
 
     it('delivers every committed event to a durable long-poll and a socket.io subscriber in sequence order, none missing, none uncommitted', async () => {
       const socket = io(`${a.baseUrl}/pubsub`, { path: '/latest/socket.io/', auth: { token }, transports: ['websocket'], reconnection: false });

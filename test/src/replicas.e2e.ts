@@ -6,7 +6,7 @@
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { composeReplica, freePort, freshSchema, login, Replica, serverConditions } from './support/replicas';
+import { composeReplica, freshSchema, Replica, serverConditions, startReplicaPair, stopReplicaPair } from './support/replicas';
 
 const conditions = serverConditions();
 
@@ -122,22 +122,10 @@ if (typeof conditions === 'string') {
     let db: PgClient;
 
     beforeAll(async () => {
-      schema = await freshSchema(conditions.databaseUrl);
-      const env = { DATABASE_URL: schema.url, REDIS_URL: conditions.redisUrl, KEEP_ALIVE_PERIOD: '2' };
-      a = new Replica('replica A', await freePort(), env);
-      b = new Replica('replica B', await freePort(), env);
-      await a.start(); // A first: it creates the administrator
-      await b.start();
-      token = await login(a.baseUrl);
-      db = new PgClient({ connectionString: schema.url });
-      await db.connect();
+      ({ schema, a, b, token, db } = await startReplicaPair(conditions));
     }, 60_000);
 
-    afterAll(async () => {
-      await db?.end();
-      await Promise.all([a?.stop(), b?.stop()]);
-      await schema?.drop();
-    });
+    afterAll(() => stopReplicaPair({ schema, a, b, db }));
 
     it('runs both replicas as compose.yaml does, each ready with the Redis notifier connected', async () => {
       expect(composeReplica().environment).toMatchObject({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379' });

@@ -134,3 +134,32 @@ export async function login(baseUrl: string): Promise<string> {
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
+
+/** Two replicas (A first: it creates the administrator) on a fresh schema, an admin token and a SQL client. */
+export interface ReplicaPair {
+  schema: Awaited<ReturnType<typeof freshSchema>>;
+  a: Replica;
+  b: Replica;
+  token: string;
+  db: Client;
+}
+
+export async function startReplicaPair(conditions: { databaseUrl: string; redisUrl: string }): Promise<ReplicaPair> {
+  const schema = await freshSchema(conditions.databaseUrl);
+  const env = { DATABASE_URL: schema.url, REDIS_URL: conditions.redisUrl, KEEP_ALIVE_PERIOD: '2' };
+  const a = new Replica('replica A', await freePort(), env);
+  const b = new Replica('replica B', await freePort(), env);
+  await a.start();
+  await b.start();
+  const token = await login(a.baseUrl);
+  const db = new Client({ connectionString: schema.url });
+  await db.connect();
+  return { schema, a, b, token, db };
+}
+
+/** Stops what {@link startReplicaPair} started; tolerates a pair that never finished starting. */
+export async function stopReplicaPair(pair: Partial<ReplicaPair>): Promise<void> {
+  await pair.db?.end();
+  await Promise.all([pair.a?.stop(), pair.b?.stop()]);
+  await pair.schema?.drop();
+}
