@@ -4,11 +4,20 @@ import { join } from 'node:path';
 import { main, parseCliArgs } from './cli';
 import { crashMarkerName, crashPoints } from './crash';
 import { createLogger } from './log';
-import { FakeMaestro } from './testing/fake-maestro';
+import { connectToFakeApi, type FakeConnection } from './testing/harness';
 import type { connectMaestro } from './maestro';
 import { toyConfig } from './toy-repo';
 
 const TOKEN = 'mst_secret-token-value-1234';
+
+/** Resolves once the service's log says it subscribed (or resumed). */
+async function subscribed(lines: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!lines.some((l) => /"action":"subscription\.(subscribed|resumed)"/.test(l))) {
+    if (Date.now() > deadline) throw new Error('the service did not subscribe within 10 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 function configFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -51,7 +60,7 @@ describe('main: lifecycle of a service process', () => {
   });
 
   it('runs an event service until SIGTERM, then exits 0; the token reaches the SDK and never the logs', async () => {
-    const fake = new FakeMaestro();
+    const fake = connectToFakeApi();
     const lines: string[] = [];
     const signals = new Map<string, () => void>();
     let connectedWith: unknown;
@@ -60,14 +69,16 @@ describe('main: lifecycle of a service process', () => {
       env: { MAESTRO_TOKEN: TOKEN },
       connect: (opts) => {
         connectedWith = opts;
-        return fake;
+        return fake.maestro;
       },
       write: (l) => lines.push(l),
       onSignal: (sig, fn) => signals.set(sig, fn),
     });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fake.consumers).toHaveLength(1);
-    expect(fake.consumers[0]!.options).toMatchObject({ subscriberId: 'scheduler:node', channel: 'node', transitionsOnly: true, filter: { kind: ['checkout', 'kbuild'], state: ['available'] } });
+    await subscribed(lines);
+    const consumed = fake.calls.filter((c) => c.method === 'events.consume');
+    expect(consumed).toHaveLength(1);
+    expect(consumed[0]!.args[0]).toMatchObject({ subscriberId: 'scheduler:node', channel: 'node', transitionsOnly: true, filter: { kind: ['checkout', 'kbuild'], state: ['available'] } });
+    expect([...fake.api.cursors.keys()]).toEqual(['scheduler:node']);
     signals.get('SIGTERM')!();
     expect(await running).toBe(0);
     expect(connectedWith).toEqual({ baseUrl: 'http://127.0.0.1:1', token: TOKEN, onTelemetryError: expect.any(Function) });
@@ -87,8 +98,8 @@ describe('main: lifecycle of a service process', () => {
     for (let life = 0; life < 2; life++) {
       const signals = new Map<string, () => void>();
       const lines: string[] = [];
-      const running = main({ argv: ['tarball', '--config', file], env: {}, connect: () => new FakeMaestro(), write: (l) => lines.push(l), onSignal: (s, fn) => signals.set(s, fn) });
-      await new Promise((r) => setTimeout(r, 50));
+      const running = main({ argv: ['tarball', '--config', file], env: {}, connect: () => connectToFakeApi().maestro, write: (l) => lines.push(l), onSignal: (s, fn) => signals.set(s, fn) });
+      await subscribed(lines);
       signals.get('SIGTERM')!();
       expect(await running).toBe(0);
       actions.push(lines.map((l) => JSON.parse(l).action as string).filter((a) => a.startsWith('subscription.')));
@@ -97,11 +108,12 @@ describe('main: lifecycle of a service process', () => {
   });
 
   it('uses --instance for the durable subscriber id', async () => {
-    const fake = new FakeMaestro();
+    const fake: FakeConnection = connectToFakeApi();
     const signals = new Map<string, () => void>();
-    const running = main({ argv: ['report', '--config', configFile(), '--instance', 'report-b'], env: {}, connect: () => fake, write: () => undefined, onSignal: (s, fn) => signals.set(s, fn) });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fake.consumers[0]!.options.subscriberId).toBe('report-b:node');
+    const lines: string[] = [];
+    const running = main({ argv: ['report', '--config', configFile(), '--instance', 'report-b'], env: {}, connect: () => fake.maestro, write: (l) => lines.push(l), onSignal: (s, fn) => signals.set(s, fn) });
+    await subscribed(lines);
+    expect([...fake.api.cursors.keys()]).toEqual(['report-b:node']);
     signals.get('SIGINT')!();
     expect(await running).toBe(0);
   });

@@ -2,7 +2,8 @@
  * The pipeline's only door to the API. Every service talks to Maestro through the `Maestro`
  * interface below, whose members are named after, and typed against, the SDK calls
  * they make (sdk/README.md). `connectMaestro` binds it to
- * `@maestro-ci/sdk`; unit tests bind it to an in-memory fake (`testing/fake-maestro.ts`).
+ * `@maestro-ci/sdk`; unit tests bind the same SDK to the in-memory API of `@maestro-ci/sdk/testing`
+ * through its `fetch` (`testing/harness.ts`).
  *
  * Keeping the surface this narrow is deliberate: it is the list of SDK features the reference
  * pipeline proves sufficient (docs/pipeline.md), and a lab replacing one service can read here exactly what it
@@ -237,6 +238,8 @@ export interface Maestro {
      * sends what is waiting.
      */
     add(event: TelemetryEventInput): void;
+    /** Sends the events waiting now (failures go to `onTelemetryError`, as for every send). */
+    flush(): Promise<void>;
   };
   /** sdk/README.md#retries `deriveKey(namespace, ...parts)`. */
   deriveKey(namespace: string, ...parts: unknown[]): Promise<string>;
@@ -271,7 +274,7 @@ interface PartAClient {
     tree(root: MaestroNode | string): Promise<NodeTree>;
     findArtifact: Maestro['nodes']['findArtifact'];
   };
-  events: { consume: Maestro['events']['consume'] };
+  events: { consume(options: ConsumeOptions & { transport?: 'long-poll' }, handler: Parameters<Maestro['events']['consume']>[1]): Subscription };
   telemetry: { batcher(options: sdk.TelemetryBatcherOptions): sdk.TelemetryBatcher };
   close(): Promise<void>;
 }
@@ -305,9 +308,14 @@ export function connectMaestro(options: {
   token: string | undefined;
   /** Told about a failed telemetry send; telemetry never breaks or slows down a service. */
   onTelemetryError?: (error: unknown, pending: number) => void;
+  /** The SDK's `fetch` (tests give the in-memory API's); default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** `"long-poll"` subscribes over HTTP long-poll only (the in-memory API has no socket.io). */
+  eventTransport?: 'long-poll';
 }): Maestro {
   const lib = sdk;
-  const client: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token: options.token, userAgent: 'maestro-pipeline/0.1.0' });
+  const common = { baseUrl: options.baseUrl, userAgent: 'maestro-pipeline/0.1.0', ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const client: PartAClient = lib.createClient({ ...common, token: options.token });
   const batcher = client.telemetry.batcher({ ...(options.onTelemetryError ? { onError: options.onTelemetryError } : {}) });
   let closed = false;
 
@@ -315,7 +323,7 @@ export function connectMaestro(options: {
     users: {
       whoami: () => client.users.whoami(),
       whoamiWithToken: async (token) => {
-        const other: PartAClient = lib.createClient({ baseUrl: options.baseUrl, token, userAgent: 'maestro-pipeline/0.1.0', retry: false });
+        const other: PartAClient = lib.createClient({ ...common, token, retry: false });
         try {
           const user = await other.users.whoami();
           return { username: user.username, groups: (user.groups ?? []).map((g) => g.name) };
@@ -347,12 +355,13 @@ export function connectMaestro(options: {
       tree: (root) => client.nodes.tree(root),
       findArtifact: (node, name) => client.nodes.findArtifact(node, name),
     },
-    events: { consume: (opts, handler) => client.events.consume(opts, handler) },
+    events: { consume: (opts, handler) => client.events.consume({ ...opts, ...(options.eventTransport ? { transport: options.eventTransport } : {}) }, handler) },
     telemetry: {
       add: (event) => {
         // The batcher refuses events after close(); a late event of a stopping service is dropped.
         if (!closed) batcher.add(event);
       },
+      flush: () => batcher.flush(),
     },
     deriveKey: (namespace, ...parts) => lib.deriveKey(namespace, ...parts),
     close: async () => {

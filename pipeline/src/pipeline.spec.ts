@@ -1,7 +1,9 @@
 /**
- * The whole pipeline in one process against the in-memory SDK fake: real git, real bash, real
- * HTTP storage on loopback. The server's lifecycle (holdoff → closing → done, docs/nodes.md#lifecycle) is
- * played by `settle()`. The same scenario against the real API is test/src/pipeline.e2e.ts.
+ * The whole pipeline in one process on the real SDK against the in-memory API of
+ * `@maestro-ci/sdk/testing` (events over long-poll): real git, real bash, real HTTP storage on
+ * loopback. The server's lifecycle (holdoff → closing → done, docs/nodes.md#lifecycle) is played by
+ * `settle()`; `api.idle()` waits until every service has handled every event. The same scenario
+ * against the real API is test/src/pipeline.e2e.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,11 +25,11 @@ jest.setTimeout(60_000);
 /** Plays the server's lifecycle: an `available` node whose descendants are all done becomes done. */
 function settle(h: Harness): boolean {
   let changed = false;
-  const nodes = [...h.maestro.store.values()];
+  const nodes = h.stored();
   const pending = (id: string): boolean => nodes.filter((n) => n.parent === id).some((c) => c.state !== 'done' || pending(c.id));
   for (const n of nodes) {
     if ((n.state === 'available' || n.state === 'closing') && !pending(n.id)) {
-      h.maestro.update(n.id, { state: 'done' });
+      h.update(n.id, { state: 'done' });
       changed = true;
     }
   }
@@ -36,16 +38,16 @@ function settle(h: Harness): boolean {
 
 async function runUntilQuiet(h: Harness): Promise<void> {
   for (let i = 0; i < 20; i++) {
-    await h.maestro.idle();
+    await h.api.idle();
     if (!settle(h)) {
-      await h.maestro.idle();
+      await h.api.idle();
       return;
     }
   }
   throw new Error('the pipeline did not settle');
 }
 
-describe('reference pipeline on the SDK fake', () => {
+describe('reference pipeline on the in-memory API', () => {
   let h: Harness;
   let server: Server;
   let services: RunningService[];
@@ -61,17 +63,19 @@ describe('reference pipeline on the SDK fake', () => {
       await startRuntimeShell(h.ctx('runtime-shell', { config: { ...h.config, runtimeShell: { concurrency: 2 } } })),
       await startReport(h.ctx('report')),
     ];
+    // Events written before a service's first subscription would not reach it.
+    await h.subscribed(services.length);
   });
 
   afterAll(async () => {
     for (const s of services) await s.stop();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    h.cleanup();
+    await h.cleanup();
   });
 
-  const checkouts = () => [...h.maestro.store.values()].filter((n) => n.kind === 'checkout').sort((a, b) => (a.created < b.created ? -1 : 1));
-  const children = (id: string) => [...h.maestro.store.values()].filter((n) => n.parent === id);
+  const checkouts = () => h.stored().filter((n) => n.kind === 'checkout').sort((a, b) => (a.created < b.created ? -1 : 1));
+  const children = (id: string) => h.stored().filter((n) => n.parent === id);
   const child = (id: string, name: string): MaestroNode => {
     const found = children(id).filter((n) => n.name === name);
     expect(found).toHaveLength(1);
@@ -148,15 +152,15 @@ describe('reference pipeline on the SDK fake', () => {
     expect(h.actions('results.submitted')).toHaveLength(6);
     expect(h.actions('report.written')).toHaveLength(2);
     expect(h.lines.filter((l) => l.level === 'error')).toEqual([]);
-    expect(h.maestro.handlerErrors).toEqual([]);
+    expect(h.actions("handler.failed")).toEqual([]);
   });
 
   it('ignores the level-trigger trap: an update that keeps state and result creates nothing', async () => {
     const [a] = checkouts();
-    const before = h.maestro.store.size;
-    h.maestro.update(a!.id, { state: 'available' });
-    h.maestro.update(a!.id, { data: { ...a!.data, misc: { note: 'level trigger' } } });
+    const before = h.api.nodes.size;
+    h.update(a!.id, { state: 'available' });
+    h.update(a!.id, { data: { ...a!.data, misc: { note: 'level trigger' } } });
     await runUntilQuiet(h);
-    expect(h.maestro.store.size).toBe(before);
+    expect(h.api.nodes.size).toBe(before);
   });
 });

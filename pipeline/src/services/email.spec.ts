@@ -41,13 +41,13 @@ async function startSmtp(): Promise<{ server: SMTPServer; port: number; received
 /** A done checkout whose div test failed, and the regression the tracker opened for it. */
 function seed(h: Harness): { checkout: MaestroNode; regression: MaestroNode } {
   const kr = { tree: 'toy', branch: 'main', url: 'file:///toy', commit: 'b'.repeat(40), describe: 'v0.1-1-gbbbbbbb' };
-  const checkout = h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'done', result: 'pass', treeid: 't1', data: { kernel_revision: kr }, artifacts: { report: 'http://127.0.0.1:9/reports/x.md' } });
-  const kbuild = h.maestro.insert({ kind: 'kbuild', name: 'kbuild-toy', parent: checkout.id, path: ['checkout', 'kbuild-toy'], state: 'done', result: 'pass', treeid: 't1', data: { kernel_revision: kr, arch: 'x86_64' }, artifacts: { build_log: 'http://127.0.0.1:9/jobs/k/log.txt' } });
-  const unit = h.maestro.insert({ kind: 'job', name: 'unit', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', treeid: 't1', data: { kernel_revision: kr }, artifacts: { log: 'http://127.0.0.1:9/jobs/u/log.txt' } });
-  const div = h.maestro.insert({ kind: 'test', name: 'div', parent: unit.id, path: ['checkout', 'kbuild-toy', 'unit', 'div'], state: 'done', result: 'fail', treeid: 't1', data: { kernel_revision: kr } });
-  const regression = h.maestro.insert({ kind: 'regression', name: 'div', path: div.path!, state: 'done', result: 'fail', data: { fail_node: div.id, pass_node: 'a'.repeat(24), node_sequence: [], failed_kernel_revision: kr, arch: 'x86_64' } });
-  h.maestro.update(checkout.id, { debug: { regressions_tracked: true } }, { noEvent: true });
-  return { checkout: h.maestro.store.get(checkout.id)!, regression };
+  const checkout = h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'done', result: 'pass', treeid: 't1', data: { kernel_revision: kr }, artifacts: { report: 'http://127.0.0.1:9/reports/x.md' } });
+  const kbuild = h.insert({ kind: 'kbuild', name: 'kbuild-toy', parent: checkout.id, path: ['checkout', 'kbuild-toy'], state: 'done', result: 'pass', treeid: 't1', data: { kernel_revision: kr, arch: 'x86_64' }, artifacts: { build_log: 'http://127.0.0.1:9/jobs/k/log.txt' } });
+  const unit = h.insert({ kind: 'job', name: 'unit', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', treeid: 't1', data: { kernel_revision: kr }, artifacts: { log: 'http://127.0.0.1:9/jobs/u/log.txt' } });
+  const div = h.insert({ kind: 'test', name: 'div', parent: unit.id, path: ['checkout', 'kbuild-toy', 'unit', 'div'], state: 'done', result: 'fail', treeid: 't1', data: { kernel_revision: kr } });
+  const regression = h.insert({ kind: 'regression', name: 'div', path: div.path!, state: 'done', result: 'fail', data: { fail_node: div.id, pass_node: 'a'.repeat(24), node_sequence: [], failed_kernel_revision: kr, arch: 'x86_64' } });
+  h.update(checkout.id, { debug: { regressions_tracked: true } }, { noEvent: true });
+  return { checkout: h.node(checkout.id), regression };
 }
 
 function emailConfig(h: Harness, smtpPort: number | null): EmailConfig {
@@ -116,7 +116,7 @@ describe('email service', () => {
 
   it('sends without regressions, saying so, when the tracker does not finish in time', async () => {
     const { checkout } = seed(h);
-    h.maestro.update(checkout.id, { debug: {} }, { noEvent: true });
+    h.update(checkout.id, { debug: {} }, { noEvent: true });
     const config = { ...h.config, email: { ...emailConfig(h, null), waitForRegressionsMs: 0 } };
     await new Email(h.ctx('email', { config }), createMailer(config.email)).send(await h.maestro.nodes.get(checkout.id));
     const eml = readable(readFileSync(join(config.email.outbox, `${checkout.id}-all.eml`), 'utf8'));
@@ -127,10 +127,10 @@ describe('email service', () => {
 
   it('does not count a run that was retried as a failure', async () => {
     const { checkout } = seed(h);
-    const kbuild = [...h.maestro.store.values()].find((n) => n.kind === 'kbuild')!;
-    h.maestro.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'incomplete', treeid: 't1', data: { error_code: 'Infrastructure' } });
-    const retry = h.maestro.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't1' });
-    h.maestro.update(retry.id, { retry_counter: 1 }, { noEvent: true });
+    const kbuild = h.stored().find((n) => n.kind === 'kbuild')!;
+    h.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'incomplete', treeid: 't1', data: { error_code: 'Infrastructure' } });
+    const retry = h.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't1' });
+    h.update(retry.id, { retry_counter: 1 }, { noEvent: true });
     const text = renderEmail({ tree: await h.maestro.nodes.tree(checkout), newRegressions: [], fixedRegressions: [], stillFailing: [], regressionsKnown: true }).text;
     expect(text).toContain('- Retried after an infrastructure error: 1');
     expect(text).toContain('Failures\n--------\n- checkout/kbuild-toy/unit/div: fail');
@@ -139,7 +139,7 @@ describe('email service', () => {
 
   it('sends nothing for a custom run requested through pipeline-api', async () => {
     const { checkout } = seed(h);
-    const custom = h.maestro.update(checkout.id, { submitter: 'user:alice' }, { noEvent: true });
+    const custom = h.update(checkout.id, { submitter: 'user:alice' }, { noEvent: true });
     const config = { ...h.config, email: emailConfig(h, null) };
     await new Email(h.ctx('email', { config }), createMailer(config.email)).send(custom);
     expect(existsSync(config.email.outbox)).toBe(false);
@@ -158,7 +158,7 @@ describe('email service', () => {
       await new Email(h.ctx('email', { config }), mailer).send(await h.maestro.nodes.get(checkout.id));
       expect(sent).toEqual([`<${checkout.id}.devs@maestro-pipeline>`, `<${checkout.id}.devs@maestro-pipeline>`]);
     } finally {
-      crashing.cleanup();
+      await crashing.cleanup();
     }
   });
 });

@@ -60,21 +60,21 @@ describe('job-retry service', () => {
   afterEach(() => h.cleanup());
 
   it('creates one sibling per retry level, however often the event comes', async () => {
-    const kbuild = h.maestro.insert({ kind: 'kbuild', name: 'kbuild-toy', path: ['checkout', 'kbuild-toy'], state: 'available', result: 'pass', data: { arch: 'x86_64' } });
-    const first = h.maestro.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'incomplete', data: { runtime: 'shell', platform: 'shell', error_code: 'Infrastructure' } });
+    const kbuild = h.insert({ kind: 'kbuild', name: 'kbuild-toy', path: ['checkout', 'kbuild-toy'], state: 'available', result: 'pass', data: { arch: 'x86_64' } });
+    const first = h.insert({ kind: 'job', name: 'smoke', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'incomplete', data: { runtime: 'shell', platform: 'shell', error_code: 'Infrastructure' } });
     const service = new JobRetry(h.ctx('job-retry', { config: { ...h.config, jobRetry: { maxRetries: 1, errorCodes: DEFAULT_RETRY_ERROR_CODES } } }));
     const retry = await service.retry(first);
     expect(retry).toMatchObject({ kind: 'job', name: 'smoke', parent: kbuild.id, retry_counter: 1, state: 'running', data: expect.objectContaining({ runtime: 'shell', arch: 'x86_64' }) });
     expect(await service.retry(first)).toMatchObject({ id: retry!.id });
     // The retry fails again: the limit (1) stops it.
-    h.maestro.update(retry!.id, { state: 'done', result: 'incomplete', data: { ...retry!.data, error_code: 'Infrastructure' } });
+    h.update(retry!.id, { state: 'done', result: 'incomplete', data: { ...retry!.data, error_code: 'Infrastructure' } });
     expect(await service.retry(await h.maestro.nodes.get(retry!.id))).toBeNull();
-    expect([...h.maestro.store.values()].filter((n) => n.name === 'smoke')).toHaveLength(2);
+    expect(h.stored().filter((n) => n.name === 'smoke')).toHaveLength(2);
     expect(h.actions('job.retried')).toHaveLength(1);
     expect(h.actions('job.retry-exists')).toHaveLength(1);
     expect(h.actions('job.not-retried')[0]).toMatchObject({ reason: 'already retried 1 time(s) (max 1)' });
     // The retry is reported once, as a job_submission with retry 1 naming the node it retries.
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect((await h.telemetry())).toEqual([
       expect.objectContaining({ kind: 'job_submission', runtime: 'shell', job_name: 'smoke', node_id: retry!.id, arch: 'x86_64', retry: 1, extra: { retry_of: first.id } }),
     ]);
   });

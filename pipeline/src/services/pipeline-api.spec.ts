@@ -32,9 +32,9 @@ describe('pipeline-api', () => {
         allow: { checkout: { users: ['alice'], groups: ['kernel-devs'] }, jobretry: { users: ['alice'], groups: [] }, patchset: { users: [], groups: ['kernel-devs'] } },
       },
     };
-    h.maestro.tokens.set('mst_alice', { username: 'alice', groups: [] });
-    h.maestro.tokens.set('jwt-bob', { username: 'bob', groups: ['kernel-devs'] });
-    h.maestro.tokens.set('mst_eve', { username: 'eve', groups: ['others'] });
+    h.api.tokens.set('mst_alice', { username: 'alice', groups: [] });
+    h.api.tokens.set('jwt-bob', { username: 'bob', groups: ['kernel-devs'] });
+    h.api.tokens.set('mst_eve', { username: 'eve', groups: ['others'] });
     api = await startPipelineApi(h.ctx('pipeline-api', { config }));
     base = `http://127.0.0.1:${api.port}`;
   });
@@ -42,7 +42,7 @@ describe('pipeline-api', () => {
     await api.stop();
     storage.closeAllConnections();
     await new Promise((r) => storage.close(r));
-    h.cleanup();
+    await h.cleanup();
   });
 
   const post = async (route: string, body: unknown, token?: string, raw = false) => {
@@ -96,16 +96,16 @@ describe('pipeline-api', () => {
   });
 
   it('retries a job once per level: a second identical request is deduplicated', async () => {
-    const kbuild = h.maestro.insert({ kind: 'kbuild', name: 'kbuild-toy', path: ['checkout', 'kbuild-toy'], state: 'done', result: 'pass', data: { arch: 'x86_64' } });
-    const unit = h.maestro.insert({ kind: 'job', name: 'unit', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', data: { runtime: 'shell', platform: 'shell', job_id: 'x:1' } });
-    const suite = h.maestro.insert({ kind: 'job', name: 'math', parent: unit.id, path: ['checkout', 'kbuild-toy', 'unit', 'math'], state: 'done', result: 'fail', data: { runtime: 'shell' } });
+    const kbuild = h.insert({ kind: 'kbuild', name: 'kbuild-toy', path: ['checkout', 'kbuild-toy'], state: 'done', result: 'pass', data: { arch: 'x86_64' } });
+    const unit = h.insert({ kind: 'job', name: 'unit', parent: kbuild.id, path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', data: { runtime: 'shell', platform: 'shell', job_id: 'x:1' } });
+    const suite = h.insert({ kind: 'job', name: 'math', parent: unit.id, path: ['checkout', 'kbuild-toy', 'unit', 'math'], state: 'done', result: 'fail', data: { runtime: 'shell' } });
     const first = await post('jobretry', { nodeid: unit.id }, 'mst_alice');
     expect(first).toMatchObject({ status: 200, body: { message: 'OK', duplicate: false, node: { kind: 'job', name: 'unit', parent: kbuild.id, retry_counter: 1, state: 'running', submitter: 'user:alice' } } });
     const second = await post('jobretry', { nodeid: unit.id }, 'mst_alice');
     expect(second).toMatchObject({ status: 200, body: { duplicate: true, node: { id: first.body.node!.id } } });
     // A suite of the job's results retries the job itself.
     expect((await post('jobretry', { nodeid: suite.id }, 'mst_alice')).body.node!.id).toBe(first.body.node!.id);
-    expect([...h.maestro.store.values()].filter((n) => n.name === 'unit')).toHaveLength(2);
+    expect(h.stored().filter((n) => n.name === 'unit')).toHaveLength(2);
     expect(await post('jobretry', { nodeid: kbuild.id }, 'mst_alice')).toMatchObject({ status: 400, body: { message: 'Node is not a job' } });
   });
 
@@ -113,7 +113,7 @@ describe('pipeline-api', () => {
     const tarball = new Tarball(h.ctx('tarball'));
     const b = addFailingCommit(h.repo);
     const checkoutOf = (sha: string) =>
-      h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'available', result: 'pass', data: { kernel_revision: { tree: 'toy', branch: 'main', url: toyUrl(), commit: sha } } });
+      h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'available', result: 'pass', data: { kernel_revision: { tree: 'toy', branch: 'main', url: toyUrl(), commit: sha } } });
     const onB = checkoutOf(b);
     const res = await post('patchset', { nodeid: onB.id, patch: [FIX_PATCH], jobfilter: ['kbuild-toy', 'unit'] }, 'jwt-bob');
     expect(res).toMatchObject({ status: 200, body: { message: 'OK', node: { kind: 'checkout', name: 'patchset', path: ['checkout', 'patchset'], parent: onB.id, submitter: 'user:bob', jobfilter: ['kbuild-toy', 'unit'] } } });

@@ -1,16 +1,16 @@
 import { createLogger } from '../log';
 import type { MaestroNode } from '../maestro';
 import type { ServiceContext } from '../service';
-import { FakeMaestro } from '../testing/fake-maestro';
+import { connectToFakeApi } from '../testing/harness';
 import { RegressionTracker } from './regression-tracker';
 
 const PATH = ['checkout', 'kbuild-toy', 'unit', 'math', 'div'];
 
 function setup() {
-  const maestro = new FakeMaestro();
+  const fake = connectToFakeApi();
   const lines: Record<string, unknown>[] = [];
   const ctx = {
-    maestro,
+    maestro: fake.maestro,
     log: createLogger({ service: 'regression-tracker', write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) }),
     crash: () => undefined,
     instance: 'regression-tracker',
@@ -21,7 +21,7 @@ function setup() {
   /** A done run of `div` on the next commit. */
   const run = (result: 'pass' | 'fail' | 'incomplete', options: { platform?: string; arch?: string; submitter?: string } = {}): MaestroNode => {
     commit += 1;
-    return maestro.insert({
+    return fake.insert({
       kind: 'test',
       name: 'div',
       path: PATH,
@@ -38,8 +38,8 @@ function setup() {
       },
     });
   };
-  const regressions = () => [...maestro.store.values()].filter((n) => n.kind === 'regression');
-  return { maestro, tracker, run, regressions, lines };
+  const regressions = () => fake.stored().filter((n) => n.kind === 'regression');
+  return { fake, tracker, run, regressions, lines };
 }
 
 describe('regression tracker rules', () => {
@@ -108,7 +108,7 @@ describe('regression tracker rules', () => {
   });
 
   it('redelivered events change nothing', async () => {
-    const { tracker, run, regressions, maestro } = setup();
+    const { tracker, run, regressions, fake } = setup();
     await tracker.track(run('pass'));
     const fail = run('fail');
     await tracker.track(fail);
@@ -119,10 +119,10 @@ describe('regression tracker rules', () => {
     expect(regressions()).toHaveLength(1);
     expect(regressions()[0]!.data!.node_sequence).toEqual([again.id]);
     // A fresh tracker (a restart) finds the same regression through its key and the store.
-    const before = maestro.store.size;
+    const before = fake.api.nodes.size;
     const restarted = new RegressionTracker((tracker as unknown as { ctx: ServiceContext }).ctx);
     expect(await restarted.track(fail)).toBe('unchanged');
-    expect(maestro.store.size).toBe(before);
+    expect(fake.api.nodes.size).toBe(before);
   });
 
   it('two configurations of the same test are tracked apart', async () => {
@@ -153,24 +153,25 @@ describe('regression tracker rules', () => {
   });
 
   it('trackJob walks a job result tree to its leaves and marks the checkout for the email service', async () => {
-    const { tracker, maestro } = setup();
+    const { tracker, fake } = setup();
     const kr = { tree: 'toy', branch: 'main', url: 'file:///toy', commit: 'a'.repeat(40) };
-    const job = maestro.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr, runtime: 'shell' } });
-    const suite = maestro.insert({ kind: 'job', name: 'math', parent: job.id, path: [...job.path!, 'math'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
-    maestro.insert({ kind: 'test', name: 'div', parent: suite.id, path: [...suite.path!, 'div'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
-    maestro.insert({ kind: 'test', name: 'add', parent: suite.id, path: [...suite.path!, 'add'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    const job = fake.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr, runtime: 'shell' } });
+    const suite = fake.insert({ kind: 'job', name: 'math', parent: job.id, path: [...job.path!, 'math'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
+    fake.insert({ kind: 'test', name: 'div', parent: suite.id, path: [...suite.path!, 'div'], state: 'done', result: 'fail', treeid: 't', data: { kernel_revision: kr } });
+    fake.insert({ kind: 'test', name: 'add', parent: suite.id, path: [...suite.path!, 'add'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
     // A retry of the same job: same paths, another root; not part of the first job's tree.
-    const retry = maestro.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
-    maestro.insert({ kind: 'test', name: 'sub', parent: retry.id, path: [...retry.path!, 'sub'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
-    const finds = maestro.calls.length;
+    const retry = fake.insert({ kind: 'job', name: 'unit', path: ['checkout', 'kbuild-toy', 'unit'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    fake.insert({ kind: 'test', name: 'sub', parent: retry.id, path: [...retry.path!, 'sub'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    const writes = () => fake.api.calls.filter((c) => c.method !== 'GET').length;
+    const before = writes();
     expect((await tracker.leaves(job)).map((n) => n.name).sort()).toEqual(['add', 'div']);
     expect((await tracker.leaves(retry)).map((n) => n.name)).toEqual(['sub']);
-    expect(maestro.calls.length).toBe(finds); // reads only
+    expect(writes()).toBe(before); // reads only
     // A job without results is its own leaf.
-    const lone = maestro.insert({ kind: 'job', name: 'smoke', path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
+    const lone = fake.insert({ kind: 'job', name: 'smoke', path: ['checkout', 'kbuild-toy', 'smoke'], state: 'done', result: 'pass', treeid: 't', data: { kernel_revision: kr } });
     expect((await tracker.leaves(lone)).map((n) => n.id)).toEqual([lone.id]);
-    const checkout = maestro.insert({ kind: 'checkout', name: 'checkout', state: 'done', result: 'pass', data: { kernel_revision: kr } });
+    const checkout = fake.insert({ kind: 'checkout', name: 'checkout', state: 'done', result: 'pass', data: { kernel_revision: kr } });
     await tracker.markTracked(checkout, null);
-    expect((await maestro.nodes.get(checkout.id)).debug).toMatchObject({ regressions_tracked: true });
+    expect((await fake.maestro.nodes.get(checkout.id)).debug).toMatchObject({ regressions_tracked: true });
   });
 });

@@ -12,8 +12,8 @@ describe('report', () => {
   afterEach(() => h.cleanup());
 
   const doneCheckout = (commit: string, describe: string, treeid: string): MaestroNode => {
-    const c = h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid, data: { kernel_revision: { tree: 'toy', branch: 'main', commit, describe } } });
-    return h.maestro.update(c.id, { state: 'done', result: 'pass' }, { noEvent: true });
+    const c = h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid, data: { kernel_revision: { tree: 'toy', branch: 'main', commit, describe } } });
+    return h.update(c.id, { state: 'done', result: 'pass' }, { noEvent: true });
   };
   const delivery = (node: MaestroNode) => ({ payload: { op: 'updated', id: node.id, kind: 'checkout', name: 'checkout', state: 'done' as const, result: node.result, previous_state: 'closing' as const }, sequence: 9, node: () => h.maestro.nodes.get(node.id) });
 
@@ -26,9 +26,9 @@ describe('report', () => {
     expect(text).toMatch(/^# toy\/main v0\.1 \(aaaaaaaaaaaa\)\n/);
     expect(printed).toEqual([text]);
     expect((await h.maestro.nodes.get(c.id)).artifacts).toEqual({ report: `http://127.0.0.1:8002/reports/${c.id}.md` });
-    const patch = h.maestro.calls.find((x) => x.method === 'nodes.patch')!;
+    const patch = h.calls.find((x) => x.method === 'nodes.patch')!;
     expect(patch.args[2]).toEqual({ noEvent: true });
-    expect(h.maestro.history.filter((e) => e.op === 'updated')).toHaveLength(0);
+    expect(h.api.events.filter((e) => e.data.op === 'updated')).toHaveLength(0);
     expect(h.actions('report.written')).toEqual([expect.objectContaining({ node: c.id, sequence: 9 })]);
   });
 
@@ -44,8 +44,8 @@ describe('report', () => {
   it('compares with the newest earlier done checkout of the same tree and branch', async () => {
     doneCheckout('1'.repeat(40), 'v0.0', 't0');
     doneCheckout('a'.repeat(40), 'v0.1', 't1');
-    const other = h.maestro.insert({ kind: 'checkout', name: 'checkout', treeid: 'tx', data: { kernel_revision: { tree: 'toy', branch: 'other', commit: 'f'.repeat(40) } } });
-    h.maestro.update(other.id, { state: 'done' }, { noEvent: true });
+    const other = h.insert({ kind: 'checkout', name: 'checkout', treeid: 'tx', data: { kernel_revision: { tree: 'toy', branch: 'other', commit: 'f'.repeat(40) } } });
+    h.update(other.id, { state: 'done' }, { noEvent: true });
     const b = doneCheckout('b'.repeat(40), 'v0.1-1-gbbbbbbb', 't2');
     await new Report(h.ctx('report')).handle(delivery(b));
     expect(readFileSync(join(h.config.storage.root, 'reports', `${b.id}.md`), 'utf8')).toContain('Compared with v0.1 (aaaaaaaaaaaa).');
@@ -56,7 +56,7 @@ describe('report', () => {
     doneCheckout('1'.repeat(40), 'v0.0', 't0');
     const b = doneCheckout('b'.repeat(40), 'v0.1-1-gbbbbbbb', 't2');
     // Reverse creation order for the unsorted read, so picking the first would be wrong.
-    h.maestro.update(h.maestro.store.get([...h.maestro.store.keys()][1]!)!.id, { created: '2026-01-01T00:00:00.0005' } as never, { noEvent: true });
+    h.update([...h.api.nodes.keys()][1]!, { created: '2026-01-01T00:00:00.000500' }, { noEvent: true });
     const find = h.maestro.nodes.find;
     h.maestro.nodes.find = async (filter, options) => {
       if (options.sort) throw Object.assign(new Error('sort needs a Maestro server'), { name: 'UnsupportedFeatureError' });
@@ -69,8 +69,8 @@ describe('report', () => {
   it('rewrites identical text after a crash between writing and acknowledging', async () => {
     const crashy = createHarness({ crashAt: ['report:after-write-before-ack'] });
     try {
-      const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: 'c'.repeat(40) } } });
-      crashy.maestro.update(c.id, { state: 'done' }, { noEvent: true });
+      const c = crashy.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: 'c'.repeat(40) } } });
+      crashy.update(c.id, { state: 'done' }, { noEvent: true });
       const d = { payload: { op: 'updated', id: c.id, kind: 'checkout', name: 'checkout', state: 'done' as const, result: null, previous_state: 'closing' as const }, sequence: 1, node: () => crashy.maestro.nodes.get(c.id) };
       const report = new Report(crashy.ctx('report'));
       await expect(report.handle(d)).rejects.toThrow('report:after-write-before-ack');
@@ -78,7 +78,7 @@ describe('report', () => {
       expect(crashy.actions('report.written')).toHaveLength(1);
       expect(crashy.actions('report.exists')).toHaveLength(1);
     } finally {
-      crashy.cleanup();
+      await crashy.cleanup();
     }
   });
 });

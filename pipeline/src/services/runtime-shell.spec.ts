@@ -50,18 +50,18 @@ describe('RuntimeShell', () => {
     await new Promise((r) => probe.server.close(r));
     h = createHarness({ storageUrl: `http://127.0.0.1:${probe.port}` });
     ({ server } = await startStorageServer(h.config.storage.root, probe.port));
-    const c = h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: h.commitA, url: 'file:///x' } } });
+    const c = h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: h.commitA, url: 'file:///x' } } });
     await new Tarball(h.ctx('tarball')).archiveCheckout(c);
     checkout = await h.maestro.nodes.get(c.id);
   });
   afterEach(async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    h.cleanup();
+    await h.cleanup();
   });
 
   const jobNode = (name: string, timeoutMs = 600_000) =>
-    h.maestro.insert({ kind: name.startsWith('kbuild') ? 'kbuild' : 'job', name, parent: checkout.id, path: ['checkout', name], treeid: 't', data: { runtime: 'shell', arch: 'x86_64' }, timeout: new Date(Date.now() + timeoutMs) });
+    h.insert({ kind: name.startsWith('kbuild') ? 'kbuild' : 'job', name, parent: checkout.id, path: ['checkout', name], treeid: 't', data: { runtime: 'shell', arch: 'x86_64' }, timeout: new Date(Date.now() + timeoutMs) });
   const delivery = (node: MaestroNode) => ({
     payload: { op: 'created', id: node.id, kind: node.kind, name: node.name, state: 'running', result: null, data: node.data } as EventPayload,
     sequence: 1,
@@ -83,7 +83,7 @@ describe('RuntimeShell', () => {
     expect(await (await fetch(stored.artifacts!.kernel!)).text()).toBe('toy kernel 6 3 2\n');
     expect(h.actions('results.submitted')).toEqual([expect.objectContaining({ node: kb.id, state: 'available', result: 'pass', nodes: 1 })]);
     expect(readdirSync(runtime.jobsDir)).toEqual([]); // work directory removed after submission
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect((await h.telemetry())).toEqual([
       {
         kind: 'job_result',
         runtime: 'shell',
@@ -107,7 +107,7 @@ describe('RuntimeShell', () => {
     const bad = jobNode('bad');
     await runtime.handle(delivery(smoke));
     await runtime.handle(delivery(bad));
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect((await h.telemetry())).toEqual([
       expect.objectContaining({ kind: 'job_result', job_name: 'smoke', node_id: smoke.id, result: 'incomplete', is_infra_error: true, error_type: 'Infrastructure', error_msg: expect.stringContaining('injected') }),
       expect.objectContaining({ kind: 'job_result', job_name: 'bad', node_id: bad.id, result: 'fail', is_infra_error: false, error_type: null }),
     ]);
@@ -125,7 +125,7 @@ describe('RuntimeShell', () => {
     withJob({ name: 'tap', results: 'tap', command: 'printf "1..3\\nok 1 - a\\nnot ok 2 - b\\nok 3 - c # SKIP no hw\\n"' });
     const node = jobNode('tap');
     await new RuntimeShell(h.ctx('runtime-shell')).handle(delivery(node));
-    const [call] = h.maestro.calls.filter((c) => c.method === 'nodes.submitResults');
+    const [call] = h.calls.filter((c) => c.method === 'nodes.submitResults');
     expect(call!.args[1]).toEqual({ name: 'tap', suites: [], cases: [{ name: 'a', result: 'pass' }, { name: 'b', result: 'fail' }, { name: 'c', result: 'skip' }] });
     expect(await h.maestro.nodes.get(node.id)).toMatchObject({ state: 'done', result: 'fail' });
   });
@@ -153,11 +153,11 @@ describe('RuntimeShell', () => {
     await new RuntimeShell(h.ctx('runtime-shell')).handle(delivery(node));
     expect(Date.now() - started).toBeLessThan(4_000);
     expect((await h.maestro.nodes.get(node.id)).data!.error_code).toBe('node_timeout');
-    expect(h.maestro.telemetryEvents).toEqual([expect.objectContaining({ kind: 'job_result', result: 'incomplete', error_type: 'node_timeout', error_msg: expect.stringContaining('killed after'), is_infra_error: false })]);
+    expect((await h.telemetry())).toEqual([expect.objectContaining({ kind: 'job_result', result: 'incomplete', error_type: 'node_timeout', error_msg: expect.stringContaining('killed after'), is_infra_error: false })]);
   });
 
   it('marks a preparation failure done/incomplete with the kind-specific error code', async () => {
-    h.maestro.update(checkout.id, { artifacts: { tarball: `${h.config.storage.url}/tarballs/missing.tar.gz` } }, { noEvent: true });
+    h.update(checkout.id, { artifacts: { tarball: `${h.config.storage.url}/tarballs/missing.tar.gz` } }, { noEvent: true });
     const kb = jobNode('kbuild-toy');
     const job = jobNode('smoke');
     const runtime = new RuntimeShell(h.ctx('runtime-shell'));
@@ -165,7 +165,7 @@ describe('RuntimeShell', () => {
     await runtime.handle(delivery(job));
     expect(await h.maestro.nodes.get(kb.id)).toMatchObject({ state: 'done', result: 'incomplete', data: expect.objectContaining({ error_code: 'kbuild_internal_error' }) });
     expect(await h.maestro.nodes.get(job.id)).toMatchObject({ state: 'done', result: 'incomplete', data: expect.objectContaining({ error_code: 'job_generation_error' }) });
-    expect(h.maestro.telemetryEvents.map((e) => [e.kind, e.node_id, e.result, e.error_type, e.is_infra_error])).toEqual([
+    expect((await h.telemetry()).map((e) => [e.kind, e.node_id, e.result, e.error_type, e.is_infra_error])).toEqual([
       ['job_result', kb.id, 'incomplete', 'kbuild_internal_error', true],
       ['job_result', job.id, 'incomplete', 'job_generation_error', true],
     ]);
@@ -185,8 +185,8 @@ describe('RuntimeShell', () => {
     const crashy = createHarness({ storageUrl: h.config.storage.url, crashAt: ['runtime-shell:after-command-before-submit', 'runtime-shell:after-submit-before-ack'] });
     try {
       crashy.config.storage.root = h.config.storage.root;
-      const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], artifacts: { tarball: checkout.artifacts!.tarball! } });
-      const node = crashy.maestro.insert({ kind: 'job', name: 'unit', parent: c.id, path: ['checkout', 'unit'], data: { runtime: 'shell' } });
+      const c = crashy.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], artifacts: { tarball: checkout.artifacts!.tarball! } });
+      const node = crashy.insert({ kind: 'job', name: 'unit', parent: c.id, path: ['checkout', 'unit'], data: { runtime: 'shell' } });
       const d = { payload: { op: 'created', id: node.id, kind: 'job', name: 'unit', state: 'running', result: null, data: { runtime: 'shell' } } as EventPayload, sequence: 1, node: () => crashy.maestro.nodes.get(node.id) };
       const runtime = new RuntimeShell(crashy.ctx('runtime-shell'));
       await expect(runtime.handle(d)).rejects.toThrow('after-command-before-submit');
@@ -195,10 +195,10 @@ describe('RuntimeShell', () => {
       await runtime.handle(d);
       expect(crashy.actions('results.submitted')).toHaveLength(1);
       expect(crashy.actions('job.skipped-done')).toHaveLength(1);
-      const suites = [...crashy.maestro.store.values()].filter((n) => n.parent === node.id).map((n) => n.name);
+      const suites = crashy.stored().filter((n) => n.parent === node.id).map((n) => n.name);
       expect(suites.sort()).toEqual(['math', 'strings']);
     } finally {
-      crashy.cleanup();
+      await crashy.cleanup();
     }
   });
 

@@ -64,7 +64,7 @@ describe('Scheduler.handle', () => {
   afterEach(() => h.cleanup());
 
   const checkout = () =>
-    h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't1', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: 'abc' } } });
+    h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], treeid: 't1', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: 'abc' } } });
   const deliver = (node: MaestroNode, p: Partial<EventPayload>) => ({
     payload: { op: 'updated', id: node.id, kind: node.kind, name: node.name, state: node.state, result: node.result, ...p } as EventPayload,
     sequence: 7,
@@ -73,11 +73,11 @@ describe('Scheduler.handle', () => {
 
   it('creates a kbuild with params once, and logs a redelivery as a skipped duplicate', async () => {
     const c = checkout();
-    const available = h.maestro.update(c.id, { state: 'available', result: 'pass' }, { noEvent: true });
+    const available = h.update(c.id, { state: 'available', result: 'pass' }, { noEvent: true });
     const scheduler = new Scheduler(h.ctx('scheduler'));
     await scheduler.handle(deliver(available, { previous_state: 'running', previous_result: null }));
     await scheduler.handle(deliver(available, { previous_state: 'running', previous_result: null }));
-    const kids = [...h.maestro.store.values()].filter((n) => n.parent === c.id);
+    const kids = h.stored().filter((n) => n.parent === c.id);
     expect(kids).toHaveLength(1);
     expect(kids[0]).toMatchObject({
       kind: 'kbuild',
@@ -92,31 +92,31 @@ describe('Scheduler.handle', () => {
     expect(h.actions('job.created')).toEqual([expect.objectContaining({ node: kids[0]!.id, parent: c.id, job: 'kbuild-toy', sequence: 7 })]);
     expect(h.actions('job.skipped-duplicate')).toHaveLength(1);
     // One job_submission: the duplicate was submitted, and reported, the first time.
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect((await h.telemetry())).toEqual([
       { kind: 'job_submission', runtime: 'shell', device_type: 'shell', job_name: 'kbuild-toy', node_id: kids[0]!.id, tree: 'toy', branch: 'main', arch: 'x86_64', retry: 0 },
     ]);
   });
 
   it('reports a failed submission as job_submission with the error and a runtime_error, and still fails the delivery', async () => {
-    const c = h.maestro.update(checkout().id, { state: 'available' }, { noEvent: true });
+    const c = h.update(checkout().id, { state: 'available' }, { noEvent: true });
     h.maestro.nodes.createChild = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'NetworkError' }));
     await expect(new Scheduler(h.ctx('scheduler')).handle(deliver(c, { previous_state: 'running' }))).rejects.toThrow('ECONNREFUSED');
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect((await h.telemetry())).toEqual([
       { kind: 'job_submission', runtime: 'shell', device_type: 'shell', job_name: 'kbuild-toy', node_id: c.id, tree: 'toy', branch: 'main', arch: 'x86_64', retry: 0, error_type: 'NetworkError', error_msg: 'connect ECONNREFUSED' },
       { kind: 'runtime_error', runtime: 'shell', node_id: c.id, job_name: 'kbuild-toy', error_type: 'NetworkError', error_msg: 'connect ECONNREFUSED' },
     ]);
   });
 
   it('derives the key from parent, job, runtime, platform and retry counter', async () => {
-    const c = h.maestro.update(checkout().id, { state: 'available' }, { noEvent: true });
+    const c = h.update(checkout().id, { state: 'available' }, { noEvent: true });
     await new Scheduler(h.ctx('scheduler')).handle(deliver(c, { previous_state: 'running' }));
-    const [, , key] = h.maestro.calls.find((x) => x.method === 'nodes.createChild')!.args as [string, unknown, string];
+    const [, , { key }] = h.calls.find((x) => x.method === 'nodes.createChild')!.args as [unknown, unknown, { key: string }];
     expect(key).toBe(await h.maestro.deriveKey('job', c.id, 'kbuild-toy', 'shell', 'shell', 0));
   });
 
   it('creates both jobs under a passing kbuild, copying build fields from the parent', async () => {
     const c = checkout();
-    const kb = h.maestro.insert({
+    const kb = h.insert({
       kind: 'kbuild',
       name: 'kbuild-toy',
       parent: c.id,
@@ -127,7 +127,7 @@ describe('Scheduler.handle', () => {
       data: { arch: 'x86_64', defconfig: 'd', compiler: 'gcc', kernel_type: 'bzImage', config_full: 'd+x', other: 'no' },
     });
     await new Scheduler(h.ctx('scheduler')).handle(deliver(kb, { previous_state: 'running', previous_result: null }));
-    const jobs = [...h.maestro.store.values()].filter((n) => n.parent === kb.id).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const jobs = h.stored().filter((n) => n.parent === kb.id).sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(jobs.map((j) => [j.kind, j.name, j.retry_counter])).toEqual([
       ['job', 'smoke', 0],
       ['job', 'unit', 0],
@@ -145,22 +145,22 @@ describe('Scheduler.handle', () => {
     };
     await scheduler.handle(counted({ state: 'available', previous_state: 'available' }));
     expect(reads).toBe(0);
-    const kb = h.maestro.insert({ kind: 'kbuild', name: 'kbuild-toy', parent: c.id, path: ['checkout', 'kbuild-toy'], state: 'available', result: 'pass' });
+    const kb = h.insert({ kind: 'kbuild', name: 'kbuild-toy', parent: c.id, path: ['checkout', 'kbuild-toy'], state: 'available', result: 'pass' });
     const d = deliver(kb, { previous_state: 'running' });
     await scheduler.handle({ ...d, node: () => ((reads += 1), d.node()) });
     expect(reads).toBe(1);
   });
 
   it('honours the jobfilter and skips a parent that is already done', async () => {
-    const c = h.maestro.update(checkout().id, { state: 'available', jobfilter: ['something-else'] }, { noEvent: true });
+    const c = h.update(checkout().id, { state: 'available', jobfilter: ['something-else'] }, { noEvent: true });
     const scheduler = new Scheduler(h.ctx('scheduler'));
     await scheduler.handle(deliver(c, { previous_state: 'running' }));
     expect(h.actions('job.filtered')).toHaveLength(1);
-    const done = h.maestro.update(c.id, { state: 'done', jobfilter: null }, { noEvent: true });
+    const done = h.update(c.id, { state: 'done', jobfilter: null }, { noEvent: true });
     await scheduler.handle(deliver(done, { state: 'available', previous_state: 'running' }));
     expect(h.actions('job.skipped-parent-done')).toHaveLength(1);
-    expect([...h.maestro.store.values()].filter((n) => n.parent === c.id)).toHaveLength(0);
-    expect(h.maestro.telemetryEvents).toEqual([
+    expect(h.stored().filter((n) => n.parent === c.id)).toHaveLength(0);
+    expect((await h.telemetry())).toEqual([
       { kind: 'job_skip', runtime: 'shell', job_name: 'kbuild-toy', node_id: c.id, error_type: 'jobfilter' },
       { kind: 'job_skip', runtime: 'shell', job_name: 'kbuild-toy', node_id: c.id, error_type: 'parent_done' },
     ]);
@@ -169,17 +169,17 @@ describe('Scheduler.handle', () => {
   it('survives a crash before and after creating: the redelivery creates nothing twice', async () => {
     const crashy = createHarness({ crashAt: ['scheduler:before-create', 'scheduler:after-create-before-ack'] });
     try {
-      const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'available' });
+      const c = crashy.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], state: 'available' });
       const d = { payload: { op: 'updated', id: c.id, kind: 'checkout', name: 'checkout', state: 'available', result: null, previous_state: 'running' } as EventPayload, sequence: 1, node: () => crashy.maestro.nodes.get(c.id) };
       const scheduler = new Scheduler(crashy.ctx('scheduler'));
       await expect(scheduler.handle(d)).rejects.toThrow('scheduler:before-create');
       await expect(scheduler.handle(d)).rejects.toThrow('scheduler:after-create-before-ack');
       await scheduler.handle(d);
-      expect([...crashy.maestro.store.values()].filter((n) => n.parent === c.id)).toHaveLength(1);
+      expect(crashy.stored().filter((n) => n.parent === c.id)).toHaveLength(1);
       expect(crashy.actions('job.created')).toHaveLength(1);
       expect(crashy.actions('job.skipped-duplicate')).toHaveLength(1);
     } finally {
-      crashy.cleanup();
+      await crashy.cleanup();
     }
   });
 });

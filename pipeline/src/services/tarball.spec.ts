@@ -15,7 +15,7 @@ describe('tarball', () => {
   afterEach(() => h.cleanup());
 
   const checkout = (commit: string, tree = 'toy') =>
-    h.maestro.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], data: { kernel_revision: { tree, branch: 'main', commit, url: h.config.trees.toy?.fetchUrl } } });
+    h.insert({ kind: 'checkout', name: 'checkout', path: ['checkout'], data: { kernel_revision: { tree, branch: 'main', commit, url: h.config.trees.toy?.fetchUrl } } });
   const delivery = (id: string) => ({ payload: { op: 'created', id, kind: 'checkout', name: 'checkout', state: 'running' as const, result: null }, sequence: 3, node: () => h.maestro.nodes.get(id) });
 
   it('archives the commit and makes the checkout available with the revision details', async () => {
@@ -29,7 +29,7 @@ describe('tarball', () => {
       data: { kernel_revision: { tree: 'toy', commit: h.commitA, describe: 'v0.1', version: { version: 0, patchlevel: 1, extra: '' }, commit_tags: ['v0.1'], commit_message: 'Toy kernel v0.1', tip_of_branch: true } },
     });
     expect(Date.parse(`${stored.holdoff}Z`) - Date.now()).toBeGreaterThan(8_000);
-    const [, , opts] = h.maestro.calls.find((x) => x.method === 'nodes.setState')!.args as [string, string, { expect: unknown }];
+    const [, , opts] = h.calls.find((x) => x.method === 'nodes.setState')!.args as [string, string, { expect: unknown }];
     expect(opts.expect).toEqual({ state: 'running' });
   });
 
@@ -55,10 +55,10 @@ describe('tarball', () => {
 
   it('skips a checkout that is no longer running', async () => {
     const c = checkout(h.commitA);
-    h.maestro.update(c.id, { state: 'done' }, { noEvent: true });
+    h.update(c.id, { state: 'done' }, { noEvent: true });
     await new Tarball(h.ctx('tarball')).handle(delivery(c.id));
     expect(h.actions('tarball.skipped')).toHaveLength(1);
-    expect(h.maestro.calls.filter((x) => x.method === 'nodes.setState')).toHaveLength(0);
+    expect(h.calls.filter((x) => x.method === 'nodes.setState')).toHaveLength(0);
   });
 
   it('fails the checkout with git_checkout_failure and keeps running when the commit is unknown', async () => {
@@ -76,7 +76,7 @@ describe('tarball', () => {
   it('crashes between archive and update; the redelivery reuses the archive', async () => {
     const crashy = createHarness({ crashAt: ['tarball:after-archive-before-update'] });
     try {
-      const c = crashy.maestro.insert({ kind: 'checkout', name: 'checkout', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: crashy.commitA } } });
+      const c = crashy.insert({ kind: 'checkout', name: 'checkout', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: crashy.commitA } } });
       const d = { payload: { op: 'created', id: c.id, kind: 'checkout', name: 'checkout', state: 'running' as const, result: null }, sequence: 1, node: () => crashy.maestro.nodes.get(c.id) };
       const tarball = new Tarball(crashy.ctx('tarball'));
       await expect(tarball.handle(d)).rejects.toThrow('tarball:after-archive-before-update');
@@ -84,7 +84,7 @@ describe('tarball', () => {
       expect((await crashy.maestro.nodes.get(c.id)).state).toBe('available');
       expect(crashy.actions('tarball.reused')).toHaveLength(1);
     } finally {
-      crashy.cleanup();
+      await crashy.cleanup();
     }
   });
 });

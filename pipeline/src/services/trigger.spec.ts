@@ -23,7 +23,7 @@ describe('trigger', () => {
   });
   afterEach(() => h.cleanup());
 
-  const checkouts = () => [...h.maestro.store.values()].filter((n) => n.kind === 'checkout');
+  const checkouts = () => h.stored().filter((n) => n.kind === 'checkout');
   const commits = () => checkouts().map((n) => (n.data!.kernel_revision as { commit: string }).commit);
 
   it('creates one checkout per new commit, shaped as KernelCI shapes it', async () => {
@@ -46,7 +46,7 @@ describe('trigger', () => {
     expect(url).toMatch(/^file:\/\//);
     // hex SHA-256 of url, branch and commit joined by newlines (docs/pipeline.md#services)
     expect(treeId('u', 'b', 'c')).toBe(createHash('sha256').update('u\nb\nc').digest('hex'));
-    const [input, key] = h.maestro.calls.find((x) => x.method === 'nodes.ensure')!.args as [{ submitter: string; timeout: Date }, string];
+    const [input, { key }] = h.calls.find((x) => x.method === 'nodes.ensure')!.args as [{ submitter: string; timeout: Date }, { key: string }];
     expect(input.submitter).toBe('service:pipeline');
     expect(key).toBe(await h.maestro.deriveKey('checkout', 'toy', 'main', h.commitA));
     expect(input.timeout.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
@@ -90,9 +90,9 @@ describe('trigger', () => {
       await trigger.init();
       await expect(trigger.createCheckout(crashy.config.buildConfigs[0]!, crashy.config.trees.toy!.fetchUrl, crashy.commitA)).rejects.toThrow('trigger:after-create');
       await trigger.pollOnce();
-      expect([...crashy.maestro.store.values()]).toHaveLength(1);
+      expect(crashy.stored()).toHaveLength(1);
     } finally {
-      crashy.cleanup();
+      await crashy.cleanup();
     }
   });
 
@@ -107,7 +107,7 @@ describe('trigger', () => {
   });
 
   it('only counts its own checkouts', async () => {
-    h.maestro.insert({ kind: 'checkout', name: 'checkout', owner: 'someone-else', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: h.commitA } } });
+    h.insert({ kind: 'checkout', name: 'checkout', owner: 'someone-else', data: { kernel_revision: { tree: 'toy', branch: 'main', commit: h.commitA } } });
     const trigger = new Trigger(h.ctx('trigger'));
     await trigger.init();
     await trigger.pollOnce();

@@ -6,7 +6,8 @@
  * to `createClient` and the real SDK runs against it, with the API's state machine, merge
  * semantics, ETags, idempotency keys, keyset paging and long-poll events. Events over socket.io
  * need a server; use `transport: "long-poll"` in subscriptions, or the real API in e2e tests.
+ * `api.idle()` resolves once every long-poll subscriber has handled every event published so far.
  */
-export { FakeApi, type Call, type Interceptor, type Mode, type StoredEventRecord } from './fake-api.js';
+export { FakeApi, type Call, type FakeApiOptions, type FakeUser, type Interceptor, type Mode, type StoredEventRecord } from './fake-api.js';
 export { canTransition, STATE_TRANSITIONS } from '../states.js';
 export { deepMerge } from '../merge.js';
