@@ -6,7 +6,7 @@
  *
  * Naming: record fields are camelCase, except `NodeRecord`, whose fields are the node document's
  * own field names (`platform_filter`, `user_groups`, …) because the query language, the wire and
- * both adapters address node fields by those names.
+ * both adapters address node fields by those names (docs/architecture.md#module-map).
  */
 export * from './ports/api-token.port';
 export * from './ports/errors';
