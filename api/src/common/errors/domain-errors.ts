@@ -21,12 +21,20 @@ export class DomainError extends Error {
   }
 }
 
-/** 400 with a string detail: domain validation after the request shape was accepted. */
-export class BadRequestError extends DomainError {
-  constructor(detail: string) {
-    super(400, detail);
-  }
+/**
+ * The base of an error that is only a status and a detail (with a default text where the API has
+ * one): `class NotFoundError extends statusError(404, 'Not Found') {}`.
+ */
+function statusError<D extends string | ValidationIssue[] = string>(status: number, fallback?: NoInfer<D>) {
+  return class extends DomainError {
+    constructor(detail: D = fallback as D) {
+      super(status, detail);
+    }
+  };
 }
+
+/** 400 with a string detail: domain validation after the request shape was accepted. */
+export class BadRequestError extends statusError(400) {}
 
 /** 401: no or bad credentials, or (with its own text) no right to edit a node. */
 export class UnauthorizedError extends DomainError {
@@ -35,42 +43,18 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
-export class ForbiddenError extends DomainError {
-  constructor(detail = 'Forbidden') {
-    super(403, detail);
-  }
-}
+export class ForbiddenError extends statusError(403, 'Forbidden') {}
 
-export class NotFoundError extends DomainError {
-  constructor(detail = 'Not Found') {
-    super(404, detail);
-  }
-}
+export class NotFoundError extends statusError(404, 'Not Found') {}
 
-export class ConflictError extends DomainError {
-  constructor(detail: string) {
-    super(409, detail);
-  }
-}
+export class ConflictError extends statusError(409) {}
 
-export class PreconditionFailedError extends DomainError {
-  constructor(detail = 'Precondition failed: node has been modified') {
-    super(412, detail);
-  }
-}
+export class PreconditionFailedError extends statusError(412, 'Precondition failed: node has been modified') {}
 
-export class PayloadTooLargeError extends DomainError {
-  constructor(detail = 'Request body too large') {
-    super(413, detail);
-  }
-}
+export class PayloadTooLargeError extends statusError(413, 'Request body too large') {}
 
 /** 422 with either the FastAPI-style issue list or, where the contract fixes one, a string. */
-export class UnprocessableError extends DomainError {
-  constructor(detail: string | ValidationIssue[]) {
-    super(422, detail);
-  }
-}
+export class UnprocessableError extends statusError<string | ValidationIssue[]>(422) {}
 
 export class TooManyRequestsError extends DomainError {
   constructor(detail: string, retryAfterSeconds: number) {
@@ -78,11 +62,7 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
-export class GatewayTimeoutError extends DomainError {
-  constructor(detail: string) {
-    super(504, detail);
-  }
-}
+export class GatewayTimeoutError extends statusError(504) {}
 
 /** The exact text KernelCI answers for a malformed ObjectId (docs/api-conventions.md#error-bodies-and-precedence). */
 export function invalidObjectIdMessage(value: string): string {
