@@ -13,7 +13,7 @@ export interface BatchedDelete {
 /**
  * Deletes batch after batch until one comes back short, pausing between batches and renewing the
  * job's lease before the next one; stops early on shutdown or when the lease was lost. Returns the
- * total deleted. Shared by the retention jobs (node purge, telemetry purge).
+ * total deleted. Used by the retention jobs (retention-job.ts).
  */
 export async function deleteInBatches(context: JobContext, options: BatchedDelete): Promise<number> {
   let deleted = 0;
