@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -26,7 +26,7 @@ import { parseObjectId } from '../common/object-id';
 import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
 import { parseNodeQuery } from '../common/query/query-parser';
 import { lastValue, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
-import type { UserRecord } from '../storage/ports';
+import type { NodeRecord, UserRecord } from '../storage/ports';
 import { BatchNodesetDto } from './dto/node-batch.dto';
 import { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodeListDto } from './dto/node-list.dto';
@@ -82,6 +82,20 @@ const WRITE_422 = {
 };
 
 const TOO_LARGE = { type: ErrorDto, description: '`Request body too large` (above MAX_REQUEST_BODY_BYTES, 32 MiB by default)' };
+
+// Composed decorators apply in the order listed, method decorators bottom-up: both lists are the
+// reverse of how they would be written on the method, so the OpenAPI document keeps its order.
+/** The top of PUT and PATCH /node/{id}: authentication, parameters and headers. */
+const NodeWriteRoute = (): MethodDecorator => applyDecorators(ApiHeader(IF_MATCH), ApiQuery(NOEVENT), ApiParam(NODE_ID_PARAM), Authenticated());
+
+/** The failures PUT and PATCH /node/{id} share (404, 412, 422, 413). */
+const NodeWriteFailures = (): MethodDecorator =>
+  applyDecorators(
+    ApiPayloadTooLargeResponse(TOO_LARGE),
+    ApiUnprocessableEntityResponse(WRITE_422),
+    ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' }),
+    ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>`' }),
+  );
 
 type RawRequest = FastifyRequest & { body: unknown };
 
@@ -147,17 +161,11 @@ export class NodesController {
    * `If-Match`, and publishes an `updated` event unless `noevent` is true.
    */
   @Put('node/:node_id')
-  @Authenticated()
-  @ApiParam(NODE_ID_PARAM)
-  @ApiQuery(NOEVENT)
-  @ApiHeader(IF_MATCH)
+  @NodeWriteRoute()
   @ApiOkResponse({ type: NodeDto, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Malformed id, forbidden transition, kind validation, or parent equal to the node' })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: '`Unauthorized` without a valid token; `Unauthorized to complete the operation` when the caller may not edit the node' })
-  @ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>`' })
-  @ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' })
-  @ApiUnprocessableEntityResponse(WRITE_422)
-  @ApiPayloadTooLargeResponse(TOO_LARGE)
+  @NodeWriteFailures()
   async updateNode(
     @Param('node_id') nodeId: string,
     @Body() body: NodeInputDto,
@@ -167,11 +175,7 @@ export class NodesController {
     @Req() request: RawRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
-    checkNodeBody(request.body);
-    const suppress = parseQueryBoolean(noevent, 'noevent', false);
-    const node = await this.nodes.replace(nodeId, body, user, { ifMatch, noevent: suppress });
-    void reply.header('ETag', nodeEtag(node));
-    return toNodeResponse(node);
+    return this.write(request, reply, { ifMatch, noevent }, (options) => this.nodes.replace(nodeId, body, user, options));
   }
 
   /**
@@ -182,17 +186,11 @@ export class NodesController {
    * Honours `If-Match` and `noevent`.
    */
   @Patch('node/:node_id')
-  @Authenticated()
-  @ApiParam(NODE_ID_PARAM)
-  @ApiQuery(NOEVENT)
-  @ApiHeader(IF_MATCH)
+  @NodeWriteRoute()
   @ApiOkResponse({ type: NodeDto, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Malformed id, `No fields to update`, forbidden transition or kind validation' })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: '`Unauthorized` or `Unauthorized to complete the operation`' })
-  @ApiNotFoundResponse({ type: ErrorDto, description: '`Node not found with id: <id>`' })
-  @ApiPreconditionFailedResponse({ type: ErrorDto, description: '`Precondition failed: node has been modified`' })
-  @ApiUnprocessableEntityResponse(WRITE_422)
-  @ApiPayloadTooLargeResponse(TOO_LARGE)
+  @NodeWriteFailures()
   async patchNode(
     @Param('node_id') nodeId: string,
     @Body() body: NodePatchDto,
@@ -202,10 +200,19 @@ export class NodesController {
     @Req() request: RawRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NodeDto> {
-    checkNodeBody(request.body);
-    const suppress = parseQueryBoolean(noevent, 'noevent', false);
     const present = new Set(Object.keys(request.body as object));
-    const node = await this.nodes.patch(nodeId, body, present, user, { ifMatch, noevent: suppress });
+    return this.write(request, reply, { ifMatch, noevent }, (options) => this.nodes.patch(nodeId, body, present, user, options));
+  }
+
+  /** What PUT and PATCH share around the service call: the body checks, `noevent`, the ETag. */
+  private async write(
+    request: RawRequest,
+    reply: FastifyReply,
+    given: { ifMatch: string | undefined; noevent: string | undefined },
+    run: (options: { ifMatch: string | undefined; noevent: boolean }) => Promise<NodeRecord>,
+  ): Promise<NodeDto> {
+    checkNodeBody(request.body);
+    const node = await run({ ifMatch: given.ifMatch, noevent: parseQueryBoolean(given.noevent, 'noevent', false) });
     void reply.header('ETag', nodeEtag(node));
     return toNodeResponse(node);
   }
