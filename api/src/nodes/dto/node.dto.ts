@@ -3,11 +3,13 @@
  *
  * The request DTOs do the 422 shape validation of step 1 of each endpoint; kind rules (400) are
  * checked later by node-kinds.ts. Nullability is visible per field: `@IsOptional()` means the field
- * may be absent or null, `@IsPresentOrAbsent()` means it may be absent but not null. The JSDoc line
+ * may be absent or null (so do `@OptionalObject()`, an object kept as sent, and
+ * `@OptionalStringList()`), `@IsPresentOrAbsent()` means it may be absent but not null. The JSDoc line
  * of each property becomes its OpenAPI description (swagger CLI plugin, `introspectComments`).
  *
  * Datetimes stay strings here; services convert them with wireDatetimeToDate once validated.
  */
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import type { NodeResult, NodeState } from '../../storage/ports';
@@ -25,6 +27,12 @@ import {
 import { NODE_RESULTS, NODE_STATES } from '../node-definitions';
 
 export { NODE_RESULTS, NODE_STATES };
+
+/** May be absent or null; otherwise an object, kept exactly as sent. */
+const OptionalObject = (): PropertyDecorator => applyDecorators(IsOptional(), IsObject(), KeepAsSent());
+
+/** May be absent or null; otherwise a list of strings. */
+const OptionalStringList = (): PropertyDecorator => applyDecorators(IsOptional(), IsArray(), IsString({ each: true }));
 
 /** Body of `POST /node` and `PUT /node/{node_id}`, and each `node` of a hierarchy submission. */
 export class NodeInputDto {
@@ -74,27 +82,19 @@ export class NodeInputDto {
   artifacts?: Record<string, string> | null;
 
   /** Kind-specific data (docs/nodes.md#model); defaults to `{}`. */
-  @IsOptional()
-  @IsObject()
-  @KeepAsSent()
+  @OptionalObject()
   data?: Record<string, unknown> | null;
 
   /** Free-form debugging information; defaults to `{}`. */
-  @IsOptional()
-  @IsObject()
-  @KeepAsSent()
+  @OptionalObject()
   debug?: Record<string, unknown> | null;
 
   /** Restricts the jobs the scheduler may create below this node. */
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @OptionalStringList()
   jobfilter?: string[] | null;
 
   /** Restricts the platforms of child test jobs; defaults to `[]`. */
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @OptionalStringList()
   platform_filter?: string[] | null;
 
   /** Creation time (ISO 8601, UTC when without offset); defaults to now. */
@@ -165,33 +165,23 @@ export class NodePatchDto {
   result?: NodeResult | null;
 
   /** Replaces the whole artifact map; URLs are checked with the node's kind (400). */
-  @IsOptional()
-  @IsObject()
-  @KeepAsSent()
+  @OptionalObject()
   artifacts?: Record<string, string> | null;
 
   /** Replaces the whole `data` (no deep merge). */
-  @IsOptional()
-  @IsObject()
-  @KeepAsSent()
+  @OptionalObject()
   data?: Record<string, unknown> | null;
 
   /** Replaces the whole `debug`. */
-  @IsOptional()
-  @IsObject()
-  @KeepAsSent()
+  @OptionalObject()
   debug?: Record<string, unknown> | null;
 
   /** Replaces the job filter. */
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @OptionalStringList()
   jobfilter?: string[] | null;
 
   /** Replaces the platform filter. */
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @OptionalStringList()
   platform_filter?: string[] | null;
 
   /** New time by which the node must be done. */
