@@ -35,6 +35,24 @@ export function makeNode(overrides: Partial<NodeRecord> = {}): NodeRecord {
   };
 }
 
+/** A node with every optional field set (round-trip tests): no field keeps its default. */
+export function makeFullNode(overrides: Partial<NodeRecord> = {}): NodeRecord {
+  return makeNode({
+    group: 'kunit',
+    result: 'pass',
+    artifacts: { log: 'https://storage.example.org/log.txt' },
+    jobfilter: ['kunit'],
+    holdoff: new Date('2026-08-21T10:10:00.123Z'),
+    submitter: 'service:pipeline',
+    treeid: 'tree-1',
+    user_groups: ['team-a'],
+    processed_by_kcidb_bridge: true,
+    retry_counter: 2,
+    debug: { note: 'x' },
+    ...overrides,
+  });
+}
+
 export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
   const id = newObjectId();
   return {

@@ -9,7 +9,7 @@ import { DuplicateKeyError, type Storage } from '../ports';
 import { describeAuthStorageContract } from './auth.contract';
 import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
-import { makeNode, makeUser } from './fixtures';
+import { makeFullNode, makeNode, makeUser } from './fixtures';
 import { describeOwnershipStorageContract } from './ownership.contract';
 import { describeTelemetryKvQueuesContract } from './telemetry-kv-queues.contract';
 import { describePendingEventsContract } from './pending-events.contract';
@@ -41,19 +41,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
 
     describe('nodes', () => {
       it('stores all 23 fields and reads them back unchanged', async () => {
-        const node = makeNode({
-          group: 'kunit',
-          result: 'pass',
-          artifacts: { log: 'https://storage.example.org/log.txt' },
-          jobfilter: ['kunit'],
-          holdoff: new Date('2026-08-21T10:10:00.123Z'),
-          submitter: 'service:pipeline',
-          treeid: 'tree-1',
-          user_groups: ['team-a'],
-          processed_by_kcidb_bridge: true,
-          retry_counter: 2,
-          debug: { note: 'x' },
-        });
+        const node = makeFullNode();
         await storage.nodes.insert(node);
         expect(await storage.nodes.findById(node.id)).toEqual(node);
       });

@@ -10,7 +10,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { BadRequestError } from '../../common/errors/domain-errors';
 import { newObjectId } from '../../common/object-id';
 import { toNodeResponse } from '../../nodes/node.mapper';
-import { makeNode, makeUser } from '../contract/fixtures';
+import { makeFullNode, makeNode, makeUser } from '../contract/fixtures';
 import type { NodeRecord } from '../ports';
 import { apiTokenToDocument } from './mongo-auth.repository';
 import { eventToDocument } from './mongo-event.repository';
@@ -48,21 +48,7 @@ async function validationErrors(name: MongoCollectionName, document: Record<stri
   }
 }
 
-const fullNode = (): NodeRecord =>
-  makeNode({
-    parent: new ObjectId().toHexString(),
-    group: 'kunit',
-    result: 'pass',
-    artifacts: { log: 'https://storage.example.org/log.txt' },
-    jobfilter: ['kunit'],
-    holdoff: new Date('2026-08-21T10:10:00.123Z'),
-    submitter: 'service:pipeline',
-    treeid: 'tree-1',
-    user_groups: ['team-a'],
-    processed_by_kcidb_bridge: true,
-    retry_counter: 2,
-    debug: { note: 'x' },
-  });
+const fullNode = (): NodeRecord => makeFullNode({ parent: new ObjectId().toHexString() });
 
 /** What the driver does to a document on its way to the server and back. */
 const throughBson = (document: Record<string, unknown>) => deserialize(serialize(document));
