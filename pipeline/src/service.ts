@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PipelineConfig } from './config';
 import type { CrashFn } from './crash';
 import type { Logger } from './log';
-import type { ConsumeOptions, Delivery, Maestro, MaestroNode, NodeFilter, Subscription } from './maestro';
+import type { ConsumeOptions, Delivery, Maestro, MaestroNode, NodeFilter, NodeInput, Subscription } from './maestro';
 
 export interface ServiceContext {
   config: PipelineConfig;
@@ -100,6 +100,26 @@ export function consumeEvents(
     stop: () => sub.close({ drain: true, timeoutMs: DRAIN_TIMEOUT_MS }),
     done: sub.done,
   };
+}
+
+/**
+ * `nodes.ensure` with its log line: `<what>.created` when this call created the node, and
+ * `<what>.exists` when the key found it (a redelivery or a restart), with `fields` added.
+ */
+export async function ensureLogged(
+  ctx: Pick<ServiceContext, 'maestro' | 'log'>,
+  what: string,
+  input: NodeInput,
+  key: string,
+  fields: Record<string, unknown>,
+): Promise<{ node: MaestroNode; created: boolean }> {
+  const outcome = await ctx.maestro.nodes.ensure(input, { key });
+  ctx.log.info(outcome.created ? `${what} created` : `${what} already existed`, {
+    action: `${what}.${outcome.created ? 'created' : 'exists'}`,
+    node: outcome.node.id,
+    ...fields,
+  });
+  return outcome;
 }
 
 /** `data.kernel_revision` of a node, or an empty object. */

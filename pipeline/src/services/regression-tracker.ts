@@ -16,7 +16,7 @@
  * `debug.regressions_tracked` on it for the email service.
  */
 import type { Delivery, MaestroNode, NodeFilter, NodeKind } from '../maestro';
-import { consumeEvents, findNewest, isCustomRun, kernelRevision, type RunningService, type ServiceContext } from '../service';
+import { consumeEvents, ensureLogged, findNewest, isCustomRun, kernelRevision, type RunningService, type ServiceContext } from '../service';
 
 /** Configuration fields that must be equal for two nodes to be runs of the same test. */
 export const CONFIGURATION_FIELDS = ['arch', 'defconfig', 'config_full', 'compiler', 'platform'] as const;
@@ -186,18 +186,13 @@ export class RegressionTracker {
       ...cfg.data,
     };
     for (const f of ['error_code', 'error_msg', 'device'] as const) if (typeof node.data?.[f] === 'string') data[f] = node.data[f];
-    const { node: regression, created } = await maestro.nodes.ensure(
+    const { created } = await ensureLogged(
+      this.ctx,
+      'regression',
       { kind: 'regression', name: node.name, path: cfg.path, group: node.group, state: 'done', result: 'fail', data },
-      { key },
+      key,
+      { fail_node: node.id, pass_node: previous.id, path: cfg.path.join('/'), sequence },
     );
-    log.info(created ? 'regression created' : 'regression already existed', {
-      action: created ? 'regression.created' : 'regression.exists',
-      node: regression.id,
-      fail_node: node.id,
-      pass_node: previous.id,
-      path: cfg.path.join('/'),
-      sequence,
-    });
     if (created) this.ctx.crash('regression-tracker:after-create-before-ack');
     return created ? 'created' : 'exists';
   }

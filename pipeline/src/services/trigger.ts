@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { BuildConfig } from '../config';
 import { firstParentHistory, revParse, updateMirror } from '../git';
-import type { RunningService, ServiceContext } from '../service';
+import { ensureLogged, type RunningService, type ServiceContext } from '../service';
 
 /** KernelCI's treeid: hex SHA-256 of url, branch and commit joined by newlines (docs/pipeline.md#services). */
 export function treeId(url: string, branch: string, commit: string): string {
@@ -73,9 +73,11 @@ export class Trigger {
   }
 
   async createCheckout(bc: BuildConfig, url: string, sha: string): Promise<void> {
-    const { maestro, log, crash } = this.ctx;
+    const { maestro, crash } = this.ctx;
     const key = await maestro.deriveKey('checkout', bc.tree, bc.branch, sha);
-    const { node, created } = await maestro.nodes.ensure(
+    const { created } = await ensureLogged(
+      this.ctx,
+      'checkout',
       {
         kind: 'checkout',
         name: 'checkout',
@@ -85,15 +87,9 @@ export class Trigger {
         submitter: TRIGGER_SUBMITTER,
         timeout: new Date(Date.now() + bc.checkoutTimeoutMs),
       },
-      { key },
+      key,
+      { tree: bc.tree, branch: bc.branch, commit: sha },
     );
-    log.info(created ? 'checkout created' : 'checkout already existed', {
-      action: created ? 'checkout.created' : 'checkout.exists',
-      node: node.id,
-      tree: bc.tree,
-      branch: bc.branch,
-      commit: sha,
-    });
     if (created) crash('trigger:after-create');
   }
 }
