@@ -25,7 +25,12 @@ function diagnosticsOf(files: string[]): Map<string, string[]> {
     types: ['node'],
     typeRoots: [join(repoRoot, 'node_modules/@types')],
     skipLibCheck: true,
-    paths: { '@maestro-ci/sdk': [join(sdkRoot, 'src/index.ts')], '@maestro-ci/sdk/*': [join(sdkRoot, 'src/*')] },
+    paths: {
+      '@maestro-ci/sdk': [join(sdkRoot, 'src/index.ts')],
+      // As package.json's exports: `./testing` is published from `src/fake/`.
+      '@maestro-ci/sdk/testing': [join(sdkRoot, 'src/fake/index.ts')],
+      '@maestro-ci/sdk/*': [join(sdkRoot, 'src/*')],
+    },
   });
   const out = new Map<string, string[]>(files.map((f) => [f, []]));
   for (const d of ts.getPreEmitDiagnostics(program)) {
