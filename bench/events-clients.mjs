@@ -41,11 +41,24 @@ async function connect({ count, parallel = 25, ...target }) {
   return { connected: subscribers.length };
 }
 
-/** Waits until every subscriber has every published event, or `drainMs`; then reports. */
-async function collect({ published, drainMs }) {
+/**
+ * Waits until every subscriber has every published event, or until nothing has arrived for
+ * `idleMs` (at most `capMs` in all): what is still missing then counts as lost, so a slow stream is
+ * late, not lost, while it keeps delivering.
+ */
+async function collect({ published, idleMs, capMs }) {
   const complete = () => subscribers.every((s) => published.every((n) => s.received.has(n)));
-  const deadline = Date.now() + drainMs;
-  while (!complete() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const count = () => subscribers.reduce((total, s) => total + s.received.size, 0);
+  const cap = Date.now() + capMs;
+  let seen = count();
+  let lastProgress = Date.now();
+  while (!complete() && Date.now() < cap && Date.now() - lastProgress < idleMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (count() !== seen) {
+      seen = count();
+      lastProgress = Date.now();
+    }
+  }
   let lost = 0;
   let outOfOrder = 0;
   let duplicates = 0;
@@ -67,7 +80,13 @@ function close() {
   return {};
 }
 
-const handlers = { connect, collect, close };
+/** CPU seconds this worker has used so far. */
+function cpu() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+const handlers = { connect, collect, close, cpu };
 process.on('message', async ({ id, type, ...payload }) => {
   try {
     process.send({ id, result: await handlers[type](payload) });

@@ -148,6 +148,16 @@ export function rssMb(pid) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux /proc), or null elsewhere. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples a process's RSS every 250 ms until `stop()`, which returns the peak. */
 export function sampleRss(pid) {
   let peak = rssMb(pid);
@@ -203,21 +213,29 @@ export function postJson(url, body, token) {
  * Open-loop publisher: event n is due at start + n / rate, whatever the answers to earlier ones,
  * and carries its due time (`at`), from which subscribers measure latency — a slow server cannot
  * hide queueing by slowing the publisher down. At most `maxInFlight` requests are outstanding; a
- * due event waits for a free slot (and that wait counts in its latency).
+ * due event waits for a free slot (and that wait counts in its latency). Sending stops at twice
+ * the planned duration (plus 5 s), so an overloaded server ends the run with fewer events
+ * (`sent` < `planned`) instead of stretching it.
  */
 export async function publishPaced({ url, token, rate, seconds, warmupSeconds, maxInFlight = 256, stamp = {} }) {
   const total = Math.round(rate * (seconds + warmupSeconds));
   const warm = Math.round(rate * warmupSeconds);
   const start = epochMs() + 20;
+  const stopAt = start + (2 * (seconds + warmupSeconds) + 5) * 1000;
   const published = [];
   let failed = 0;
   let inFlight = 0;
   let sent = 0;
   let firstError;
+  let planned = total;
   await new Promise((resolve) => {
     const pump = () => {
       const now = epochMs();
-      while (sent < total && inFlight < maxInFlight && start + (sent * 1000) / rate <= now) {
+      if (now > stopAt && sent < planned) {
+        planned = sent;
+        if (inFlight === 0) return resolve();
+      }
+      while (sent < planned && inFlight < maxInFlight && start + (sent * 1000) / rate <= now) {
         const n = sent;
         const at = start + (n * 1000) / rate;
         sent += 1;
@@ -237,15 +255,15 @@ export async function publishPaced({ url, token, rate, seconds, warmupSeconds, m
           })
           .finally(() => {
             inFlight -= 1;
-            if (sent === total && inFlight === 0) resolve();
+            if (sent === planned && inFlight === 0) resolve();
           });
       }
-      if (sent < total) setTimeout(pump, 1);
+      if (sent < planned) setTimeout(pump, 1);
     };
     pump();
   });
   const elapsed = (epochMs() - start) / 1000;
-  return { published: published.sort((a, b) => a - b), failed, firstError, achievedRate: total / elapsed };
+  return { published: published.sort((a, b) => a - b), failed, firstError, sent, planned: total, achievedRate: sent / elapsed };
 }
 
 /** On a PostgreSQL server the API gets a throw-away schema, dropped afterwards. */
