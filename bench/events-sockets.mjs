@@ -17,12 +17,15 @@ export async function measureFanout({ server, publishPath, channel, subscribers,
     const rssIdle = rssMb(server.pid);
     const peak = sampleRss(server.pid);
     const cpuBefore = cpuSeconds(server.pid);
+    const publisherBefore = process.cpuUsage();
     const clientCpuBefore = await Promise.all(clients.map((c) => c.ask('cpu', {})));
     const warmupSeconds = Math.min(1, seconds / 5);
     const pub = await publishPaced({ url: `${server.url}${publishPath}`, token: server.token, rate, seconds, warmupSeconds });
     const results = await Promise.all(clients.map((c) => c.ask('collect', { published: pub.published, idleMs: idleSeconds * 1000, capMs: 60_000 })));
     const rssPeak = peak();
     const serverCpu = cpuSeconds(server.pid) - cpuBefore;
+    const { user, system } = process.cpuUsage(publisherBefore);
+    const publisherCpu = (user + system) / 1e6;
     const clientCpu = (await Promise.all(clients.map((c) => c.ask('cpu', {})))).reduce((total, after, i) => total + after - clientCpuBefore[i], 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const sum = (key) => results.reduce((total, r) => total + r[key], 0);
@@ -43,6 +46,7 @@ export async function measureFanout({ server, publishPath, channel, subscribers,
       planned: pub.planned,
       serverCpu,
       clientCpu,
+      publisherCpu,
       rssIdle,
       rssPeak,
     };

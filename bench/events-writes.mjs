@@ -31,18 +31,29 @@ export async function measureWrites(url, options) {
     const write = (tx, writer, n, tag) => tx.leases.tryAcquire(`bench-${run}-${tag}-${writer}-${n}`, 'bench', 60_000);
     const event = () => ({ id: randomBytes(12).toString('hex'), timestamp: new Date(), channel: 'bench-writes', owner: null, data: { op: 'updated' }, ce: null });
     await throughput(storage, { ...options, seconds: 1 }, (tx, w, n) => write(tx, w, n, 'warm')); // warm-up
-    const plain = await throughput(storage, options, (tx, w, n) => write(tx, w, n, 'plain'));
-    const withEvent = await throughput(storage, options, async (tx, w, n) => {
-      await write(tx, w, n, 'event');
-      await tx.events.append(event());
-    });
-    // The previous design for comparison: a counter row locked from the append until commit
-    // (subscriptions.nextId() updates a maestro_counter row the same way the old append did).
-    const locked = await throughput(storage, options, async (tx, w, n) => {
-      await write(tx, w, n, 'locked');
-      await tx.subscriptions.nextId();
-      await tx.events.append(event());
-    });
+    // The three kinds alternate in three rounds, so that a change of the machine's load during the
+    // run weighs on each the same (this machine is shared).
+    const rounds = 3;
+    const round = { ...options, seconds: options.seconds / rounds };
+    let plain = 0;
+    let withEvent = 0;
+    let locked = 0;
+    for (let r = 0; r < rounds; r += 1) {
+      plain += (await throughput(storage, round, (tx, w, n) => write(tx, w, n, `plain${r}`))) / rounds;
+      withEvent +=
+        (await throughput(storage, round, async (tx, w, n) => {
+          await write(tx, w, n, `event${r}`);
+          await tx.events.append(event());
+        })) / rounds;
+      // The previous design for comparison: a counter row locked from the append until commit
+      // (subscriptions.nextId() updates a maestro_counter row the same way the old append did).
+      locked +=
+        (await throughput(storage, round, async (tx, w, n) => {
+          await write(tx, w, n, `locked${r}`);
+          await tx.subscriptions.nextId();
+          await tx.events.append(event());
+        })) / rounds;
+    }
     return { plain, withEvent, locked };
   } finally {
     await storage.close();

@@ -59,7 +59,7 @@ const lostCell = (r) => `${r.lost} / ${r.outOfOrder}${r.publishFailed ? ` (${r.p
 function fanoutNotes(label, { maestro, baseline }) {
   const side = (name, r) =>
     `${name}: sent ${r.sent} of ${r.planned} events at ${fmt.rate(r.achievedRate)}, ${r.samples} deliveries timed, ` +
-    `CPU s server ${r.serverCpu?.toFixed(1)} / client workers ${r.clientCpu.toFixed(1)}, ` +
+    `CPU s server ${r.serverCpu?.toFixed(1)} / client workers ${r.clientCpu.toFixed(1)} / publisher ${r.publisherCpu.toFixed(1)}, ` +
     `max ${fmt.ms(r.max)}, duplicates ${r.duplicates}, publish errors ${r.publishFailed}${r.publishError ? ` (${r.publishError})` : ''}, closed subscriptions ${r.closed}`;
   return [`${label} — ${side('maestro', maestro)}`, `${label} — ${side('raw', baseline)}`];
 }
