@@ -64,7 +64,7 @@ export async function startProcess(script, env, readyUrl) {
   child.stderr.on('data', keep);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${script} exited:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${script} exited:\n${output}`);
     try {
       await fetch(readyUrl);
       child.output = () => output;

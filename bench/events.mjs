@@ -47,6 +47,9 @@ async function fanoutPair(o, subscribers, rate, channel) {
   const api = await startApi(o.database);
   try {
     const maestro = await measureFanout({ ...shape, server: api, publishPath: `/publish/${channel}` });
+    // The API's last logged error (pino, level ≥ 50) explains refused publishes.
+    const errorLine = api.child.output().split('\n').reverse().find((line) => /"level":(50|60)/.test(line));
+    if (maestro.publishFailed > 0 && errorLine) maestro.publishError += `; API log: ${errorLine.slice(0, 300)}`;
     return { maestro, baseline };
   } finally {
     await api.stop();
@@ -94,8 +97,9 @@ async function catchupScenario(o) {
   const folder = o.server ? null : mkdtempSync(join(tmpdir(), 'maestro-bench-events-'));
   const database = o.server ? o.database : `pglite:${folder}`;
   const target = o.server ? { kind: 'postgres', url: o.database } : { kind: 'pglite', dataDir: folder };
-  let api = await startApi(database);
+  let api;
   try {
+    api = await startApi(database);
     const cursor = await takeCursor(api);
     if (!o.server) await api.stop();
     const appendRate = await appendMissed(target, o.catchup);
@@ -108,7 +112,7 @@ async function catchupScenario(o) {
       row('  catch-up lost / out of order', `${m.lost} / ${m.outOfOrder}`, '—', '', '0 / 0', m.lost === 0 && m.outOfOrder === 0),
     ];
   } finally {
-    await api.stop();
+    await api?.stop();
     if (folder) rmSync(folder, { recursive: true, force: true });
   }
 }
