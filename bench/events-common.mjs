@@ -59,10 +59,10 @@ export async function stopAll() {
 export async function startProcess(script, env, readyUrl) {
   const child = track(spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
-  const keep = (chunk) => (output = (output + chunk).slice(-4_000));
+  const keep = (chunk) => (output = (output + chunk).slice(-256_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${script} exited:\n${output}`);
     try {
@@ -74,7 +74,7 @@ export async function startProcess(script, env, readyUrl) {
     }
   }
   await stopChild(child, 'SIGKILL');
-  throw new Error(`${script} did not start within 60 s:\n${output}`);
+  throw new Error(`${script} did not start within 180 s:\n${output}`);
 }
 
 /**

@@ -40,6 +40,8 @@ const server = createServer((request, response) => {
   }
   response.writeHead(404).end();
 });
+// Keep idle connections longer than the publisher's agent reuses them (Node's 5 s default races it).
+server.keepAliveTimeout = 75_000;
 const io = new Server(server, { path: '/latest/socket.io/', serveClient: false });
 const namespace = io.of('/pubsub');
 namespace.on('connection', (socket) => {
