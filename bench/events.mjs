@@ -1,209 +1,209 @@
-// Two measures of the event path, each next to a raw baseline measured in the same run:
+// Events benchmark (issue #13): the event path of the built API, driven only through its public wire
+// (HTTP, socket.io as the SDK uses it, `/listen`) and the storage port of the build, each measure
+// next to a raw baseline measured in the same run. Prints one table; see bench/README.md.
 //
-// 1. Event-producing writes/s: W concurrent writers (default 8), each committing transactions of
-//    one small row insert plus an event append, against the same transactions without the append
-//    (storage adapter from the build, throw-away schema). With the counter row locked until commit
-//    (before ADR 0005's visibility bound) the event-producing ones committed one at a time.
-// 2. Commit-to-subscriber latency of Maestro's socket.io interface for N subscribers, next to a raw
-//    socket.io emit (bench/raw-socketio-server.mjs).
-//
-// Both sides do the same thing from the client's view: an HTTP POST that leads to one socket.io
-// message at each of N subscribers. For Maestro the POST is `/publish/bench`, whose event is
-// committed to the log and then delivered by each subscription's stream; for the baseline the
-// handler emits directly. Latency = POST sent → message received, per (event, subscriber).
-//
-//   node bench/run.mjs events [--subscribers=N] [--events=M] [--writers=W] [--seconds=S]   (after `npm run build`)
-//   DATABASE_URL=postgres://… REDIS_URL=redis://… to measure on a server instead of PGlite.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { io } from 'socket.io-client';
+//   npm run bench -- events [--only writes,latency,fanout,catchup,listen] [--seconds 5]
+//     [--writers 8] [--subscribers 100 --rate 1000] [--fanout-subscribers 1000 --fanout-rate 100]
+//     [--catchup 100000] [--listeners 500 --rounds 10] [--workers 2] [--timeout 300]
+//   DATABASE_URL=postgres://… REDIS_URL=redis://… to measure on a server (else PGlite in memory).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendMissed, readRaw, resume, takeCursor } from './events-catchup.mjs';
+import { databaseFor, option, startApi, startRaw, stopAll, withTimeout } from './events-common.mjs';
+import { measureListen } from './events-listen.mjs';
+import { measureFanout } from './events-sockets.mjs';
+import { measureWrites } from './events-writes.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const SCENARIOS = ['writes', 'latency', 'fanout', 'catchup', 'listen'];
 
-function option(args, name, fallback) {
-  const found = args.find((arg) => arg.startsWith(`--${name}=`));
-  return found ? Number(found.split('=')[1]) : fallback;
+const fmt = {
+  rate: (v) => `${Math.round(v).toLocaleString('en')}/s`,
+  ms: (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a'),
+  ratio: (a, b) => (Number.isFinite(a / b) && b > 0 ? `×${(a / b).toFixed(a / b >= 10 ? 0 : 2)}` : '—'),
+};
+
+/** One row of the table: measure, maestro, raw, ratio, target, result (pass/miss or blank). */
+const row = (measure, maestro, raw, ratio = '', target = '', pass) => ({ measure, maestro, raw, ratio, target, result: pass === undefined ? '' : pass ? 'pass' : 'MISS' });
+
+async function writesScenario(o) {
+  const w = await measureWrites(o.database, { writers: o.writers, seconds: o.seconds });
+  return [
+    row(`writes/s, ${o.writers} writers, with event vs without`, fmt.rate(w.withEvent), fmt.rate(w.plain), fmt.ratio(w.withEvent, w.plain), '≥ 0.8×', w.withEvent / w.plain >= 0.8),
+    row('  previous design (counter row locked to commit)', fmt.rate(w.locked), fmt.rate(w.plain), fmt.ratio(w.locked, w.plain)),
+  ];
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startProcess(script, env, readyUrl) {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${script} exited:\n${output}`);
-    try {
-      await fetch(readyUrl);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${script} did not start:\n${output}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** Connects N subscribers, then sends M events one at a time and records each delivery latency. */
-async function measure({ baseUrl, token, subscribers, events, publishPath }) {
-  const sockets = [];
-  let pending = null;
-  const latencies = [];
-  for (let i = 0; i < subscribers; i += 1) {
-    const socket = io(`${baseUrl}/pubsub`, { path: '/latest/socket.io/', auth: { token }, transports: ['websocket'], reconnection: false });
-    await new Promise((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
-    socket.on('event', (message) => {
-      if (!pending || message.event.data?.n !== pending.n) return;
-      latencies.push(performance.now() - pending.sentAt);
-      pending.remaining -= 1;
-      if (pending.remaining === 0) pending.resolve();
-    });
-    await socket.timeout(5_000).emitWithAck('subscribe', { channel: 'bench', promisc: true });
-    sockets.push(socket);
-  }
-  const headers = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-  const warmup = Math.min(20, Math.floor(events / 5));
-  for (let n = 0; n < events + warmup; n += 1) {
-    const delivered = new Promise((resolve) => {
-      pending = { n, sentAt: performance.now(), remaining: subscribers, resolve };
-    });
-    if (n === warmup) latencies.length = 0;
-    const response = await fetch(`${baseUrl}${publishPath}`, { method: 'POST', headers, body: JSON.stringify({ data: { n } }) });
-    await response.text();
-    await delivered;
-  }
-  for (const socket of sockets) socket.disconnect();
-  const sorted = latencies.sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: sorted.length };
-}
-
-/** Transactions/s of `writers` concurrent loops over `seconds`; `work(tx, writer, n)` is one transaction's body. */
-async function throughput(storage, { writers, seconds }, work) {
-  const deadline = performance.now() + seconds * 1000;
-  let committed = 0;
-  await Promise.all(
-    Array.from({ length: writers }, async (_, writer) => {
-      for (let n = 0; performance.now() < deadline; n += 1) {
-        await storage.transaction((tx) => work(tx, writer, n));
-        committed += 1;
-      }
-    }),
-  );
-  return committed / seconds;
-}
-
-/** Event-producing writes/s against the same writes without an event, on the storage adapter itself. */
-async function measureWrites(url, options) {
-  const { PostgresStorage } = await import(`${root}api/dist/storage/postgres/postgres.storage.js`);
-  const target = url.startsWith('postgres') ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null };
-  const storage = await PostgresStorage.open(target);
+/** Runs the same fan-out against the raw server and the API, each process started for it. */
+async function fanoutPair(o, subscribers, rate, channel) {
+  const shape = { channel, subscribers, rate, seconds: o.seconds, workers: o.workers };
+  const raw = await startRaw();
+  let baseline;
   try {
-    const run = randomBytes(4).toString('hex');
-    const write = (tx, writer, n, tag) => tx.leases.tryAcquire(`bench-${run}-${tag}-${writer}-${n}`, 'bench', 60_000);
-    const event = () => ({ id: randomBytes(12).toString('hex'), timestamp: new Date(), channel: 'bench-writes', owner: null, data: { op: 'updated' }, ce: null });
-    await throughput(storage, { ...options, seconds: 1 }, (tx, w, n) => write(tx, w, n, 'warm')); // warm-up
-    const plain = await throughput(storage, options, (tx, w, n) => write(tx, w, n, 'plain'));
-    const withEvent = await throughput(storage, options, async (tx, w, n) => {
-      await write(tx, w, n, 'event');
-      await tx.events.append(event());
-    });
-    // The previous design for comparison: a counter row locked from the append until commit
-    // (subscriptions.nextId() updates a maestro_counter row the same way the old append did).
-    const locked = await throughput(storage, options, async (tx, w, n) => {
-      await write(tx, w, n, 'locked');
-      await tx.subscriptions.nextId();
-      await tx.events.append(event());
-    });
-    return { plain, withEvent, locked };
+    baseline = await measureFanout({ ...shape, server: raw, publishPath: '/emit' });
   } finally {
-    await storage.close();
+    await raw.stop();
+  }
+  const api = await startApi(o.database);
+  try {
+    const maestro = await measureFanout({ ...shape, server: api, publishPath: `/publish/${channel}` });
+    // The API's last logged warning or error (pino, level ≥ 40) explains refused publishes.
+    const errorLine = api.child.output().split('\n').reverse().find((line) => /"level":(40|50|60)/.test(line));
+    if (maestro.publishFailed > 0 && errorLine) maestro.publishError += `; API log: ${errorLine.slice(0, 300)}`;
+    return { maestro, baseline };
+  } finally {
+    await api.stop();
   }
 }
 
-/** On a PostgreSQL server the API gets a throw-away schema, dropped afterwards. */
-async function databaseFor(url) {
-  if (!url?.startsWith('postgres')) return { url: url ?? 'pglite:memory', drop: async () => undefined };
-  const { default: pg } = await import('pg');
-  const schema = `maestro_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    drop: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
+/** Lost / out of order, and the publishes the server refused (which count as a miss). */
+const lostCell = (r) => `${r.lost} / ${r.outOfOrder}${r.publishFailed ? ` (${r.publishFailed} publishes failed)` : ''}`;
+
+function fanoutNotes(label, { maestro, baseline }) {
+  const side = (name, r) =>
+    `${name}: sent ${r.sent} of ${r.planned} events at ${fmt.rate(r.achievedRate)}, ${r.samples} deliveries timed, ` +
+    `CPU s server ${r.serverCpu?.toFixed(1)} / client workers ${r.clientCpu.toFixed(1)} / publisher ${r.publisherCpu.toFixed(1)}, ` +
+    `max ${fmt.ms(r.max)}, duplicates ${r.duplicates}, publish errors ${r.publishFailed}${r.publishError ? ` (${r.publishError})` : ''}, closed subscriptions ${r.closed}`;
+  return [`${label} — ${side('maestro', maestro)}`, `${label} — ${side('raw', baseline)}`];
+}
+
+/**
+ * The sustained socket.io rows: `latency` (100 @ 1,000: p99 ≤ 25 ms, 0 lost, 0 out of order) and
+ * `fanout` (1,000 @ 100: p99 ≤ 100 ms, 0 lost, and the server's memory).
+ */
+async function socketRows(o, { subscribers, rate, channel, p99Target, ordered }) {
+  const pair = await fanoutPair(o, subscribers, rate, channel);
+  const { maestro: m, baseline: b } = pair;
+  const label = `${subscribers} subs @ ${rate} ev/s`;
+  o.notes.push(...fanoutNotes(label, pair));
+  const rows = [
+    row(`${label}: publish → socket.io p50`, fmt.ms(m.p50), fmt.ms(b.p50), fmt.ratio(m.p50, b.p50)),
+    row(`${label}: p99`, fmt.ms(m.p99), fmt.ms(b.p99), fmt.ratio(m.p99, b.p99), `≤ ${p99Target} ms`, m.p99 <= p99Target),
+    row(`${label}: lost / out of order`, lostCell(m), lostCell(b), '', ordered ? '0 / 0' : '0 lost', m.lost === 0 && m.publishFailed === 0 && (!ordered || m.outOfOrder === 0)),
+  ];
+  if (!ordered) rows.push(row(`${label}: server RSS idle → peak`, `${m.rssIdle} → ${m.rssPeak} MB`, `${b.rssIdle} → ${b.rssPeak} MB`, fmt.ratio(m.rssPeak, b.rssPeak)));
+  return rows;
+}
+
+const latencyScenario = (o) => socketRows(o, { subscribers: o.subscribers, rate: o.rate, channel: 'bench-latency', p99Target: 25, ordered: true });
+const fanoutScenario = (o) => socketRows(o, { subscribers: o.fanoutSubscribers, rate: o.fanoutRate, channel: 'bench-fanout', p99Target: 100, ordered: false });
+
+async function catchupScenario(o) {
+  // PGlite is one process's database: the API stops while the bench writes and reads its folder.
+  const folder = o.server ? null : mkdtempSync(join(tmpdir(), 'maestro-bench-events-'));
+  const database = o.server ? o.database : `pglite:${folder}`;
+  const target = o.server ? { kind: 'postgres', url: o.database } : { kind: 'pglite', dataDir: folder };
+  let api;
+  try {
+    api = await startApi(database);
+    const cursor = await takeCursor(api);
+    if (!o.server) await api.stop();
+    const appendRate = await appendMissed(target, o.catchup);
+    const raw = await readRaw(target, cursor, o.catchup);
+    if (!o.server) api = await startApi(database);
+    const m = await resume(api, o.catchup);
+    o.notes.push(`catch-up — ${o.catchup.toLocaleString('en')} events appended through the storage port at ${fmt.rate(appendRate)}; maestro took ${m.seconds.toFixed(1)} s, duplicates ${m.duplicates}, failed acks ${m.ackErrors}`);
+    return [
+      row(`durable catch-up of ${o.catchup.toLocaleString('en')} events, 1 subscriber`, fmt.rate(m.rate), `${fmt.rate(raw.rate)} (SQL pages)`, fmt.ratio(m.rate, raw.rate), '≥ 20,000/s', m.rate >= 20_000 && m.lost === 0 && m.outOfOrder === 0),
+      row('  catch-up lost / out of order', `${m.lost} / ${m.outOfOrder}`, '—', '', '0 / 0', m.lost === 0 && m.outOfOrder === 0),
+    ];
+  } finally {
+    await api?.stop();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+async function listenScenario(o) {
+  const shape = { listeners: o.listeners, rounds: o.rounds };
+  const raw = await startRaw();
+  let b;
+  try {
+    b = await measureListen({ ...shape, server: raw, raw: true });
+  } finally {
+    await raw.stop();
+  }
+  const api = await startApi(o.database);
+  try {
+    const m = await measureListen({ ...shape, server: api, raw: false });
+    o.notes.push(`/listen — ${o.rounds} events × ${o.listeners} held requests; maestro keep-alives ${m.beeps}, raw ${b.beeps}`);
+    return [
+      row(`/listen, ${o.listeners} held: publish → answer p50`, fmt.ms(m.p50), fmt.ms(b.p50), fmt.ratio(m.p50, b.p50)),
+      row(`/listen, ${o.listeners} held: p99 (lost)`, `${fmt.ms(m.p99)} (${m.lost})`, `${fmt.ms(b.p99)} (${b.lost})`, fmt.ratio(m.p99, b.p99)),
+    ];
+  } finally {
+    await api.stop();
+  }
+}
+
+const RUN = { writes: writesScenario, latency: latencyScenario, fanout: fanoutScenario, catchup: catchupScenario, listen: listenScenario };
+
+function printTable(title, rows) {
+  const columns = ['measure', 'maestro', 'raw', 'ratio', 'target', 'result'];
+  const width = Object.fromEntries(columns.map((c) => [c, Math.max(c.length, ...rows.map((r) => String(r[c]).length))]));
+  const line = (r) => columns.map((c) => String(r[c]).padEnd(width[c])).join(' | ').trimEnd();
+  console.log(`\n${title}`);
+  console.log(line(Object.fromEntries(columns.map((c) => [c, c]))));
+  console.log(columns.map((c) => '-'.repeat(width[c])).join('-|-'));
+  for (const r of rows) console.log(line(r));
 }
 
 export async function run(args = []) {
-  const subscribers = option(args, 'subscribers', 10);
-  const events = option(args, 'events', 200);
-  const writers = option(args, 'writers', 8);
-  const seconds = option(args, 'seconds', 5);
+  const only = option(args, 'only', SCENARIOS.join(','), true).split(',');
+  const unknown = only.filter((name) => !SCENARIOS.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
   const db = await databaseFor(process.env.DATABASE_URL);
-  const database = db.url;
-  const target = `${database.split(':')[0]}${process.env.REDIS_URL ? ' + Redis' : ''}`;
-
-  let writes;
+  const o = {
+    database: db.url,
+    server: db.server,
+    seconds: option(args, 'seconds', 5),
+    writers: option(args, 'writers', 8),
+    subscribers: option(args, 'subscribers', 100),
+    rate: option(args, 'rate', 1000),
+    fanoutSubscribers: option(args, 'fanout-subscribers', 1000),
+    fanoutRate: option(args, 'fanout-rate', 100),
+    // PGlite appends about 500 events/s here: its default keeps the run within a few minutes.
+    catchup: option(args, 'catchup', db.server ? 100_000 : 20_000),
+    listeners: option(args, 'listeners', 500),
+    rounds: option(args, 'rounds', 10),
+    workers: option(args, 'workers', 2),
+    timeout: option(args, 'timeout', 300),
+    notes: [],
+  };
+  const target = `${db.server ? 'PostgreSQL server' : 'PGlite (in memory; catch-up on a folder)'}${process.env.REDIS_URL ? ' + Redis' : ''}`;
+  const onSignal = async () => {
+    await stopAll();
+    await db.drop().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const rows = [];
+  const failures = [];
   try {
-    writes = await measureWrites(database, { writers, seconds });
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
-  console.log(`events: writes/s, ${writers} concurrent writers, ${seconds} s each (${target})`);
-  console.log(`  one row insert per transaction           ${writes.plain.toFixed(0)}/s`);
-  console.log(`  the same plus an event append            ${writes.withEvent.toFixed(0)}/s`);
-  console.log(`  ratio with event / without               ×${(writes.withEvent / writes.plain).toFixed(2)}   (target ≥ 0.8 on PostgreSQL)`);
-  console.log(`  previous design (counter row locked)     ${writes.locked.toFixed(0)}/s   ×${(writes.locked / writes.plain).toFixed(2)}`);
-
-  const rawPort = await freePort();
-  const raw = await startProcess(`${root}bench/raw-socketio-server.mjs`, { PORT: String(rawPort) }, `http://127.0.0.1:${rawPort}/`);
-  const apiPort = await freePort();
-  const apiEnv = { PORT: String(apiPort), HOST: '127.0.0.1', DATABASE_URL: database, SECRET_KEY: 'bench-secret', KCI_INITIAL_PASSWORD: 'bench-password', LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false' };
-  if (process.env.REDIS_URL) apiEnv.REDIS_URL = process.env.REDIS_URL;
-  const api = await startProcess(`${root}api/dist/main.js`, apiEnv, `http://127.0.0.1:${apiPort}/`);
-  try {
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const login = await fetch(`${apiUrl}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'username=admin&password=bench-password' });
-    const { access_token: token } = await login.json();
-
-    const baseline = await measure({ baseUrl: `http://127.0.0.1:${rawPort}`, token: 'unused', subscribers, events, publishPath: '/emit' });
-    const maestro = await measure({ baseUrl: apiUrl, token, subscribers, events, publishPath: '/publish/bench' });
-    const ms = (value) => `${value.toFixed(2)} ms`;
-    console.log(`events: commit-to-subscriber latency, ${subscribers} socket.io subscribers, ${events} events one at a time (${target})`);
-    console.log(`  raw socket.io emit   p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}  (${baseline.samples} deliveries)`);
-    console.log(`  maestro /publish     p50 ${ms(maestro.p50)}  p99 ${ms(maestro.p99)}  (${maestro.samples} deliveries)`);
-    console.log(`  ratio maestro/raw    p50 ×${(maestro.p50 / baseline.p50).toFixed(1)}  p99 ×${(maestro.p99 / baseline.p99).toFixed(1)}`);
-    return { subscribers, events, writes, baseline, maestro };
+    for (const name of SCENARIOS.filter((s) => only.includes(s))) {
+      console.log(`events: ${name} …`);
+      const started = performance.now();
+      try {
+        const result = await withTimeout(`scenario ${name}`, o.timeout, () => RUN[name](o));
+        rows.push(...result);
+        for (const r of result) console.log(`  ${r.measure}: ${r.maestro} vs ${r.raw} ${r.ratio}`);
+        console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      } catch (error) {
+        // A failed or stuck scenario ends its processes and shows in the table; the others still run.
+        console.log(`  FAILED: ${error.message.split('\n')[0]}`);
+        failures.push(name);
+        rows.push(row(`${name}: FAILED — ${error.message.split('\n')[0].slice(0, 90)}`, 'n/a', 'n/a', '', '', false));
+        await stopAll();
+      }
+    }
   } finally {
-    raw.kill('SIGTERM');
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopAll();
     await db.drop();
   }
+  printTable(`events (${target}; ${o.seconds} s per sustained run, client sockets in ${o.workers} worker processes)`, rows);
+  for (const note of o.notes) console.log(`  ${note}`);
+  if (failures.length > 0) process.exitCode = 1;
+  return { rows, notes: o.notes, failures };
 }
