@@ -11,6 +11,12 @@ import { toServerFilter } from './filter.js';
 import type { SocketHub, SocketListener } from './socket.js';
 
 const ACK_COALESCE_MS = 250;
+/**
+ * Acknowledge at once after this many advances of the mark: the server holds a durable
+ * subscription at 1,000 unacknowledged events (docs/realtime.md), so an acknowledgement only every
+ * 250 ms would cap a catch-up at about 4,000 events/s whatever the server can send.
+ */
+const ACK_EVERY_EVENTS = 250;
 const RESUBSCRIBE_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
 type SocketMessage = Parameters<SocketListener['onEvent']>[0];
@@ -26,6 +32,7 @@ export class SocketTransport implements EventTransport {
   #held: SocketMessage[] | null = null;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #sentMark: number | null = null;
+  #advancesSinceAck = 0;
 
   constructor(host: TransportHost) {
     this.#host = host;
@@ -197,6 +204,11 @@ export class SocketTransport implements EventTransport {
   }
 
   acknowledged(): void {
+    this.#advancesSinceAck += 1;
+    if (this.#advancesSinceAck >= ACK_EVERY_EVENTS) {
+      void this.#flushAck();
+      return;
+    }
     if (this.#ackTimer !== undefined) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
@@ -209,6 +221,7 @@ export class SocketTransport implements EventTransport {
       clearTimeout(this.#ackTimer);
       this.#ackTimer = undefined;
     }
+    this.#advancesSinceAck = 0;
     const mark = this.#host.tracker.mark;
     if (mark === null || this.#subscription === null || !this.#hub || (this.#sentMark !== null && mark <= this.#sentMark)) return;
     try {

@@ -309,6 +309,18 @@ describe('socket.io subscriber against a peer', () => {
     await again.close();
   });
 
+  it('acknowledges at least every 250 events, not only every 250 ms (a catch-up is not held by the coalescing timer)', async () => {
+    const sub = maestro.events.consume({ subscriberId: 'fast:node' }, () => undefined);
+    await sub.whenSubscribed();
+    for (let i = 0; i < 1_000; i++) nodeEvent(`f${i}`);
+    await eventually(() => pubsub.acks.at(-1)?.sequence_id === 1_000);
+    // Each acknowledgement is at most 250 events past the one before it: with acknowledgements only
+    // on the 250 ms timer, a fast handler would send one or two for the whole thousand.
+    const marks = [0, ...pubsub.acks.map((a) => a.sequence_id)];
+    const steps = marks.slice(1).map((mark, i) => mark - marks[i]!);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(250);
+  });
+
   it('a non-durable subscription whose buffer fills unsubscribes and resumes from its mark (backpressure)', async () => {
     const sub = maestro.events.subscribe({ maxBuffered: 4 });
     await sub.whenSubscribed();
