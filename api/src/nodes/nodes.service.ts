@@ -296,9 +296,8 @@ export class NodesService {
    * `PUT /batch/nodeset` (docs/nodes.md#endpoints): returns how many nodes were updated; no events. A node the
    * caller may not edit is skipped without an error, as KernelCI does (a `200 0` answer): each such
    * refusal is logged and counted in the `batch_nodeset_refused` metric (docs/security.md).
-   * Set-based with the answers of a node-by-node walk: the ids before the first malformed or
-   * unknown one are read, checked and written in one statement each, then that id's error is raised
-   * (earlier nodes stay updated); the field and value are checked only once a node may be edited.
+   * Set-based with a node-by-node walk's answers: ids before the first malformed or unknown one are read and written
+   * in one statement each, then its error is raised; the field and value are checked only once a node may be edited.
    */
   async batchSetFlag(ids: string[], field: string, value: string | boolean, caller: UserRecord): Promise<number> {
     let failure: Error | null = null;
@@ -366,17 +365,20 @@ export class NodesService {
   }
 
   /**
-   * A page and the total. A short offset page already tells the total, so its count is skipped;
-   * otherwise the count (the expensive part: it visits every match) follows the page.
-   * `query.limit` may be one more than the page size when a cursor is wanted.
+   * A page and the total. The count (it visits every match) runs beside the page on its own
+   * connection; a short offset page tells the total itself, so its count (as cheap as the page) is
+   * not awaited. `query.limit` may be one more than the page size when a cursor is wanted.
    */
   private async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
     const timeoutMs = this.regexTimeout(query.filter);
     return this.guarded(async () => {
       const offset = query.offset ?? 0;
-      const items = await this.storage.nodes.list(query, { timeoutMs });
+      const listed = this.storage.nodes.list(query, { timeoutMs });
+      const counted = this.storage.nodes.count(query.filter, { timeoutMs });
+      counted.catch(() => undefined); // awaited below unless the page is short
+      const items = await listed;
       const short = pageSize !== undefined && items.length < pageSize && (items.length > 0 || offset === 0);
-      const total = short && !query.after ? offset + items.length : await this.storage.nodes.count(query.filter, { timeoutMs });
+      const total = short && !query.after ? offset + items.length : await counted;
       return { items, total };
     }, NodesService.regexTooSlow);
   }
