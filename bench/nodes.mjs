@@ -3,9 +3,8 @@
 // through `pg` at the same concurrency in the same run. Prints one table with the ratios and the
 // targets of issue #14, then the plans of the read statements. See bench/README.md.
 import { randomBytes } from 'node:crypto';
-import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,7 +107,7 @@ export async function main(args) {
   const auth = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
   const rows = [];
   const add = (measure, app, base, target) => rows.push({ measure, app, base, target });
-  const uptime = () => execSync('uptime').toString().trim().replace(/.*load/, 'load');
+  const uptime = () => `load average: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
   console.log(`schema ${schema}, ${options.clients} clients, ${options.seconds} s per load run; ${uptime()}`);
   try {
     // Idle RSS of the API process on the server, and of a PGlite API (bench/memory.mjs, own process).
