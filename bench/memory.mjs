@@ -38,7 +38,7 @@ async function measure(label, databaseUrl, nodes) {
 }
 
 /** Runs one measurement in a child process, so that no engine's heap counts in another's figure. */
-async function measureApart(label, databaseUrl, nodes) {
+export async function measureApart(label, databaseUrl, nodes) {
   const { execFileSync } = await import('node:child_process');
   const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', label, databaseUrl, String(nodes)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());

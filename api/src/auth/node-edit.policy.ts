@@ -25,6 +25,18 @@ export class NodeEditPolicy {
     return canEditNode(user, node) || (await isAccountName(tx.usernames, user, node.owner));
   }
 
+  /**
+   * `canEditNode` for many nodes with at most one lookup: the names the account has held, read
+   * once when an owner is the only remaining reason to allow an edit (hierarchy children, batch).
+   */
+  async canEditEach(user: Editor, nodes: EditedNode[], tx: Pick<Repositories, 'usernames'> = this.storage): Promise<boolean[]> {
+    const verdicts = nodes.map((node) => canEditNode(user, node));
+    const owners = new Set(nodes.filter((node, i) => !verdicts[i] && typeof node.owner === 'string' && node.owner !== '').map((node) => node.owner as string));
+    if (owners.size === 0) return verdicts;
+    const held = new Set(await tx.usernames.namesOf(user.id));
+    return nodes.map((node, i) => verdicts[i] || (typeof node.owner === 'string' && held.has(node.owner)));
+  }
+
   /** @throws UnauthorizedError 401 `Unauthorized to complete the operation` (not 403, as KernelCI). */
   async assertCanEditNode(user: Editor, node: EditedNode, tx: Pick<Repositories, 'usernames'> = this.storage): Promise<void> {
     if (!(await this.canEditNode(user, node, tx))) throw new UnauthorizedError(EDIT_DENIED);

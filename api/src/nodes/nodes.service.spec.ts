@@ -9,7 +9,7 @@ import type { JobRunner } from '../common/jobs/job-runner';
 import type { AppConfig } from '../config/config';
 import type { NodeChange, NodeEventPublisher } from '../events/node-events.port';
 import { makeNode, makeUser } from '../storage/contract/fixtures';
-import type { IdempotencyBegin, IdempotencyRepository, NodeRecord, NodeRepository, Repositories, Storage } from '../storage/ports';
+import type { IdempotencyBegin, IdempotencyRepository, NodeRecord, NodeRepository, Repositories, Storage, UsernameRepository } from '../storage/ports';
 import { strictFake } from '../testing/strict-fake';
 import type { HierarchyNodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { NodesService } from './nodes.service';
@@ -28,16 +28,16 @@ function harness(stored: NodeRecord[]) {
       table.set(node.id, structuredClone(node));
       return structuredClone(node);
     },
-    updateMany: async (list) => {
-      for (const node of list) {
-        writes.updated.push(node);
-        table.set(node.id, structuredClone(node));
-      }
+    writeMany: async ({ update, insert }) => {
+      for (const node of update) writes.updated.push(node);
+      for (const node of insert) writes.inserted.push(node);
+      for (const node of [...update, ...insert]) table.set(node.id, structuredClone(node));
+      return [...update, ...insert].map((node) => structuredClone(node));
     },
-    insertMany: async (list) => {
-      for (const node of list) {
-        writes.inserted.push(node);
-        table.set(node.id, structuredClone(node));
+    setKcidbFlags: async (ids, value, updated) => {
+      for (const id of ids) {
+        writes.updated.push({ ...table.get(id)!, processed_by_kcidb_bridge: value, updated });
+        table.set(id, { ...table.get(id)!, processed_by_kcidb_bridge: value, updated });
       }
     },
     insert: async (node) => {
@@ -53,7 +53,10 @@ function harness(stored: NodeRecord[]) {
   const txIdempotency = strictFake<IdempotencyRepository>('tx.idempotency', {
     complete: async (_scope, _status, response) => void recorded.push({ inTransaction, response }),
   });
-  const tx = strictFake<Repositories>('tx', { nodes, idempotency: txIdempotency });
+  // Names the caller's account held before a rename (docs/adr/0012-account-ownership.md), and how often they were read.
+  const lookups = { names: ['alice', 'alice-old'], reads: 0 };
+  const usernames = strictFake<UsernameRepository>('usernames', { namesOf: async () => (lookups.reads++, lookups.names) });
+  const tx = strictFake<Repositories>('tx', { nodes, idempotency: txIdempotency, usernames });
   const transaction = async <T>(work: (t: Repositories) => Promise<T>) => {
     inTransaction = true;
     try {
@@ -62,14 +65,14 @@ function harness(stored: NodeRecord[]) {
       inTransaction = false;
     }
   };
-  const storage = strictFake<Storage>('storage', { nodes, idempotency: claims, transaction } as Partial<Storage>);
+  const storage = strictFake<Storage>('storage', { nodes, idempotency: claims, transaction, usernames } as Partial<Storage>);
   const publisher = strictFake<NodeEventPublisher>('events', {
     nodeChanged: async (_tx, change) => void events.push(change),
   });
   const config = strictFake<AppConfig>('config', { idempotencyTtlSeconds: 86_400 } as Partial<AppConfig>);
   const idempotency = new IdempotencyService(storage, config, strictFake<JobRunner>('jobs', {}));
   const service = new NodesService(storage, publisher, config, idempotency, new NodeEditPolicy(storage));
-  return { service, table, writes, events, recorded };
+  return { service, table, writes, events, recorded, lookups };
 }
 
 const keyed: IdempotentRequest = { key: 'k1', method: 'PUT', path: '/nodes/x', fingerprint: 'fp' };
@@ -145,11 +148,56 @@ describe('NodesService: hierarchy writes', () => {
     expect(events).toEqual([]);
   });
 
+  it('checks the edit right of every replaced child with one lookup, and refuses in walk order before writing', async () => {
+    const former = makeNode({ owner: 'alice-old', name: 'former' });
+    const foreign = makeNode({ owner: 'bob', name: 'foreign' });
+    const allowed = harness([root, former]);
+    const replace = (...children: NodeRecord[]) => level({ kind: 'job', name: 'baseline', path: root.path }, children.map((c) => level({ id: c.id, name: c.name, path: [] })));
+    const { result } = await allowed.service.submitHierarchy(root.id, replace(former), alice);
+    expect(result.map((n) => n.id)).toEqual([root.id, former.id]);
+    expect(allowed.lookups.reads).toBe(1);
+    const refused = harness([root, former, foreign]);
+    await expect(refused.service.submitHierarchy(root.id, replace(former, foreign), alice)).rejects.toThrow('Unauthorized to complete the operation');
+    expect(refused.writes).toEqual({ inserted: [], updated: [] });
+    expect(refused.lookups.reads).toBe(1);
+  });
+
   it('records the idempotent outcome inside the write transaction, as the written node ids', async () => {
     const { service, recorded } = harness([root]);
     const body = level({ kind: 'job', name: 'baseline', path: root.path }, [level({ name: 'boot', path: [...root.path, 'boot'] })]);
     const { result: written } = await service.submitHierarchy(root.id, body, alice, {}, keyed);
     expect(recorded).toEqual([{ inTransaction: true, response: written.map((n) => n.id) }]);
+  });
+});
+
+describe('NodesService: PUT /batch/nodeset', () => {
+  const mine = makeNode({ owner: 'alice' });
+  const theirs = makeNode({ owner: 'bob' });
+  const former = makeNode({ owner: 'alice-old' });
+
+  it('sets the flag on the nodes the caller may edit in one write, counting each listed entry, and skips the others', async () => {
+    const { service, table, lookups } = harness([mine, theirs, former]);
+    expect(await service.batchSetFlag([mine.id, theirs.id, former.id, mine.id], 'processed_by_kcidb_bridge', 'True', alice)).toBe(3);
+    expect([mine, theirs, former].map((n) => table.get(n.id)!.processed_by_kcidb_bridge)).toEqual([true, false, true]);
+    expect(lookups.reads).toBe(1);
+  });
+
+  it('writes the nodes before the first unknown or malformed id, then answers its error', async () => {
+    const unknown = '65a3982ee98651d0fe82b010';
+    const h1 = harness([mine, former]);
+    await expect(h1.service.batchSetFlag([mine.id, unknown, former.id], 'processed_by_kcidb_bridge', true, alice)).rejects.toThrow(`Node not found with id: ${unknown}`);
+    expect(h1.writes.updated.map((n) => n.id)).toEqual([mine.id]);
+    const h2 = harness([mine, former]);
+    await expect(h2.service.batchSetFlag([mine.id, 'nope', unknown], 'processed_by_kcidb_bridge', true, alice)).rejects.toThrow();
+    expect(h2.writes.updated.map((n) => n.id)).toEqual([mine.id]);
+  });
+
+  it('checks the field and value only when some node may be edited', async () => {
+    const { service, writes } = harness([mine, theirs]);
+    expect(await service.batchSetFlag([theirs.id], 'name', 'x', alice)).toBe(0);
+    await expect(service.batchSetFlag([theirs.id, mine.id], 'name', true, alice)).rejects.toThrow('Field not supported');
+    await expect(service.batchSetFlag([mine.id], 'processed_by_kcidb_bridge', 'yes', alice)).rejects.toThrow('Value not supported');
+    expect(writes.updated).toEqual([]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { NodeEditPolicy } from '../auth/node-edit.policy';
+import { EDIT_DENIED, NodeEditPolicy } from '../auth/node-edit.policy';
 import { parseIsoDatetime } from '../common/datetime';
 import { IdempotencyService, type IdempotencyRecorder, type IdempotentRequest, type Replay } from '../common/idempotency/idempotency.service';
-import { BadRequestError, GatewayTimeoutError, NotFoundError } from '../common/errors/domain-errors';
+import { BadRequestError, GatewayTimeoutError, NotFoundError, UnauthorizedError } from '../common/errors/domain-errors';
 import { newObjectId, parseObjectId } from '../common/object-id';
 import type { NodeFilter } from '../common/query/filter-model';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -22,6 +22,7 @@ import {
 import type { HierarchyNodeDto, NodeDto, NodeInputDto, NodePatchDto } from './dto/node.dto';
 import { toNodeResponse } from './node.mapper';
 import { checkIfMatch } from './node-body';
+import { hierarchyPreOrder } from './node-hierarchy';
 import { checkTransition } from './node-state';
 import { coerceKernelVersion, normaliseArtifactUrl, validateNodeKind } from './node-kinds';
 
@@ -242,18 +243,13 @@ export class NodesService {
     const now = new Date();
     return this.storage.transaction(async (tx) => {
       const root = await this.lockForEdit(tx, rootId, caller, options.ifMatch);
-      // Pre-order walk with an explicit stack: result trees can be deep.
-      const ordered: { input: NodeInputDto; id: string; parent: string | null; isRoot: boolean }[] = [];
-      const stack: { level: HierarchyNodeDto; parent: string | null; isRoot: boolean }[] = [{ level: body, parent: null, isRoot: true }];
-      while (stack.length > 0) {
-        const { level, parent, isRoot } = stack.pop()!;
-        const givenId = isRoot ? rootId : level.node.id ? level.node.id.toLowerCase() : null;
-        const nodeId = givenId ?? newObjectId();
-        ordered.push({ input: level.node, id: nodeId, parent: isRoot ? (level.node.parent?.toLowerCase() ?? null) : parent, isRoot });
-        for (let i = level.child_nodes.length - 1; i >= 0; i--) stack.push({ level: level.child_nodes[i], parent: nodeId, isRoot: false });
-      }
+      const ordered = hierarchyPreOrder(rootId, body);
       const givenIds = ordered.filter((o, i) => i > 0 && o.input.id).map((o) => o.id);
       const existing = new Map((await tx.nodes.findByIds(givenIds)).map((n) => [n.id, n]));
+      // Edit rights on every replaced child at once (one lookup at most); refusals are raised in walk order below.
+      const children = [...existing.values()];
+      const allowed = await this.editPolicy.canEditEach(caller, children, tx);
+      const refused = new Set(children.filter((_, i) => !allowed[i]).map((n) => n.id));
       existing.set(rootId, root);
       const inserts: NodeRecord[] = [];
       const updates: NodeRecord[] = [];
@@ -263,7 +259,7 @@ export class NodesService {
         if (isUpdate) {
           const stored = existing.get(item.id);
           if (!stored) throw new BadRequestError(`No object found with id: ${item.id}`);
-          if (!item.isRoot) await this.editPolicy.assertCanEditNode(caller, stored, tx);
+          if (!item.isRoot && refused.has(item.id)) throw new UnauthorizedError(EDIT_DENIED);
           if (item.parent === item.id) throw new BadRequestError('Parent cannot be the same as the object');
         }
         const draft = this.fromInput(item.input, now);
@@ -283,10 +279,8 @@ export class NodesService {
         (isUpdate ? updates : inserts).push(node);
         nodes.push(node);
       }
-      await tx.nodes.updateMany(updates);
-      await tx.nodes.insertMany(inserts);
-      const reread = new Map((await tx.nodes.findByIds(nodes.map((n) => n.id))).map((n) => [n.id, n]));
-      const written = nodes.map((n) => reread.get(n.id) ?? n);
+      const stored = new Map((await tx.nodes.writeMany({ update: updates, insert: inserts })).map((n) => [n.id, n]));
+      const written = nodes.map((n) => stored.get(n.id) ?? n);
       await this.events.nodeChanged(tx, {
         op: 'updated',
         node: written[0],
@@ -302,29 +296,40 @@ export class NodesService {
    * `PUT /batch/nodeset` (docs/nodes.md#endpoints): returns how many nodes were updated; no events. A node the
    * caller may not edit is skipped without an error, as KernelCI does (a `200 0` answer): each such
    * refusal is logged and counted in the `batch_nodeset_refused` metric (docs/security.md).
+   * Set-based with a node-by-node walk's answers: ids before the first malformed or unknown one are read and written
+   * in one statement each, then its error is raised; the field and value are checked only once a node may be edited.
    */
   async batchSetFlag(ids: string[], field: string, value: string | boolean, caller: UserRecord): Promise<number> {
-    let updated = 0;
-    let flag: boolean | undefined;
-    for (const raw of ids) {
-      const nodeId = parseObjectId(raw);
-      const stored = await this.storage.nodes.findById(nodeId);
-      if (!stored) throw new NotFoundError(`Node not found with id: ${nodeId}`);
-      if (!(await this.editPolicy.canEditNode(caller, stored))) {
-        this.logger.warn(`PUT /batch/nodeset: ${caller.username} may not edit node ${nodeId} (owner ${stored.owner}); skipped`);
-        this.batchRefused?.inc();
-        continue;
+    let failure: Error | null = null;
+    let valid = ids.length;
+    const nodeIds: string[] = [];
+    for (const [i, raw] of ids.entries()) {
+      try {
+        nodeIds.push(parseObjectId(raw));
+      } catch (error) {
+        [failure, valid] = [error as Error, i];
+        break;
       }
-      if (flag === undefined) {
-        if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
-        if (value === true || value === 'true' || value === 'True') flag = true;
-        else if (value === false || value === 'false' || value === 'False') flag = false;
-        else throw new BadRequestError('Value not supported');
-      }
-      await this.storage.nodes.setKcidbFlag(nodeId, flag, new Date());
-      updated++;
     }
-    return updated;
+    const found = new Map((await this.storage.nodes.findByIds([...new Set(nodeIds)])).map((n) => [n.id, n]));
+    const missing = nodeIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) [failure, valid] = [new NotFoundError(`Node not found with id: ${nodeIds[missing]}`), missing];
+    const listed = nodeIds.slice(0, valid).map((id) => found.get(id)!);
+    const allowed = await this.editPolicy.canEditEach(caller, listed);
+    const editable = listed.filter((stored, i) => {
+      if (allowed[i]) return true;
+      this.logger.warn(`PUT /batch/nodeset: ${caller.username} may not edit node ${stored.id} (owner ${stored.owner}); skipped`);
+      this.batchRefused?.inc();
+      return false;
+    });
+    if (editable.length > 0) {
+      if (field !== 'processed_by_kcidb_bridge') throw new BadRequestError('Field not supported');
+      const flag = value === true || value === 'true' || value === 'True' ? true : value === false || value === 'false' || value === 'False' ? false : null;
+      if (flag === null) throw new BadRequestError('Value not supported');
+      await this.storage.nodes.setKcidbFlags([...new Set(editable.map((n) => n.id))], flag, new Date());
+    }
+    if (failure) throw failure;
+    return editable.length;
   }
 
   /** Runs a read and turns the adapter's refusals into answers (docs/nodes.md). */
@@ -360,17 +365,20 @@ export class NodesService {
   }
 
   /**
-   * A page and the total. A short offset page already tells the total, so its count is skipped;
-   * otherwise the count (the expensive part: it visits every match) follows the page.
-   * `query.limit` may be one more than the page size when a cursor is wanted.
+   * A page and the total. The count (it visits every match) runs beside the page on its own
+   * connection; a short offset page tells the total itself, so its count (as cheap as the page) is
+   * not awaited. `query.limit` may be one more than the page size when a cursor is wanted.
    */
   private async list(query: NodeListQuery, pageSize = query.limit): Promise<{ items: NodeRecord[]; total: number }> {
     const timeoutMs = this.regexTimeout(query.filter);
     return this.guarded(async () => {
       const offset = query.offset ?? 0;
-      const items = await this.storage.nodes.list(query, { timeoutMs });
+      const listed = this.storage.nodes.list(query, { timeoutMs });
+      const counted = this.storage.nodes.count(query.filter, { timeoutMs });
+      counted.catch(() => undefined); // awaited below unless the page is short
+      const items = await listed;
       const short = pageSize !== undefined && items.length < pageSize && (items.length > 0 || offset === 0);
-      const total = short && !query.after ? offset + items.length : await this.storage.nodes.count(query.filter, { timeoutMs });
+      const total = short && !query.after ? offset + items.length : await counted;
       return { items, total };
     }, NodesService.regexTooSlow);
   }

@@ -66,6 +66,29 @@ export function describeNodeRepositoryContract(storage: () => Storage): void {
       expect(await storage().nodes.findById(a.id)).toEqual({ ...a, processed_by_kcidb_bridge: true, updated: at });
     });
 
+    it('sets the KCIDB flag of many nodes in one call, ignoring ids of no node', async () => {
+      const [a, b, c] = [node(), node(), node()];
+      await storage().nodes.insertMany([a, b, c]);
+      const at = new Date(a.updated.getTime() + 5000);
+      await storage().nodes.setKcidbFlags([a.id, c.id, newObjectId()], true, at);
+      expect(await storage().nodes.findByIds([a.id, b.id, c.id])).toEqual(
+        expect.arrayContaining([{ ...a, processed_by_kcidb_bridge: true, updated: at }, b, { ...c, processed_by_kcidb_bridge: true, updated: at }]),
+      );
+    });
+
+    it('replaces and inserts many nodes at once, answering them as stored', async () => {
+      const [a, b] = [node({ name: 'a' }), node({ name: 'b' })];
+      await storage().nodes.insertMany([a, b]);
+      const replaced = [{ ...a, name: 'A', data: { z: 1, a: [1, 'x'] }, debug: null }];
+      const added = Array.from({ length: 2100 }, (_, i) => node({ name: `new-${i}`, parent: a.id, data: i % 2 ? null : { i } }));
+      const written = await storage().nodes.writeMany({ update: replaced, insert: added });
+      expect(written).toHaveLength(2101);
+      expect(written).toEqual(expect.arrayContaining([replaced[0], added[0], added[2099]]));
+      const listed = await storage().nodes.list({ filter: byTree(tree) });
+      expect(listed.map((n) => n.name)).toEqual(['A', 'b', ...added.map((n) => n.name)]);
+      expect(await storage().nodes.writeMany({ update: [], insert: [] })).toEqual([]);
+    });
+
     it('applies the timeout rule once, keeping results and data of finished work', async () => {
       const now = new Date();
       const noResult = node({ timeout: PAST, data: { keep: 1 }, processed_by_kcidb_bridge: true });

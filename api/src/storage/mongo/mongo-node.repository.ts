@@ -173,9 +173,22 @@ export class MongoNodeRepository implements NodeRepository {
     await this.ctx.updateEach('node', nodes.map((node) => ({ id: new ObjectId(node.id), update: nodeToUpdate(node) })));
   }
 
+  /** One `bulkWrite` of updates and one `insertMany` per 1,000 nodes, then one read of what was written. */
+  async writeMany(changes: { update: NodeRecord[]; insert: NodeRecord[] }): Promise<NodeRecord[]> {
+    await this.updateMany(changes.update);
+    await this.insertMany(changes.insert);
+    return this.findByIds([...changes.update, ...changes.insert].map((node) => node.id));
+  }
+
   async setKcidbFlag(id: string, value: boolean, updated: Date): Promise<void> {
     if (!isObjectIdString(id)) return;
     await this.ctx.modify('node', { _id: new ObjectId(id) }, { $set: { processed_by_kcidb_bridge: value, updated } });
+  }
+
+  /** One `bulkWrite` per 1,000 ids. */
+  async setKcidbFlags(ids: string[], value: boolean, updated: Date): Promise<void> {
+    const update = { $set: { processed_by_kcidb_bridge: value, updated } };
+    await this.ctx.updateEach('node', ids.filter(isObjectIdString).map((id) => ({ id: new ObjectId(id), update })));
   }
 
   /**

@@ -72,8 +72,16 @@ export interface NodeRepository {
   update(node: NodeRecord): Promise<NodeRecord | null>;
   /** Replaces many nodes with a bounded number of statements. */
   updateMany(nodes: NodeRecord[]): Promise<void>;
+  /**
+   * Replaces the nodes of `update` and inserts those of `insert` (in the given order, as
+   * `insertMany`) with a bounded number of statements — one per 2,000 nodes on PostgreSQL — and
+   * answers every written node as stored, in no particular order (hierarchy submissions).
+   */
+  writeMany(changes: { update: NodeRecord[]; insert: NodeRecord[] }): Promise<NodeRecord[]>;
   /** Sets `processed_by_kcidb_bridge` and bumps `updated` (docs/nodes.md#endpoints). */
   setKcidbFlag(id: string, value: boolean, updated: Date): Promise<void>;
+  /** The same for every node of `ids` in one statement; ids of no node are ignored (`PUT /batch/nodeset`). */
+  setKcidbFlags(ids: string[], value: boolean, updated: Date): Promise<void>;
   /**
    * Matching nodes in natural (insertion) order, or in `sort` order after the keyset position.
    * @throws InvalidFilterError for a pattern the database refuses; QueryTimeoutError on time-out.

@@ -66,6 +66,8 @@ const PAGES: Array<{ name: string; query: QueryParams; sort?: NodeSort; after?: 
   { name: 'kernel_revision.tree (sort -created)', query: { 'data.kernel_revision.tree': 'tree-1' }, sort: { field: 'created', descending: true }, index: /node_revision_tree_seq/, ordered: false },
   { name: 'kernel_revision.commit', query: { 'data.kernel_revision.commit': 'c4ca4238a0b923820dcc509a6f75849b' }, index: /node_revision_commit_seq/, ordered: false },
   { name: 'created range (sort created, keyset)', query: { created__gt: '2026-01-01T03:00:00' }, sort: { field: 'created', descending: false }, after: { value: created('2026-01-01T04:00:00Z'), id: lpadHex(14400) }, index: /node_created_id/ },
+  { name: 'kind+state (sort created, keyset)', query: { kind: 'test', state: 'done' }, sort: { field: 'created', descending: false }, after: { value: created('2026-01-01T04:00:00Z'), id: lpadHex(14400) }, index: /node_kind_state_created_id/ },
+  { name: 'kind+state (sort -created)', query: { kind: 'test', state: 'done' }, sort: { field: 'created', descending: true }, index: /node_kind_state_created_id/ },
   { name: 'updated range (sort -updated)', query: { updated__lt: '2026-01-01T05:00:00' }, sort: { field: 'updated', descending: true }, index: /node_updated_id/ },
   { name: 'sort id keyset', query: {}, sort: { field: 'id', descending: false }, after: { value: lpadHex(100), id: lpadHex(100) }, index: /node_id_key/ },
 ];
@@ -73,7 +75,7 @@ const PAGES: Array<{ name: string; query: QueryParams; sort?: NodeSort; after?: 
 /** `/count` and a page's `total`: an index (only) scan, never a scan of the whole table. */
 const COUNTS: Array<{ name: string; query: QueryParams; index: RegExp }> = [
   { name: 'kind', query: { kind: 'test' }, index: /node_kind_seq|node_kind_state_seq|node_kind_created/ },
-  { name: 'kind+state', query: { kind: 'test', state: 'done' }, index: /node_kind_state_seq/ },
+  { name: 'kind+state', query: { kind: 'test', state: 'done' }, index: /node_kind_state_seq|node_kind_state_created_id/ },
   { name: 'parent', query: { parent: lpadHex(4200) }, index: /node_parent/ },
   { name: 'data.platform', query: { 'data.platform': 'board-2' }, index: /node_data_platform_seq/ },
   { name: 'kernel_revision.tree', query: { 'data.kernel_revision.tree': 'tree-1' }, index: /node_revision_tree_seq/ },

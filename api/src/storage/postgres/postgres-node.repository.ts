@@ -53,6 +53,17 @@ const recordValue = (column: string): string =>
 /** Nodes per bulk statement: bounds the size of one parameter while keeping round trips few. */
 const BULK_CHUNK = 2000;
 
+/** Inserts the nodes of a JSON array parameter in array order, so `seq` (natural order) follows it. */
+const INSERT_RECORDS = (param: string): string => `INSERT INTO node (${NODE_COLUMNS.join(', ')})
+  SELECT ${NODE_COLUMNS.map((c) => recordValue(c)).join(', ')}
+  FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(doc, ord)
+  CROSS JOIN LATERAL jsonb_to_record(e.doc) AS x(${RECORD_COLUMNS})
+  ORDER BY e.ord`;
+/** Replaces every field of the nodes of a JSON array parameter, matched by id. */
+const UPDATE_RECORDS = (param: string): string => `UPDATE node AS n
+  SET ${NODE_COLUMNS.slice(1).map((c) => `${c} = ${recordValue(c)}`).join(', ')}
+  FROM jsonb_to_recordset(${param}::jsonb) AS x(${RECORD_COLUMNS}) WHERE n.id = x.id`;
+
 /** The selection columns plus the previous state/result a lifecycle statement returns. */
 type TransitionRow = NodeRow & { previous_state: NodeState; previous_result: NodeResult | null };
 const RETURNING_TRANSITION = `RETURNING ${NODE_COLUMNS.map((c) => `n.${c}`).join(', ')}, sel.state AS previous_state, sel.result AS previous_result`;
@@ -83,15 +94,7 @@ export class PostgresNodeRepository implements NodeRepository {
 
   async insertMany(nodes: NodeRecord[]): Promise<void> {
     for (let i = 0; i < nodes.length; i += BULK_CHUNK) {
-      // Rows are inserted in ordinality order, so `seq` (natural order) follows the given order.
-      await this.sql.query(
-        `INSERT INTO node (${NODE_COLUMNS.join(', ')})
-         SELECT ${NODE_COLUMNS.map((c) => recordValue(c)).join(', ')}
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
-         CROSS JOIN LATERAL jsonb_to_record(e.doc) AS x(${RECORD_COLUMNS})
-         ORDER BY e.ord`,
-        [JSON.stringify(nodes.slice(i, i + BULK_CHUNK))],
-      );
+      await this.sql.query(INSERT_RECORDS('$1'), [JSON.stringify(nodes.slice(i, i + BULK_CHUNK))]);
     }
   }
 
@@ -116,17 +119,38 @@ export class PostgresNodeRepository implements NodeRepository {
   }
 
   async updateMany(nodes: NodeRecord[]): Promise<void> {
-    const assignments = NODE_COLUMNS.slice(1).map((c) => `${c} = ${recordValue(c)}`).join(', ');
     for (let i = 0; i < nodes.length; i += BULK_CHUNK) {
-      await this.sql.query(
-        `UPDATE node AS n SET ${assignments} FROM jsonb_to_recordset($1::jsonb) AS x(${RECORD_COLUMNS}) WHERE n.id = x.id`,
-        [JSON.stringify(nodes.slice(i, i + BULK_CHUNK))],
-      );
+      await this.sql.query(UPDATE_RECORDS('$1'), [JSON.stringify(nodes.slice(i, i + BULK_CHUNK))]);
     }
   }
 
+  /**
+   * One statement per 2,000 nodes: the update and the insert are two data-modifying parts of the
+   * same statement (they touch different rows), and both return the rows as stored, so nothing
+   * is read back afterwards.
+   */
+  async writeMany(changes: { update: NodeRecord[]; insert: NodeRecord[] }): Promise<NodeRecord[]> {
+    const written: NodeRecord[] = [];
+    const { update, insert } = changes;
+    for (let i = 0; i < Math.max(update.length, insert.length); i += BULK_CHUNK) {
+      const { rows } = await this.sql.query<NodeRow>(
+        `WITH u AS (${UPDATE_RECORDS('$1')} RETURNING ${NODE_COLUMNS.map((c) => `n.${c}`).join(', ')}),
+         i AS (${INSERT_RECORDS('$2')} RETURNING ${NODE_COLUMNS.join(', ')})
+         SELECT * FROM u UNION ALL SELECT * FROM i`,
+        [JSON.stringify(update.slice(i, i + BULK_CHUNK)), JSON.stringify(insert.slice(i, i + BULK_CHUNK))],
+      );
+      for (const row of rows) written.push(rowToNode(row));
+    }
+    return written;
+  }
+
   async setKcidbFlag(id: string, value: boolean, updated: Date): Promise<void> {
-    await this.sql.query('UPDATE node SET processed_by_kcidb_bridge = $2, updated = $3 WHERE id = $1', [id, value, updated]);
+    await this.setKcidbFlags([id], value, updated);
+  }
+
+  async setKcidbFlags(ids: string[], value: boolean, updated: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.query('UPDATE node SET processed_by_kcidb_bridge = $2, updated = $3 WHERE id = ANY($1::text[])', [ids, value, updated]);
   }
 
   async applyTimeouts(now: Date, limit: number): Promise<NodeTransition[]> {
