@@ -3,7 +3,8 @@
 // of a PostgreSQL server, next to the raw two-row insert (node + event, one transaction each)
 // through `pg` in the same run. Options: --clients N (16), --seconds N (20), --replicas 1|2,
 // --token jwt|api (the caller's credential), --profile DIR (each API process runs with
-// `--cpu-prof` and writes its profile there; the top self-time frames are printed). See
+// `--cpu-prof` and writes its profile there; the top self-time frames are printed), --api FILE (the
+// API entry point to run, default api/dist/main.js: another build for a before/after). See
 // bench/README.md.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'bench-password';
 
 function parseArgs(args) {
-  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', profile: null };
+  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', profile: null, api: join(REPO, 'api/dist/main.js') };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = () => inline ?? args[++i];
@@ -27,7 +28,8 @@ function parseArgs(args) {
     else if (flag === '--replicas') options.replicas = Number(value());
     else if (flag === '--token') options.token = value();
     else if (flag === '--profile') options.profile = resolve(value());
-    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --profile DIR)`);
+    else if (flag === '--api') options.api = resolve(value());
+    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --profile DIR, --api FILE)`);
   }
   return options;
 }
@@ -42,14 +44,14 @@ const freePort = () =>
     });
   });
 
-async function startApi(url, profileDir) {
+async function startApi(url, profileDir, main) {
   const port = await freePort();
   const env = {
     ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', SECRET_KEY: 'bench-secret',
     KCI_INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
   };
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, join(REPO, 'api/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
@@ -160,13 +162,13 @@ export async function main(args) {
   const apis = [];
   try {
     // Sequentially: replicas apply migrations under a lock anyway, and one start at a time is lighter.
-    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile));
+    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api));
     const token = await credential(apis[0].base, options.token);
     await cannon(apis.map((a) => a.base), token, { ...options, seconds: 3 }); // warm-up
     const api = await cannon(apis.map((a) => a.base), token, options);
     for (const a of apis.splice(0)) await stopApi(a);
     const raw = await rawInsert(url.toString(), options);
-    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es), ${options.token} caller`);
+    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller`);
     console.table([
       { measure: 'API creates/s', value: Math.round(api.perSecond), 'p50 ms': api.p50, 'p99 ms': api.p99, 'non-2xx': api.bad },
       { measure: 'raw two-row insert/s', value: Math.round(raw) },
