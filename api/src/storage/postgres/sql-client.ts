@@ -196,6 +196,7 @@ export class PgPoolSqlClient implements SqlClient {
     let current: Client | undefined;
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
     const retryLater = () => {
       if (!stopped) timer = setTimeout(() => void connect().catch(retryLater), LISTEN_RETRY_MS).unref();
     };
@@ -205,12 +206,14 @@ export class PgPoolSqlClient implements SqlClient {
       client.on('notification', (message) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       });
-      client.on('end', () => {
+      const lost = () => {
         if (current !== client) return;
         current = undefined;
+        clearInterval(heartbeat);
         onState(false);
         retryLater();
-      });
+      };
+      client.on('end', lost);
       try {
         await client.connect();
         await client.query(`LISTEN "${channel}"`);
@@ -220,12 +223,24 @@ export class PgPoolSqlClient implements SqlClient {
       }
       if (stopped) return void (await client.end().catch(() => undefined));
       current = client;
+      // A connection that died without a word (a half-open TCP connection) would hear nothing and
+      // still look up: one that does not answer a statement in time is given up and replaced.
+      heartbeat = setInterval(() => {
+        const deadline = setTimeout(() => {
+          lost();
+          void client.end().catch(() => undefined);
+        }, LISTEN_HEARTBEAT_MS / 2).unref();
+        client.query('SELECT 1').then(() => clearTimeout(deadline), () => undefined);
+      }, LISTEN_HEARTBEAT_MS).unref();
       onState(true);
     };
-    await connect();
+    // A first failure does not stop the caller: the connection keeps being retried, and until it is
+    // up `onState(true)` has not been called (the caller cache serves nothing meanwhile).
+    await connect().catch(retryLater);
     return async () => {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(heartbeat);
       const client = current;
       current = undefined;
       if (client) {
@@ -242,6 +257,8 @@ export class PgPoolSqlClient implements SqlClient {
 
 /** How long a lost LISTEN connection waits before it reconnects. */
 const LISTEN_RETRY_MS = 1000;
+/** How often the LISTEN connection proves it is alive (it must answer within half of this). */
+const LISTEN_HEARTBEAT_MS = 10_000;
 
 /**
  * Planner costs of the API's own sessions (docs/storage.md, "Plans without statistics"). The default
@@ -307,5 +324,5 @@ export async function openSqlClient(
   const pool = new pg.Pool({ ...connection, max: 10 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
-  return new PgPoolSqlClient(pool, () => new pg.Client(connection));
+  return new PgPoolSqlClient(pool, () => new pg.Client({ ...connection, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }));
 }
