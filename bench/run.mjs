@@ -7,6 +7,7 @@ const BENCHMARKS = {
   nodes: () => import('./nodes.mjs'),
   events: () => import('./events.mjs'),
   memory: () => import('./memory.mjs'),
+  'write-path': () => import('./write-path.mjs'),
 };
 
 const args = process.argv.slice(2);

@@ -83,10 +83,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return addExamples(normaliseDocument(document));
 }
 
-/** Serves the document at /latest/openapi.json and Swagger UI at /latest/docs (assets served locally). */
+/**
+ * Serves the document at /latest/openapi.json and Swagger UI at /latest/docs (assets served locally).
+ * The document is built at its first request, not at start: most processes never serve it, and
+ * building it costs memory an idle process keeps (docs/adr/0018-write-path.md).
+ */
 export function setupOpenApi(app: INestApplication, _config: AppConfig): void {
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('latest/docs', app, document, {
+  SwaggerModule.setup('latest/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'latest/openapi.json',
     yamlDocumentUrl: 'latest/openapi.yaml',
     customSiteTitle: 'Maestro API',

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { BadRequestError } from '../common/errors/domain-errors';
 import { STORAGE, type Storage, type UserRecord } from '../storage/ports';
 import { hashApiToken, looksLikeApiToken } from './api-tokens';
+import { CallerCache, type CachedCaller } from './caller-cache';
 import { issueAccessToken, verifyAccessToken } from './jwt-tokens';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './passwords';
@@ -18,11 +19,15 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 @Injectable()
 export class AuthService {
+  private readonly callers: CallerCache;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly rateLimiter: LoginRateLimiter,
-  ) {}
+  ) {
+    this.callers = new CallerCache(storage.authChanges);
+  }
 
   /**
    * The active user behind an Authorization header, or null for any kind of failure: an access JWT
@@ -31,8 +36,19 @@ export class AuthService {
   async authenticate(header: string | undefined, now = new Date()): Promise<UserRecord | null> {
     const token = bearerToken(header);
     if (!token) return null;
-    const userId = looksLikeApiToken(token) ? await this.apiTokenOwner(token, now) : this.accessTokenSubject(token);
+    if (looksLikeApiToken(token)) return this.apiTokenCaller(token, now);
+    const userId = this.accessTokenSubject(token);
     if (!userId) return null;
+    const key = `jwt:${userId}`;
+    const cached = this.callers.get(key);
+    if (cached) return cached.user;
+    const mark = this.callers.mark();
+    const user = await this.activeUser(userId);
+    if (user) this.callers.set(key, { user, token: null }, mark);
+    return user;
+  }
+
+  private async activeUser(userId: string): Promise<UserRecord | null> {
     const user = await this.storage.users.findById(userId);
     return user && user.isActive ? user : null;
   }
@@ -41,12 +57,28 @@ export class AuthService {
     return verifyAccessToken(token, { secretKey: this.config.secretKey, unifiedSecret: this.config.unifiedSecret })?.sub ?? null;
   }
 
-  private async apiTokenOwner(token: string, now: Date): Promise<string | null> {
-    const record = await this.storage.apiTokens.findByHash(hashApiToken(token));
-    if (!record || record.revokedAt !== null) return null;
-    if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) return null;
-    await this.storage.apiTokens.touch(record.id, now, LAST_USED_RESOLUTION_MS);
-    return record.userId;
+  /** The active owner of a valid API token; a remembered token is re-checked for expiry and `last_used` on every use. */
+  private async apiTokenCaller(token: string, now: Date): Promise<UserRecord | null> {
+    const hash = hashApiToken(token);
+    const key = `token:${hash}`;
+    const mark = this.callers.mark();
+    const cached = this.callers.get(key);
+    let caller: CachedCaller | undefined = cached;
+    if (!caller) {
+      const record = await this.storage.apiTokens.findByHash(hash);
+      if (!record || record.revokedAt !== null) return null;
+      const user = await this.activeUser(record.userId);
+      if (!user) return null;
+      caller = { user, token: { id: record.id, expiresAt: record.expiresAt, lastUsed: record.lastUsed } };
+    }
+    const { id, expiresAt, lastUsed } = caller.token!;
+    if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) return null;
+    if (lastUsed === null || now.getTime() - lastUsed.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.storage.apiTokens.touch(id, now, LAST_USED_RESOLUTION_MS);
+      caller = { user: caller.user, token: { id, expiresAt, lastUsed: now } };
+    }
+    if (caller !== cached) this.callers.set(key, caller, mark);
+    return caller.user;
   }
 
   /**

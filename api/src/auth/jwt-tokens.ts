@@ -4,7 +4,7 @@
  * password-reset tokens (docs/auth.md#invite-and-password-reset-tokens). Verification never throws on a bad token: it answers null or a
  * failure reason, and callers turn that into the contract's error.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { sign, verify, type JwtPayload } from 'jsonwebtoken';
 import type { UserRecord } from '../storage/ports';
 import { hashPassword, verifyPassword } from './passwords';
@@ -25,6 +25,21 @@ function signedWith(token: string, secret: string): boolean {
 }
 
 /**
+ * The secret as a KeyObject, made once per secret. Given a string, jsonwebtoken first tries to read
+ * it as a PEM public key and only falls back to a secret key when that throws: a fifth of the API's
+ * CPU time per authenticated request under load (docs/adr/0018-write-path.md).
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKeyObject(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
+/**
  * Claims of an HS256 token signed with the first of `secrets` that matches, after jsonwebtoken's own
  * checks (algorithm pinned to HS256, `exp`/`nbf` when present, audience when asked). Trying the keys
  * by signature first means a token signed with SECRET_KEY is judged by SECRET_KEY only (docs/auth.md#two-kinds-of-bearer-token).
@@ -38,7 +53,7 @@ function verifiedClaims(
   const secret = secrets.find((s) => signedWith(token, s));
   if (secret === undefined) return null;
   try {
-    const claims = verify(token, secret, {
+    const claims = verify(token, secretKeyObject(secret), {
       algorithms: ['HS256'],
       ...(options.audience !== undefined && { audience: options.audience }),
       ...(options.now && { clockTimestamp: epochSeconds(options.now) }),

@@ -5,7 +5,7 @@
  * (and, for admins, to the response).
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 export type MailOutcome = 'sent' | 'not-configured' | 'failed';
@@ -19,32 +19,36 @@ export interface Mail {
 @Injectable()
 export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger('Mail');
-  private readonly transport: Transporter | null;
+  /** Made at the first mail: nodemailer is loaded only by a process that sends one (docs/adr/0018-write-path.md). */
+  private transport: Promise<Transporter> | null = null;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const smtp = config.smtp;
-    this.transport = smtp
-      ? createTransport({
-          host: smtp.host,
-          port: smtp.port,
-          secure: smtp.port === 465,
-          ...(smtp.password !== null && { auth: { user: smtp.sender, pass: smtp.password } }),
-          // Bounded waits: an invite answers only after the attempt (email_sent in the response).
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 30_000,
-        })
-      : null;
-  }
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   get configured(): boolean {
-    return this.transport !== null;
+    return this.config.smtp !== null;
+  }
+
+  private async transporter(smtp: NonNullable<AppConfig['smtp']>): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.port === 465,
+        ...(smtp.password !== null && { auth: { user: smtp.sender, pass: smtp.password } }),
+        // Bounded waits: an invite answers only after the attempt (email_sent in the response).
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    );
+    return this.transport;
   }
 
   async send(mail: Mail): Promise<MailOutcome> {
-    if (!this.transport || !this.config.smtp) return 'not-configured';
+    if (!this.config.smtp) return 'not-configured';
     try {
-      await this.transport.sendMail({ from: this.config.smtp.sender, to: mail.to, subject: mail.subject, text: mail.text });
+      const transport = await this.transporter(this.config.smtp);
+      await transport.sendMail({ from: this.config.smtp.sender, to: mail.to, subject: mail.subject, text: mail.text });
       return 'sent';
     } catch (error) {
       // The address is enough to follow up; the body may hold a token and is never logged here.
@@ -53,8 +57,8 @@ export class MailService implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
-    this.transport?.close();
+  async onApplicationShutdown(): Promise<void> {
+    (await this.transport?.catch(() => null))?.close();
   }
 }
 

@@ -43,6 +43,7 @@ function harness(stored: NodeRecord[]) {
     insert: async (node) => {
       writes.inserted.push(node);
       table.set(node.id, structuredClone(node));
+      return structuredClone(node);
     },
   });
   const events: NodeChange[] = [];

@@ -126,8 +126,7 @@ export class NodesService {
     if (input.id !== undefined && input.id !== null) throw new BadRequestError(`Object cannot be created with id: ${input.id}`);
     const node: NodeRecord = { ...draft, id: newObjectId(), owner: caller.username };
     return this.storage.transaction(async (tx) => {
-      await tx.nodes.insert(node);
-      const stored = (await tx.nodes.findById(node.id)) ?? node;
+      const stored = await tx.nodes.insert(node);
       await this.events.nodeChanged(tx, { op: 'created', node: stored });
       if (record) await record(tx, stored);
       return stored;

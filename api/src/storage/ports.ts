@@ -9,6 +9,7 @@
  * both adapters address node fields by those names (docs/architecture.md#module-map).
  */
 export * from './ports/api-token.port';
+export * from './ports/auth-change.port';
 export * from './ports/errors';
 export * from './ports/event.port';
 export * from './ports/group.port';

@@ -104,8 +104,9 @@ export class MongoNodeRepository implements NodeRepository {
     return this.ctx.unit.session ? 1 : LIFECYCLE_CONCURRENCY;
   }
 
-  async insert(node: NodeRecord): Promise<void> {
+  async insert(node: NodeRecord): Promise<NodeRecord> {
     await this.ctx.insert('node', nodeToDocument(node));
+    return (await this.findById(node.id)) ?? node;
   }
 
   /** Insertion order is the given order, so natural (`_id`) order follows it for ids made in order. */

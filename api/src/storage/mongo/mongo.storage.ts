@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
-import type { Repositories, Storage } from '../ports';
+import { UNFOLLOWED_AUTH_CHANGES, type Repositories, type Storage } from '../ports';
 import { MongoApiTokenRepository, MongoRateLimitRepository } from './mongo-auth.repository';
 import { MongoContext, UndoJournal, type MongoUnit } from './mongo-context';
 import { MongoEventRepository } from './mongo-event.repository';
@@ -88,6 +88,8 @@ export class MongoStorage implements Storage {
   readonly keyValues;
   readonly queues;
   readonly afterCommit;
+  /** Other processes' user and token changes are not followed here: no caller is cached on MongoDB (docs/adr/0018-write-path.md). */
+  readonly authChanges = UNFOLLOWED_AUTH_CHANGES;
   private closing = false;
   private backgroundIndexes: Promise<void> = Promise.resolve();
 

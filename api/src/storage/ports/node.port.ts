@@ -58,7 +58,8 @@ export interface NodeTransition {
 }
 
 export interface NodeRepository {
-  insert(node: NodeRecord): Promise<void>;
+  /** Inserts one node and answers it as stored (the store's own key order and time precision, as a later read gives it). */
+  insert(node: NodeRecord): Promise<NodeRecord>;
   /** Inserts many nodes with a bounded number of statements (hierarchy submissions, bulk seeding). */
   insertMany(nodes: NodeRecord[]): Promise<void>;
   /**

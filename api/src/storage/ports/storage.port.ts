@@ -1,4 +1,5 @@
 import type { ApiTokenRepository } from './api-token.port';
+import type { AuthChangeFeed } from './auth-change.port';
 import type { EventRepository } from './event.port';
 import type { GroupRepository } from './group.port';
 import type { IdempotencyRepository } from './idempotency.port';
@@ -43,6 +44,8 @@ export interface Storage extends Repositories {
   readonly adapter: 'postgres' | 'mongo';
   /** Most lifecycle transitions one unit of work should hold (default: the service's batch). */
   readonly lifecycleBatch?: number;
+  /** Committed changes to users and API tokens, for the caller cache (docs/adr/0018-write-path.md). */
+  readonly authChanges: AuthChangeFeed;
   /** Runs `work` atomically: every repository call made through `tx` commits or rolls back together. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** One cheap round trip for `GET /readyz`: rejects when the database is unreachable or not migrated. */

@@ -5,6 +5,7 @@ import {
   type RateLimitRecord,
   type RateLimitRepository,
 } from '../ports';
+import type { AuthChanged } from './postgres-user.repository';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
 
 interface ApiTokenRow {
@@ -36,7 +37,10 @@ function rowToToken(row: ApiTokenRow): ApiTokenRecord {
 }
 
 export class PostgresApiTokenRepository implements ApiTokenRepository {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly changed: AuthChanged = () => undefined,
+  ) {}
 
   async insert(token: ApiTokenRecord): Promise<void> {
     try {
@@ -66,6 +70,7 @@ export class PostgresApiTokenRepository implements ApiTokenRepository {
       `UPDATE maestro_apitoken SET revoked_at = COALESCE(revoked_at, $3) WHERE user_id = $1 AND id = $2 RETURNING id`,
       [userId, id, at],
     );
+    if (rows.length > 0) this.changed(userId);
     return rows.length > 0;
   }
 
@@ -79,6 +84,7 @@ export class PostgresApiTokenRepository implements ApiTokenRepository {
 
   async deleteByUser(userId: string): Promise<void> {
     await this.sql.query('DELETE FROM maestro_apitoken WHERE user_id = $1', [userId]);
+    this.changed(userId);
   }
 
   async purge(before: Date): Promise<number> {

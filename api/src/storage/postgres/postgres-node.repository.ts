@@ -20,6 +20,8 @@ const NODE_COLUMNS = [
   'treeid', 'user_groups', 'processed_by_kcidb_bridge', 'retry_counter',
 ] as const;
 const SELECT_NODE = `SELECT ${NODE_COLUMNS.join(', ')} FROM node`;
+const INSERT_NODE = `INSERT INTO node (${NODE_COLUMNS.join(', ')}) VALUES (${NODE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  RETURNING ${NODE_COLUMNS.join(', ')}`;
 
 type NodeRow = Omit<NodeRecord, 'retry_counter'> & { retry_counter: number | string };
 
@@ -87,9 +89,10 @@ function toTransition(row: TransitionRow): NodeTransition {
 export class PostgresNodeRepository implements NodeRepository {
   constructor(private readonly sql: SqlExecutor) {}
 
-  async insert(node: NodeRecord): Promise<void> {
-    const placeholders = NODE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-    await this.sql.query(`INSERT INTO node (${NODE_COLUMNS.join(', ')}) VALUES (${placeholders})`, nodeParams(node));
+  /** One statement: the row comes back with RETURNING rather than a second SELECT (docs/adr/0018-write-path.md). */
+  async insert(node: NodeRecord): Promise<NodeRecord> {
+    const { rows } = await this.sql.query<NodeRow>(INSERT_NODE, nodeParams(node));
+    return rowToNode(rows[0]);
   }
 
   async insertMany(nodes: NodeRecord[]): Promise<void> {

@@ -92,8 +92,14 @@ async function mapDuplicate<T>(write: () => Promise<T>, key: string): Promise<T>
   }
 }
 
+/** Announces a committed change to a user or its tokens (the caller cache, docs/adr/0018-write-path.md). */
+export type AuthChanged = (userId: string) => void;
+
 export class PostgresUserRepository implements UserRepository {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly changed: AuthChanged = () => undefined,
+  ) {}
 
   private async one(where: string, value: string): Promise<UserRecord | null> {
     const { rows } = await this.sql.query<UserRow>(`${SELECT_USER} WHERE ${where}`, [value]);
@@ -151,7 +157,7 @@ export class PostgresUserRepository implements UserRepository {
         ),
       'user',
     );
-    if (rows.length > 0) return;
+    if (rows.length > 0) return this.changed(user.id);
     const { rows: held } = await this.sql.query<{ user_id: string | null }>('SELECT user_id FROM maestro_username WHERE name = $1', [user.username]);
     if (held.length > 0 && held[0].user_id !== user.id) throw new DuplicateKeyError('username');
   }
@@ -180,6 +186,7 @@ export class PostgresUserRepository implements UserRepository {
 
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.sql.query('DELETE FROM "user" WHERE id = $1', [id]);
+    if (rowCount > 0) this.changed(id);
     return rowCount > 0;
   }
 

@@ -6,6 +6,7 @@ import { PostgresKeyValueRepository } from './postgres-kv.repository';
 import { PostgresQueueRepository } from './postgres-queue.repository';
 import { PostgresTelemetryRepository } from './postgres-telemetry.repository';
 import { PostgresLeaseRepository } from './postgres-lease.repository';
+import { PostgresAuthChangeFeed } from './auth-change-feed';
 import { EventVisibility } from './event-visibility';
 import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
@@ -17,17 +18,21 @@ import { openSqlClient, releaseStartupMemory, type SqlClient, type SqlExecutor }
 function repositories(
   sql: SqlExecutor,
   visibility: EventVisibility,
+  feed: PostgresAuthChangeFeed,
   afterCommit: (callback: () => void) => void,
   inTransaction = false,
 ): Repositories {
+  // This process's own user and token writes reach its caller cache once committed, before the
+  // writer's caller continues; the triggers' notification follows for every process.
+  const authChanged = (userId: string) => afterCommit(() => feed.emit(userId));
   return {
     nodes: new PostgresNodeRepository(sql),
     idempotency: new PostgresIdempotencyRepository(sql),
-    users: new PostgresUserRepository(sql),
+    users: new PostgresUserRepository(sql, authChanged),
     usernames: new PostgresUsernameRepository(sql),
     groups: new PostgresGroupRepository(sql),
     leases: new PostgresLeaseRepository(sql),
-    apiTokens: new PostgresApiTokenRepository(sql),
+    apiTokens: new PostgresApiTokenRepository(sql, authChanged),
     rateLimits: new PostgresRateLimitRepository(sql),
     events: new PostgresEventRepository(sql, visibility, inTransaction),
     pendingEvents: new PostgresPendingEventRepository(sql),
@@ -62,6 +67,7 @@ export class PostgresStorage implements Storage {
   readonly keyValues;
   readonly queues;
   readonly afterCommit = runNow;
+  readonly authChanges = new PostgresAuthChangeFeed();
   /** The event log's visibility bound, shared by every reader of this process. */
   private readonly visibility: EventVisibility;
 
@@ -83,7 +89,7 @@ export class PostgresStorage implements Storage {
       telemetry: this.telemetry,
       keyValues: this.keyValues,
       queues: this.queues,
-    } = repositories(sql, this.visibility, runNow));
+    } = repositories(sql, this.visibility, this.authChanges, runNow));
   }
 
   /**
@@ -103,12 +109,14 @@ export class PostgresStorage implements Storage {
       throw error;
     }
     await releaseStartupMemory(sql);
-    return new PostgresStorage(sql);
+    const storage = new PostgresStorage(sql);
+    await storage.authChanges.start(sql);
+    return storage;
   }
 
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
-    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, (callback) => hooks.push(callback), true)));
+    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, this.authChanges, (callback) => hooks.push(callback), true)));
     for (const hook of hooks) hook();
     return result;
   }
@@ -118,7 +126,8 @@ export class PostgresStorage implements Storage {
     await verifySchema(this.sql);
   }
 
-  close(): Promise<void> {
-    return this.sql.close();
+  async close(): Promise<void> {
+    await this.authChanges.close();
+    await this.sql.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -26,6 +26,11 @@ export interface SqlClient extends SqlExecutor {
    * outside a transaction block each statement takes its own snapshot (READ COMMITTED).
    */
   script<T = Record<string, unknown>>(sql: string): Promise<SqlResult<T>[]>;
+  /**
+   * LISTEN on `channel` on a connection of its own: `onNotify` per notification, `onState(up)` each
+   * time that connection comes up or goes down (it reconnects by itself). Answers the stop function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onState: (up: boolean) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   readonly engine: 'pglite' | 'postgres';
 }
@@ -47,6 +52,7 @@ interface PgliteExecutor {
 }
 interface PgliteDatabase extends PgliteExecutor {
   transaction<T>(work: (tx: PgliteExecutor) => Promise<T>): Promise<T>;
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,16 @@ export class PgliteSqlClient implements SqlClient {
     return this.serial(async () => (await this.db.exec(sql)).map((result) => toResult(result as { rows: T[]; affectedRows?: number })));
   }
 
+  /** One process holds a PGlite database: its own connection hears every notification, and never goes down. */
+  async listen(channel: string, onNotify: (payload: string) => void, onState: (up: boolean) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.serial(() => this.db.listen(channel, onNotify));
+    onState(true);
+    return async () => {
+      onState(false);
+      await this.serial(() => unlisten());
+    };
+  }
+
   async close(): Promise<void> {
     await this.serial(() => this.db.close());
   }
@@ -118,7 +134,12 @@ function toResult<T>(result: { rows: T[]; affectedRows?: number }): SqlResult<T>
 export class PgPoolSqlClient implements SqlClient {
   readonly engine = 'postgres' as const;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly newClient: () => Client = () => {
+      throw new Error('this client cannot open a listening connection');
+    },
+  ) {}
 
   async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
     const result = await this.pool.query(sql, params);
@@ -171,10 +192,73 @@ export class PgPoolSqlClient implements SqlClient {
   }
 
 
+  async listen(channel: string, onNotify: (payload: string) => void, onState: (up: boolean) => void): Promise<() => Promise<void>> {
+    let current: Client | undefined;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const retryLater = () => {
+      if (!stopped) timer = setTimeout(() => void connect().catch(retryLater), LISTEN_RETRY_MS).unref();
+    };
+    const connect = async () => {
+      const client = this.newClient();
+      client.on('error', () => undefined); // followed by 'end'
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      const lost = () => {
+        if (current !== client) return;
+        current = undefined;
+        clearInterval(heartbeat);
+        onState(false);
+        retryLater();
+      };
+      client.on('end', lost);
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel}"`);
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      if (stopped) return void (await client.end().catch(() => undefined));
+      current = client;
+      // A connection that died without a word (a half-open TCP connection) would hear nothing and
+      // still look up: one that does not answer a statement in time is given up and replaced.
+      heartbeat = setInterval(() => {
+        const deadline = setTimeout(() => {
+          lost();
+          void client.end().catch(() => undefined);
+        }, LISTEN_HEARTBEAT_MS / 2).unref();
+        client.query('SELECT 1').then(() => clearTimeout(deadline), () => undefined);
+      }, LISTEN_HEARTBEAT_MS).unref();
+      onState(true);
+    };
+    // A first failure does not stop the caller: the connection keeps being retried, and until it is
+    // up `onState(true)` has not been called (the caller cache serves nothing meanwhile).
+    await connect().catch(retryLater);
+    return async () => {
+      stopped = true;
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+      const client = current;
+      current = undefined;
+      if (client) {
+        onState(false);
+        await client.end().catch(() => undefined);
+      }
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
+
+/** How long a lost LISTEN connection waits before it reconnects. */
+const LISTEN_RETRY_MS = 1000;
+/** How often the LISTEN connection proves it is alive (it must answer within half of this). */
+const LISTEN_HEARTBEAT_MS = 10_000;
 
 /**
  * Planner costs of the API's own sessions (docs/storage.md, "Plans without statistics"). The default
@@ -232,13 +316,13 @@ export async function openSqlClient(
   const url = new URL(target.url);
   const urlOptions = url.searchParams.get('options');
   url.searchParams.delete('options');
-  const pool = new pg.Pool({
+  const connection: ClientConfig = {
     connectionString: url.toString(),
-    max: 10,
     connectionTimeoutMillis: 10_000,
     options: [...SESSION_SETTINGS, ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: 10 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
-  return new PgPoolSqlClient(pool);
+  return new PgPoolSqlClient(pool, () => new pg.Client({ ...connection, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }));
 }
