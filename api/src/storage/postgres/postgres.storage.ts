@@ -18,7 +18,6 @@ function repositories(
   sql: SqlExecutor,
   visibility: EventVisibility,
   afterCommit: (callback: () => void) => void,
-  inTransaction = false,
 ): Repositories {
   return {
     nodes: new PostgresNodeRepository(sql),
@@ -29,7 +28,7 @@ function repositories(
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql),
     rateLimits: new PostgresRateLimitRepository(sql),
-    events: new PostgresEventRepository(sql, visibility, inTransaction),
+    events: new PostgresEventRepository(sql, visibility),
     pendingEvents: new PostgresPendingEventRepository(sql),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
@@ -108,7 +107,7 @@ export class PostgresStorage implements Storage {
 
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
-    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, (callback) => hooks.push(callback), true)));
+    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, (callback) => hooks.push(callback))));
     for (const hook of hooks) hook();
     return result;
   }
