@@ -29,7 +29,8 @@ export interface FanoutLimits {
 /** One followed channel: every event with a sequence id in (base, head] is in `buffer[start..]`. */
 interface Channel {
   name: string;
-  ready: Promise<void>;
+  /** The reader's start at the visibility bound, once established (retried after a failure). */
+  ready: Promise<void> | null;
   base: number;
   head: number;
   buffer: EventRecord[];
@@ -105,7 +106,7 @@ export class EventFanout implements OnModuleDestroy {
    */
   async read(query: EventStreamQuery): Promise<FanoutRead> {
     const channel = this.channel(query.channel);
-    await channel.ready;
+    await this.ready(channel);
     channel.lastUsed = Date.now();
     if (query.afterSequence >= channel.head) {
       // At the head: wait for the news a notification announced (the read in flight, or a new one).
@@ -124,7 +125,7 @@ export class EventFanout implements OnModuleDestroy {
   /** Resolves when the channel's head moves after `generation`, on timeout or on abort. */
   wait(channel: string, generation: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const state = this.channel(channel);
-    if (generation !== state.generation || signal?.aborted || this.closed) return Promise.resolve();
+    if (generation !== state.generation || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -143,7 +144,7 @@ export class EventFanout implements OnModuleDestroy {
     if (channel) return channel;
     const created: Channel = {
       name,
-      ready: Promise.resolve(),
+      ready: null,
       base: 0,
       head: 0,
       buffer: [],
@@ -155,21 +156,24 @@ export class EventFanout implements OnModuleDestroy {
       waiters: new Set(),
       reads: new SharedRun(() => this.readLog(created)),
     };
-    // The reader starts at the visibility bound: anything older is read by the subscriptions that need it.
-    created.ready = this.storage.events.latestSequence().then(
+    this.channels.set(name, created);
+    if (!this.closed) this.timer ??= setInterval(() => this.safetyPoll(), SAFETY_POLL_MS).unref();
+    return created;
+  }
+
+  /** The reader starts at the visibility bound: anything older is read by the subscriptions that need it. */
+  private ready(channel: Channel): Promise<void> {
+    channel.ready ??= this.storage.events.latestSequence().then(
       (bound) => {
-        created.base = Math.max(created.base, bound);
-        created.head = Math.max(created.head, bound);
+        channel.base = Math.max(channel.base, bound);
+        channel.head = Math.max(channel.head, bound);
       },
       (error: Error) => {
-        if (this.channels.get(name) === created) this.channels.delete(name);
+        channel.ready = null;
         throw error;
       },
     );
-    created.ready.catch(() => undefined);
-    this.channels.set(name, created);
-    this.timer ??= setInterval(() => this.safetyPoll(), SAFETY_POLL_MS).unref();
-    return created;
+    return channel.ready;
   }
 
   /** A notification: read the channel now if someone follows it, else at the next read. */
@@ -196,7 +200,7 @@ export class EventFanout implements OnModuleDestroy {
   }
 
   private async readLog(channel: Channel): Promise<void> {
-    await channel.ready;
+    await this.ready(channel);
     channel.dirty = false;
     try {
       for (;;) {
