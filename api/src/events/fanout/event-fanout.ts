@@ -7,6 +7,9 @@ import { matchesStreamQuery } from './stream-filter';
 /** How often the fan-out re-reads the followed channels without a notification (lost-notification safety net). */
 export const SAFETY_POLL_MS = 2_000;
 
+/** Quick re-reads for an announced event that is not yet readable, before the safety poll takes over. */
+const MAX_RETRIES = 10;
+
 /** What a subscription gets from `read`: its next events, and how far it may move its read position. */
 export interface FanoutRead {
   events: EventRecord[];
@@ -39,6 +42,11 @@ interface Channel {
   lastUsed: number;
   /** A notification (or the safety poll) came after the last read started. */
   dirty: boolean;
+  /** The highest sequence id announced for this channel: committed, so the reader must reach it. */
+  announced: number;
+  /** Re-reads scheduled while an announced event is not yet below the visibility bound. */
+  retries: number;
+  retryTimer: NodeJS.Timeout | undefined;
   generation: number;
   waiters: Set<() => void>;
   /** The reads of the log after `head`: one in flight at a time, shared by every caller meanwhile. */
@@ -74,6 +82,7 @@ export class EventFanout implements OnModuleDestroy {
       if (message.kind !== 'events') return;
       // Older replicas send no channel: every followed channel may have news.
       for (const channel of this.channels.values()) {
+        if (message.channel === channel.name) channel.announced = Math.max(channel.announced, message.sequenceId);
         if (message.channel === undefined || message.channel === channel.name) this.poke(channel);
       }
     });
@@ -83,7 +92,10 @@ export class EventFanout implements OnModuleDestroy {
     this.closed = true;
     this.unsubscribeNotifier();
     clearInterval(this.timer);
-    for (const channel of this.channels.values()) this.wake(channel);
+    for (const channel of this.channels.values()) {
+      clearTimeout(channel.retryTimer);
+      this.wake(channel);
+    }
   }
 
   /** Keeps `channel` read while the subscription lives; returns the function that stops following. */
@@ -152,6 +164,9 @@ export class EventFanout implements OnModuleDestroy {
       followers: 0,
       lastUsed: Date.now(),
       dirty: false,
+      announced: 0,
+      retries: 0,
+      retryTimer: undefined,
       generation: 0,
       waiters: new Set(),
       reads: new SharedRun(() => this.readLog(created)),
@@ -206,13 +221,35 @@ export class EventFanout implements OnModuleDestroy {
       for (;;) {
         const batch = await this.storage.events.stream({ channel: channel.name, afterSequence: channel.head, limit: this.limits.readBatch });
         if (batch.length > 0) this.append(channel, batch);
-        if (batch.length < this.limits.readBatch || this.closed) return;
+        if (batch.length < this.limits.readBatch || this.closed) break;
       }
     } catch (error) {
       channel.dirty = true;
       this.logger.warn(`reading channel ${channel.name} failed (${(error as Error).message}); retried at the next notification or poll`);
       throw error;
     }
+    this.retryAnnounced(channel);
+  }
+
+  /**
+   * An announced event is committed, but a read answers only below the visibility bound, which a
+   * transaction still running elsewhere on the cluster can hold back for longer than the read
+   * waits (docs/adr/0005-events.md). Read again soon (5 ms, doubling to 250 ms) rather than at the
+   * next safety poll, while someone follows the channel; after 10 tries the safety poll takes over.
+   */
+  private retryAnnounced(channel: Channel): void {
+    if (channel.head >= channel.announced || channel.followers === 0 || this.closed) {
+      channel.retries = 0;
+      return;
+    }
+    if (channel.retryTimer || channel.retries >= MAX_RETRIES) return;
+    const delay = Math.min(5 * 2 ** channel.retries, 250);
+    channel.retries += 1;
+    channel.retryTimer = setTimeout(() => {
+      channel.retryTimer = undefined;
+      this.poke(channel);
+    }, delay);
+    channel.retryTimer.unref();
   }
 
   private append(channel: Channel, batch: EventRecord[]): void {
