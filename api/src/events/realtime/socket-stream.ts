@@ -95,7 +95,13 @@ export class SocketStream {
         if (!failing) this.logger.warn(`socket.io subscription ${this.subscription.id}: event store unavailable (${(error as Error).message})`);
         failing = true;
       }
-      if (more || this.closed) continue;
+      if (this.closed) return;
+      if (more) {
+        // A backlog served from memory would otherwise be emitted in one turn of the event loop:
+        // let socket writes and other streams run between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       await this.fanout.wait(channel, generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
       if (this.kick.signal.aborted) this.kick = new AbortController();
     }
