@@ -94,7 +94,7 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit {
 
   private async appendEvent(tx: Repositories, newEvent: NewEvent): Promise<EventRecord> {
     const event = await tx.events.append(newEvent);
-    tx.afterCommit(() => this.notifier.publish({ kind: 'events', sequenceId: event.sequenceId }));
+    tx.afterCommit(() => this.notifier.publish({ kind: 'events', sequenceId: event.sequenceId, channel: event.channel }));
     return event;
   }
 

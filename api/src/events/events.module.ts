@@ -5,6 +5,7 @@ import { EventHistoryService } from './event-history.service';
 import { EventLogService } from './event-log.service';
 import { EventsMaintenanceService } from './events-maintenance.service';
 import { EventsController } from './events.controller';
+import { EventFanout } from './fanout/event-fanout';
 import { NODE_EVENT_PUBLISHER } from './node-events.port';
 import { InProcessNotifier } from './notifier/in-process.notifier';
 import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
@@ -34,6 +35,7 @@ function createNotifier(config: AppConfig): EventNotifier {
   controllers: [PubSubController, EventsController],
   providers: [
     { provide: EVENT_NOTIFIER, inject: [APP_CONFIG], useFactory: createNotifier },
+    EventFanout,
     EventLogService,
     { provide: NODE_EVENT_PUBLISHER, useExisting: EventLogService },
     SubscriptionsService,

@@ -9,7 +9,7 @@ import { UnprocessableError } from '../common/errors/domain-errors';
 import { ErrorDto } from '../common/errors/error.dto';
 import { lastValue, parsePathInteger, parseQueryBoolean, type QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
-import { InvalidCloudEventError, keepAliveCloudEvent, pythonJsonDumps, toCloudEvent } from './cloud-event';
+import { InvalidCloudEventError, keepAliveCloudEvent, pythonJsonDumps } from './cloud-event';
 import { ListenMessageDto, PublishEventDto, SubscriptionDto, SubscriptionStatsDto } from './dto/events.dto';
 import { EventLogService } from './event-log.service';
 import { toSubscriptionResponse, toSubscriptionStats } from './event.mapper';
@@ -73,7 +73,7 @@ export class PubSubController {
     try {
       const outcome = await this.subscriptions.listen(id, user, disconnected.signal);
       if (outcome.kind === 'event') {
-        return { type: 'message', pattern: null, channel: outcome.channel, data: pythonJsonDumps(toCloudEvent(outcome.event, this.config.cloudEventsSource)) };
+        return { type: 'message', pattern: null, channel: outcome.channel, data: outcome.text };
       }
       const channel = outcome.kind === 'keep-alive' ? outcome.channel : '';
       return { type: 'message', pattern: null, channel, data: pythonJsonDumps(keepAliveCloudEvent(this.config.cloudEventsSource, new Date())) };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAccountName } from '../auth/account-names';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../common/errors/domain-errors';
@@ -13,10 +13,9 @@ import {
   type SubscriptionTransport,
   type UserRecord,
 } from '../storage/ports';
+import { EventFanout, SAFETY_POLL_MS } from './fanout/event-fanout';
+import { cloudEventTextOnce } from './fanout/serialised';
 import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
-
-/** How often a waiting subscriber re-reads the log without a notification (lost-notification safety net). */
-export const SAFETY_POLL_MS = 2_000;
 /** A waiting listen refreshes `last_poll` at least this often (docs/events.md#http-pubsub-kernelci-compatible: at least once a minute). */
 const MAX_TOUCH_INTERVAL_MS = 30_000;
 
@@ -33,60 +32,36 @@ export interface SubscribeOptions {
   fromSequence?: number;
 }
 
+/** What a held listen remembers between wake-ups. */
+interface ListenState {
+  /** The subscription row as last read or written by this listen; null to read it again. */
+  current: SubscriptionRecord | null;
+  loadedAt: number;
+  /** After position `from`, nothing up to `to` is visible to this subscription. */
+  skip: { from: number; to: number } | null;
+}
+
 export type ListenOutcome =
-  | { kind: 'event'; channel: string; event: EventRecord }
+  /** `text`: the CloudEvent as `/listen` sends it, serialised once per event in this process. */
+  | { kind: 'event'; channel: string; event: EventRecord; text: string }
   | { kind: 'keep-alive'; channel: string }
   | { kind: 'abandoned' };
 
 /**
  * Subscriptions and their delivery state, all in the database so any replica serves any
- * subscription (docs/events.md#http-pubsub-kernelci-compatible). Waiting is woken by the notifier and backed by a slow poll.
+ * subscription (docs/events.md#http-pubsub-kernelci-compatible). Events come from the process's
+ * fan-out (docs/events.md#delivery-fan-out), which wakes waiting listens when their channel moves.
  */
 @Injectable()
-export class SubscriptionsService implements OnModuleDestroy {
+export class SubscriptionsService {
   private readonly logger = new Logger('Subscriptions');
-  private readonly waiters = new Set<() => void>();
-  /** Incremented on every events notification, so a wait started after a missed wake returns at once. */
-  private generation = 0;
-  private readonly unsubscribeNotifier: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
-  ) {
-    this.unsubscribeNotifier = notifier.subscribe((message) => {
-      if (message.kind !== 'events') return;
-      this.generation += 1;
-      for (const wake of [...this.waiters]) wake();
-    });
-  }
-
-  onModuleDestroy(): void {
-    this.unsubscribeNotifier();
-    for (const wake of [...this.waiters]) wake();
-  }
-
-  /** The current wake generation; pass it to `waitForEvents` to not miss a notification in between. */
-  currentGeneration(): number {
-    return this.generation;
-  }
-
-  /** Resolves on the next events notification after `generation`, on timeout or on abort. */
-  waitForEvents(generation: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (generation !== this.generation || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done);
-    });
-  }
+    private readonly fanout: EventFanout,
+  ) {}
 
   /**
    * Creates a subscription (docs/events.md, docs/realtime.md). For a durable `subscriberId` the
@@ -198,39 +173,45 @@ export class SubscriptionsService implements OnModuleDestroy {
   async listen(id: number, user: UserRecord, signal: AbortSignal): Promise<ListenOutcome> {
     const subscription = await this.owned(id, user, (subId, name) => `Error while listening to sub id ${subId}: Subscription ${subId} not owned by ${name}`);
     const startedAt = Date.now();
-    let known = await this.acknowledge(subscription, new Date());
     const keepAliveMs = this.config.keepAlivePeriodSeconds * 1000;
     const deadline = keepAliveMs > 0 ? startedAt + keepAliveMs : Number.POSITIVE_INFINITY;
     const touchEvery = touchIntervalMs(this.config);
-    let lastTouch = startedAt;
-    let failing = false;
-    while (!signal.aborted) {
-      const generation = this.generation;
-      try {
-        const claimed = await this.claimNext(id, known);
-        known = null;
-        if (claimed === 'gone') throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
-        if (claimed) {
-          if (!signal.aborted) return { kind: 'event', channel: claimed.channel, event: claimed.event };
-          await this.storage.subscriptions.updateDelivery(id, claimed.after, { position: claimed.after.position, delivered: null });
-          break;
+    const unfollow = this.fanout.follow(subscription.channel);
+    try {
+      const state: ListenState = { current: await this.acknowledge(subscription, new Date()), loadedAt: Date.now(), skip: null };
+      let lastTouch = startedAt;
+      let failing = false;
+      while (!signal.aborted) {
+        const generation = this.fanout.generation(subscription.channel);
+        try {
+          const claimed = await this.claimNext(id, state);
+          if (claimed === 'gone') throw new NotFoundError(`Subscription id not found: 'Subscription ${id} not found'`);
+          if (claimed) {
+            const text = cloudEventTextOnce(claimed.event, this.config.cloudEventsSource);
+            if (!signal.aborted) return { kind: 'event', channel: claimed.channel, event: claimed.event, text };
+            await this.storage.subscriptions.updateDelivery(id, claimed.after, { position: claimed.after.position, delivered: null });
+            break;
+          }
+          if (Date.now() - lastTouch >= touchEvery) {
+            lastTouch = Date.now();
+            await this.storage.subscriptions.touch(id, new Date());
+          }
+          failing = false;
+        } catch (error) {
+          if (error instanceof DomainError) throw error;
+          // The store is unavailable: keep waiting; the keep-alive still bounds the wait (docs/events.md#http-pubsub-kernelci-compatible).
+          if (!failing) this.logger.warn(`listen ${id}: event store unavailable (${(error as Error).message}); still waiting`);
+          failing = true;
+          state.current = null;
         }
-        if (Date.now() - lastTouch >= touchEvery) {
-          lastTouch = Date.now();
-          await this.storage.subscriptions.touch(id, new Date());
-        }
-        failing = false;
-      } catch (error) {
-        if (error instanceof DomainError) throw error;
-        // The store is unavailable: keep waiting; the keep-alive still bounds the wait (docs/events.md#http-pubsub-kernelci-compatible).
-        if (!failing) this.logger.warn(`listen ${id}: event store unavailable (${(error as Error).message}); still waiting`);
-        failing = true;
+        const now = Date.now();
+        if (now >= deadline) return { kind: 'keep-alive', channel: subscription.channel };
+        await this.fanout.wait(subscription.channel, generation, Math.min(SAFETY_POLL_MS, touchEvery, deadline - now), signal);
       }
-      const now = Date.now();
-      if (now >= deadline) return { kind: 'keep-alive', channel: subscription.channel };
-      await this.waitForEvents(generation, Math.min(SAFETY_POLL_MS, touchEvery, deadline - now), signal);
+      return { kind: 'abandoned' };
+    } finally {
+      unfollow();
     }
-    return { kind: 'abandoned' };
   }
 
   /**
@@ -258,29 +239,43 @@ export class SubscriptionsService implements OnModuleDestroy {
   /**
    * Hands the next deliverable event to this listen. The compare-and-set makes concurrent listens on
    * one subscription compete: each event goes to one of them (docs/events.md#delivery-guarantees).
+   * The subscription row is read again only when the compare-and-set fails, after an error, or once
+   * per safety-poll period (to notice an unsubscription); the event comes from the fan-out.
    */
   private async claimNext(
     id: number,
-    known: SubscriptionRecord | null,
+    state: ListenState,
   ): Promise<{ channel: string; event: EventRecord; after: { position: number; delivered: number } } | 'gone' | null> {
-    for (let attempt = 0; ; attempt += 1) {
-      const subscription = attempt === 0 && known ? known : await this.storage.subscriptions.findById(id);
+    for (;;) {
+      if (!state.current || Date.now() - state.loadedAt >= SAFETY_POLL_MS) {
+        state.current = await this.storage.subscriptions.findById(id);
+        state.loadedAt = Date.now();
+      }
+      const subscription = state.current;
       if (!subscription) return 'gone';
       const start = subscription.delivered ?? subscription.position;
-      const [event] = await this.storage.events.stream({
+      // Events up to `skip.to` after this start were already found not visible to this subscription.
+      const from = state.skip?.from === start ? state.skip.to : start;
+      const { events, cursor } = await this.fanout.read({
         channel: subscription.channel,
-        afterSequence: start,
+        afterSequence: from,
         visibleTo: subscription.promiscuous ? undefined : subscription.user,
         limit: 1,
       });
-      if (!event) return null;
+      const [event] = events;
+      if (!event) {
+        state.skip = { from: start, to: cursor };
+        return null;
+      }
       const after = { position: start, delivered: event.sequenceId };
       if (await this.storage.subscriptions.updateDelivery(id, subscription, after)) {
         if (subscription.subscriberId && start > subscription.position) {
           await this.storage.subscriberStates.advance(subscription.subscriberId, start, new Date());
         }
+        state.current = { ...subscription, ...after };
         return { channel: subscription.channel, event, after };
       }
+      state.current = null;
     }
   }
 

@@ -5,8 +5,8 @@
  * replicas over one database wake each other's subscribers.
  */
 export type NotifierMessage =
-  /** Events up to this sequence id were committed. */
-  | { kind: 'events'; sequenceId: number }
+  /** An event of `channel` with this sequence id was committed (`channel` absent: any channel). */
+  | { kind: 'events'; sequenceId: number; channel?: string }
   /** A subscription was ended elsewhere (replaced by another socket, unsubscribed, reaped). */
   | { kind: 'subscription-closed'; subscription: number; reason: 'replaced' | 'unsubscribed' | 'expired' }
   /** An item was pushed to (or put back on) a queue list (docs/queues-kv.md). */

@@ -20,6 +20,7 @@ import {
   RealtimeSubscribeDto,
   RealtimeUnsubscribeDto,
 } from '../dto/realtime.dto';
+import { EventFanout } from '../fanout/event-fanout';
 import { EVENT_NOTIFIER, type EventNotifier } from '../notifier/notifier.port';
 import { SubscriptionsService, touchIntervalMs } from '../subscriptions.service';
 import { RealtimeAuthGuard } from './realtime-auth.guard';
@@ -58,6 +59,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     private readonly guard: RealtimeAuthGuard,
     private readonly subscriptions: SubscriptionsService,
+    private readonly fanout: EventFanout,
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -112,7 +114,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       filter: normaliseFilter(request.filter),
       fromSequence: request.from_sequence,
     });
-    const stream = new SocketStream(subscription, socket, this.storage.events, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
+    const stream = new SocketStream(subscription, socket, this.fanout, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
       owned.delete(closed.subscription.id);
       this.streams.delete(closed.subscription.id);
     });

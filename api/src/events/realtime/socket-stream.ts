@@ -1,22 +1,28 @@
 import type { Logger } from '@nestjs/common';
-import type { EventRepository, SubscriptionRecord } from '../../storage/ports';
-import { toCloudEvent } from '../cloud-event';
+import type { SubscriptionRecord } from '../../storage/ports';
 import type { CloudEventDto } from '../dto/events.dto';
 import type { SubscriptionClosedReason } from '../dto/realtime.dto';
-import { SAFETY_POLL_MS, type SubscriptionsService } from '../subscriptions.service';
+import { SAFETY_POLL_MS, type EventFanout } from '../fanout/event-fanout';
+import { cloudEventOnce } from '../fanout/serialised';
+import type { SubscriptionsService } from '../subscriptions.service';
 import type { PubSubSocket } from './realtime.protocol';
 
 /** Flow control: a durable subscription stops at this many unacknowledged events (docs/realtime.md). */
 export const MAX_UNACKNOWLEDGED = 1000;
-const BATCH = 200;
+const BATCH = 1000;
 
 /**
- * One socket.io subscription: reads the log after its cursor and emits events in sequence order.
+ * One socket.io subscription: takes its events from the process's fan-out (docs/events.md#delivery-fan-out)
+ * after its read position and emits them in sequence order, each CloudEvent built once per process.
  * Non-durable streams advance on delivery; durable ones keep at most 1000 events in flight and
  * their cursor moves only on `ack`.
  */
 export class SocketStream {
+  /** The last event emitted (what `ack` may name). */
   private sent: number;
+  /** Where the next read starts: at or past `sent` (events in between did not pass the filters). */
+  private position: number;
+  private unfollow: (() => void) | undefined;
   private acknowledged: number;
   private readonly inFlight: number[] = [];
   private closed = false;
@@ -26,7 +32,7 @@ export class SocketStream {
   constructor(
     readonly subscription: SubscriptionRecord,
     private readonly socket: PubSubSocket,
-    private readonly events: EventRepository,
+    private readonly fanout: EventFanout,
     private readonly subscriptions: SubscriptionsService,
     private readonly defaultSource: string,
     private readonly touchEveryMs: number,
@@ -34,6 +40,7 @@ export class SocketStream {
     private readonly onClosed: (stream: SocketStream) => void,
   ) {
     this.sent = subscription.position;
+    this.position = subscription.position;
     this.acknowledged = subscription.position;
   }
 
@@ -42,37 +49,41 @@ export class SocketStream {
   }
 
   start(): void {
+    this.unfollow = this.fanout.follow(this.subscription.channel);
     void this.run();
   }
 
   private async run(): Promise<void> {
     let failing = false;
+    const channel = this.subscription.channel;
     while (!this.closed) {
-      const generation = this.subscriptions.currentGeneration();
+      const generation = this.fanout.generation(channel);
       let more = false;
       try {
         const room = this.durable ? MAX_UNACKNOWLEDGED - this.inFlight.length : BATCH;
         if (room > 0) {
           const limit = Math.min(BATCH, room);
-          const batch = await this.events.stream({
-            channel: this.subscription.channel,
-            afterSequence: this.sent,
+          const { events, cursor } = await this.fanout.read({
+            channel,
+            afterSequence: this.position,
             visibleTo: this.subscription.promiscuous ? undefined : this.subscription.user,
             payload: this.subscription.filter ?? undefined,
             limit,
           });
-          for (const event of batch) {
-            if (this.closed) return;
+          if (this.closed) return;
+          // One synchronous loop: engine.io flushes these emits to the socket together.
+          for (const event of events) {
             this.socket.emit('event', {
               subscription: this.subscription.id,
               channel: event.channel,
               sequence_id: event.sequenceId,
-              event: toCloudEvent(event, this.defaultSource) as unknown as CloudEventDto,
+              event: cloudEventOnce(event, this.defaultSource) as unknown as CloudEventDto,
             });
             this.sent = event.sequenceId;
             if (this.durable) this.inFlight.push(event.sequenceId);
           }
-          more = batch.length === limit;
+          this.position = Math.max(this.position, cursor);
+          more = events.length === limit;
         }
         if (Date.now() - this.lastTouch >= this.touchEveryMs) {
           this.lastTouch = Date.now();
@@ -84,8 +95,14 @@ export class SocketStream {
         if (!failing) this.logger.warn(`socket.io subscription ${this.subscription.id}: event store unavailable (${(error as Error).message})`);
         failing = true;
       }
-      if (more || this.closed) continue;
-      await this.subscriptions.waitForEvents(generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
+      if (this.closed) return;
+      if (more) {
+        // A backlog served from memory would otherwise be emitted in one turn of the event loop:
+        // let socket writes and other streams run between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      await this.fanout.wait(channel, generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
       if (this.kick.signal.aborted) this.kick = new AbortController();
     }
   }
@@ -109,6 +126,7 @@ export class SocketStream {
   close(reason?: SubscriptionClosedReason): void {
     if (this.closed) return;
     this.closed = true;
+    this.unfollow?.();
     this.kick.abort();
     if (reason) this.socket.emit('subscription_closed', { subscription: this.subscription.id, reason });
     this.onClosed(this);

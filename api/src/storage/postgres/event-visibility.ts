@@ -1,3 +1,4 @@
+import { SharedRun } from '../../common/async/shared-run';
 import type { SqlClient } from './sql-client';
 
 /** One probe: every sequence id up to `last` was allocated by a transaction whose id is below `marker`. */
@@ -34,9 +35,8 @@ const MAX_SAMPLES = 256;
 export class EventVisibility {
   private bound = 0;
   private samples: Sample[] = [];
-  /** The probe in flight, and the one that callers arriving meanwhile share (it starts after theirs). */
-  private running: Promise<number> | null = null;
-  private queued: Promise<number> | null = null;
+  /** Concurrent readers share probes: a process makes at most one per round trip however many subscriptions read. */
+  private readonly probes = new SharedRun(() => this.probe());
 
   constructor(private readonly sql: SqlClient) {}
 
@@ -50,35 +50,15 @@ export class EventVisibility {
    * was in flight at the call is still running after `waitMs`; then the safe part of it.
    */
   async current(waitMs = VISIBILITY_WAIT_MS): Promise<number> {
-    const target = await this.sharedProbe();
+    const target = await this.probes.run();
     if (this.bound >= target) return this.bound;
     const deadline = Date.now() + waitMs;
     for (let pause = 1; Date.now() < deadline; pause = Math.min(pause * 2, 20)) {
       await new Promise((resolve) => setTimeout(resolve, pause));
-      await this.sharedProbe();
+      await this.probes.run();
       if (this.bound >= target) break;
     }
     return this.bound;
-  }
-
-  /**
-   * A probe that starts after the call: concurrent readers share one, so a process makes at most
-   * one probe per round trip however many subscriptions read.
-   */
-  private sharedProbe(): Promise<number> {
-    if (!this.running) {
-      this.running = this.probe().finally(() => {
-        this.running = null;
-      });
-      return this.running;
-    }
-    this.queued ??= this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = null;
-        return this.sharedProbe();
-      });
-    return this.queued;
   }
 
   /** Takes one sample and raises the bound; returns the sequence's last value at the probe. */

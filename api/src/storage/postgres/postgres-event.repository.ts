@@ -99,29 +99,23 @@ export class PostgresEventRepository implements EventRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly visibility: EventVisibility,
-    private readonly inTransaction: boolean,
   ) {}
 
   async append(event: NewEvent): Promise<EventRecord> {
-    // One statement: the transaction id is taken (in the subquery, evaluated first) before the
-    // sequence id; no lock is held, so writers do not wait for each other. Readers deliver only up
-    // to the visibility bound (event-visibility.ts, docs/adr/0005-events.md).
-    const statement = `INSERT INTO eventhistory (${EVENT_COLUMNS}, xid)
-       SELECT $1, $2, nextval('maestro_event_sequence'), $3, $4, $5::jsonb, $6::jsonb, tx.xid
-       FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS tx
-       RETURNING ${EVENT_COLUMNS}`;
-    const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)];
-    if (!this.inTransaction) return toEvent((await this.sql.query<EventRow>(statement, params)).rows[0]);
-    // A savepoint keeps the node write's transaction usable when the append fails (docs/events.md#the-log, docs/security.md#input-limits).
-    await this.sql.query('SAVEPOINT maestro_event_append');
-    try {
-      // No RELEASE: the commit releases the savepoint (one round trip less per event).
-      const { rows } = await this.sql.query<EventRow>(statement, params);
-      return toEvent(rows[0]);
-    } catch (error) {
-      await this.sql.query('ROLLBACK TO SAVEPOINT maestro_event_append');
-      throw error;
+    // One round trip (migration 0012): the function takes the transaction id before the sequence id
+    // (the visibility bound relies on it, event-visibility.ts, docs/adr/0005-events.md) and inserts
+    // in an exception block, so a failed append rolls back only itself and leaves the caller's
+    // transaction usable (docs/events.md#the-log, docs/security.md#input-limits); no lock is held.
+    const { rows } = await this.sql.query<{ sequence_id: number | string | null; error_code: string | null; error_message: string | null }>(
+      'SELECT sequence_id, error_code, error_message FROM maestro_append_event($1, $2, $3, $4, $5, $6)',
+      [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)],
+    );
+    const [result] = rows;
+    if (result.sequence_id === null) {
+      if (result.error_code === PG_UNIQUE_VIOLATION) throw new DuplicateKeyError('id');
+      throw new Error(`event append failed: ${result.error_message ?? 'unknown error'} (SQLSTATE ${result.error_code ?? '?'})`);
     }
+    return { ...event, data: event.data ?? null, sequenceId: Number(result.sequence_id) };
   }
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {

@@ -20,7 +20,6 @@ function repositories(
   visibility: EventVisibility,
   feed: PostgresAuthChangeFeed,
   afterCommit: (callback: () => void) => void,
-  inTransaction = false,
 ): Repositories {
   // This process's own user and token writes reach its caller cache once committed, before the
   // writer's caller continues; the triggers' notification follows for every process.
@@ -34,7 +33,7 @@ function repositories(
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql, authChanged),
     rateLimits: new PostgresRateLimitRepository(sql),
-    events: new PostgresEventRepository(sql, visibility, inTransaction),
+    events: new PostgresEventRepository(sql, visibility),
     pendingEvents: new PostgresPendingEventRepository(sql),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),
@@ -116,7 +115,7 @@ export class PostgresStorage implements Storage {
 
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
-    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, this.authChanges, (callback) => hooks.push(callback), true)));
+    const result = await this.sql.transaction((tx) => work(repositories(tx, this.visibility, this.authChanges, (callback) => hooks.push(callback))));
     for (const hook of hooks) hook();
     return result;
   }

@@ -15,6 +15,7 @@ import { m0008EventSequence } from './0008-event-sequence';
 import { m0009NodeQueryIndexes } from './0009-node-query-indexes';
 import { m0010PendingEvents } from './0010-pending-events';
 import { m0011TelemetryKvQueues } from './0011-telemetry-kv-queues';
+import { m0012EventAppend } from './0012-event-append';
 import { m0013AuthChangeNotify } from './0013-auth-change-notify';
 import { m0014NodeKeysetIndex } from './0014-node-keyset-index';
 
@@ -24,4 +25,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0009NodeQueryIndexes, m0010PendingEvents, m0011TelemetryKvQueues, m0013AuthChangeNotify, m0014NodeKeysetIndex];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0009NodeQueryIndexes, m0010PendingEvents, m0011TelemetryKvQueues, m0012EventAppend, m0013AuthChangeNotify, m0014NodeKeysetIndex];
