@@ -3,37 +3,27 @@
  * server: a change made through one reaches the other's cache through the triggers' notification.
  * Runs only with DATABASE_URL=postgres://….
  */
-import { randomBytes } from 'node:crypto';
-import { callerCacheCases, eventually } from '../../auth/caller-cache.cases';
+import { callerCacheCases, eventually } from '../../auth/caller-cache.fixture';
 import { PostgresStorage } from './postgres.storage';
-import { openSqlClient } from './sql-client';
+import { createServerSchema, describeOnServer, dropServerSchemas } from './server-suite.fixture';
 
-const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
-
-if (!serverUrl) {
-  describe('caller cache across two processes on a PostgreSQL server', () => {
-    it.skip('skipped: set DATABASE_URL=postgres://… to run the cross-process cache tests against a PostgreSQL server', () => undefined);
-  });
-  process.stdout.write('cross-process caller cache tests skipped (DATABASE_URL is not a postgres:// URL)\n');
-} else {
-  describe('caller cache across two processes on a PostgreSQL server', () => {
-    const schema = `maestro_cache_${randomBytes(6).toString('hex')}`;
+describeOnServer(
+  'caller cache across two processes on a PostgreSQL server',
+  { what: 'cross-process caller cache tests', toRun: 'run the cross-process cache tests against a PostgreSQL server' },
+  (serverUrl) => {
+    let schema = '';
     let reader: PostgresStorage;
     let writer: PostgresStorage;
 
     beforeAll(async () => {
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.close();
+      schema = await createServerSchema(serverUrl, 'maestro_cache');
       reader = await PostgresStorage.open({ kind: 'postgres', url: serverUrl }, { schema });
       writer = await PostgresStorage.open({ kind: 'postgres', url: serverUrl }, { schema });
     }, 60_000);
     afterAll(async () => {
       await reader?.close();
       await writer?.close();
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
+      await dropServerSchemas(serverUrl, [schema]);
     });
 
     callerCacheCases({ reader: () => reader, writer: () => writer, settle: eventually });
@@ -51,5 +41,5 @@ if (!serverUrl) {
       await eventually(async () => reader.authChanges.live);
       expect(states.slice(states.indexOf(false))).toContain(true);
     });
-  });
-}
+  },
+);

@@ -1,5 +1,5 @@
 /** The caller cache (auth module) over PGlite in one process: every change is seen by the very next request. */
-import { callerCacheCases } from '../../auth/caller-cache.cases';
+import { callerCacheCases } from '../../auth/caller-cache.fixture';
 import { PostgresStorage } from './postgres.storage';
 
 describe('caller cache over PGlite, one process', () => {

@@ -3,36 +3,25 @@
  * connection pools migrate one fresh schema concurrently, and every migration is applied by
  * exactly one of them (the advisory lock in migrator.ts). Runs only with DATABASE_URL=postgres://….
  */
-import { randomBytes } from 'node:crypto';
 import { MIGRATIONS } from './migrations';
 import { migrate } from './migrator';
 import { PostgresStorage } from './postgres.storage';
+import { createServerSchema, describeOnServer, dropServerSchemas } from './server-suite.fixture';
 import { openSqlClient } from './sql-client';
 
-const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
 const REPLICAS = 6;
 
-if (!serverUrl) {
-  describe('migrations on concurrent replicas (PostgreSQL server)', () => {
-    it.skip('skipped: set DATABASE_URL=postgres://… to run the concurrent migration test against a PostgreSQL server', () => undefined);
-  });
-  process.stdout.write('concurrent migration test skipped (DATABASE_URL is not a postgres:// URL)\n');
-} else {
-  describe('migrations on concurrent replicas (PostgreSQL server)', () => {
+describeOnServer(
+  'migrations on concurrent replicas (PostgreSQL server)',
+  { what: 'concurrent migration test', toRun: 'run the concurrent migration test against a PostgreSQL server' },
+  (serverUrl) => {
     const schemas: string[] = [];
     const freshSchema = async (): Promise<string> => {
-      const schema = `maestro_migrate_${randomBytes(6).toString('hex')}`;
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.close();
+      const schema = await createServerSchema(serverUrl, 'maestro_migrate');
       schemas.push(schema);
       return schema;
     };
-    afterAll(async () => {
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      for (const schema of schemas) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
-    });
+    afterAll(() => dropServerSchemas(serverUrl, schemas));
 
     it(`applies each migration exactly once when ${REPLICAS} pools migrate one schema at the same time`, async () => {
       const schema = await freshSchema();
@@ -59,5 +48,5 @@ if (!serverUrl) {
         await Promise.all(storages.map((s) => s.close()));
       }
     }, 60_000);
-  });
-}
+  },
+);

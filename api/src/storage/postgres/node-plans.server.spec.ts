@@ -6,15 +6,13 @@
  * with DATABASE_URL=postgres://… (PGlite plans the same SQL, but the test needs a server's planner
  * settings to mean anything for deployments).
  */
-import { randomBytes } from 'node:crypto';
 import { parseNodeQuery } from '../../common/query/query-parser';
 import type { QueryParams } from '../../common/query/query-params';
 import type { NodeListQuery, NodeSort } from '../ports';
 import { nodeCountSql, nodeListSql } from './postgres-node.repository';
 import { PostgresStorage } from './postgres.storage';
-import { openSqlClient, type SqlClient } from './sql-client';
-
-const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
+import { createServerSchema, describeOnServer, dropServerSchemas } from './server-suite.fixture';
+import type { SqlClient } from './sql-client';
 
 interface PlanNode {
   'Node Type': string;
@@ -85,21 +83,16 @@ function lpadHex(n: number): string {
   return n.toString(16).padStart(24, '0');
 }
 
-if (!serverUrl) {
-  describe('node query plans on a table without statistics', () => {
-    it.skip('skipped: set DATABASE_URL=postgres://… to check the plans on a PostgreSQL server', () => undefined);
-  });
-  process.stdout.write('node plan tests skipped (DATABASE_URL is not a postgres:// URL)\n');
-} else {
-  describe('node query plans on a table without statistics', () => {
-    const schema = `maestro_plans_${randomBytes(6).toString('hex')}`;
+describeOnServer(
+  'node query plans on a table without statistics',
+  { what: 'node plan tests', toRun: 'check the plans on a PostgreSQL server' },
+  (serverUrl) => {
+    let schema = '';
     let storage: PostgresStorage;
     let sql: SqlClient;
 
     beforeAll(async () => {
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.close();
+      schema = await createServerSchema(serverUrl, 'maestro_plans');
       storage = await PostgresStorage.open({ kind: 'postgres', url: serverUrl }, { schema });
       sql = storage.sql;
       // The test's own table: keep autovacuum from analysing it under the test.
@@ -108,10 +101,8 @@ if (!serverUrl) {
     }, 120_000);
     afterAll(async () => {
       await storage?.close();
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
       if (process.env.KEEP_PLAN_SCHEMA) process.stdout.write(`kept schema ${schema}\n`);
-      else await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
+      else await dropServerSchemas(serverUrl, [schema]);
     });
 
     async function plan(statement: { sql: string; params: unknown[] }): Promise<PlanNode[]> {
@@ -156,5 +147,5 @@ if (!serverUrl) {
       const { rows } = await sql.query<{ n: string }>(nodeCountSql(parseNodeQuery({ 'data.platform': 'board-2' })).sql, nodeCountSql(parseNodeQuery({ 'data.platform': 'board-2' })).params);
       expect(Number(rows[0].n)).toBe(ROWS / 5);
     });
-  });
-}
+  },
+);

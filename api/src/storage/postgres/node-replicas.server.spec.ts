@@ -3,7 +3,6 @@
  * pools) on one fresh schema, each with its own lifecycle worker and node service. Runs only with
  * DATABASE_URL=postgres://…; PGlite is single-connection, so there is no race to test on it.
  */
-import { randomBytes } from 'node:crypto';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { JobRunner } from '../../common/jobs/job-runner';
 import { loadConfig } from '../../config/config';
@@ -15,9 +14,7 @@ import { NodeEditPolicy } from '../../auth/node-edit.policy';
 import { makeNode, makeUser } from '../contract/fixtures';
 import { QueryTimeoutError, type Repositories, type Storage } from '../ports';
 import { PostgresStorage } from './postgres.storage';
-import { openSqlClient } from './sql-client';
-
-const serverUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
+import { createServerSchema, describeOnServer, dropServerSchemas } from './server-suite.fixture';
 
 class RecordingPublisher implements NodeEventPublisher {
   readonly changes: NodeChange[] = [];
@@ -26,31 +23,24 @@ class RecordingPublisher implements NodeEventPublisher {
   }
 }
 
-if (!serverUrl) {
-  describe('node workers on two replicas over one PostgreSQL server', () => {
-    it.skip('skipped: set DATABASE_URL=postgres://… to run the replica tests against a PostgreSQL server', () => undefined);
-  });
-  process.stdout.write('node replica tests skipped (DATABASE_URL is not a postgres:// URL)\n');
-} else {
-  describe('node workers on two replicas over one PostgreSQL server', () => {
-    const schema = `maestro_replicas_${randomBytes(6).toString('hex')}`;
+describeOnServer(
+  'node workers on two replicas over one PostgreSQL server',
+  { what: 'node replica tests', toRun: 'run the replica tests against a PostgreSQL server' },
+  (serverUrl) => {
+    let schema = '';
     let a: Storage;
     let b: Storage;
     const config = loadConfig({ DATABASE_URL: serverUrl, SECRET_KEY: 'x', LIFECYCLE_ENABLED: 'false' });
 
     beforeAll(async () => {
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.close();
+      schema = await createServerSchema(serverUrl, 'maestro_replicas');
       a = await PostgresStorage.open({ kind: 'postgres', url: serverUrl }, { schema });
       b = await PostgresStorage.open({ kind: 'postgres', url: serverUrl }, { schema });
     }, 60_000);
     afterAll(async () => {
       await a?.close();
       await b?.close();
-      const admin = await openSqlClient({ kind: 'postgres', url: serverUrl });
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
+      await dropServerSchemas(serverUrl, [schema]);
     });
 
     it('makes each lifecycle transition, and announces it, exactly once', async () => {
@@ -93,5 +83,5 @@ if (!serverUrl) {
       const filter = { conditions: [{ path: ['name'], op: 're' as const, value: '(x+x+)+y' }], matchesNothing: false };
       await expect(a.nodes.count(filter, { timeoutMs: 1 })).rejects.toBeInstanceOf(QueryTimeoutError);
     }, 60_000);
-  });
-}
+  },
+);
