@@ -225,3 +225,11 @@ function jsonTarget(column: string, keys: string[], params: unknown[]): Target {
       `WHERE jsonb_typeof(v.j) = 'string' AND v.j #>> '{}' ~ ${bind(params, pattern)}::text)`,
   };
 }
+
+/** Appends `LIMIT`/`OFFSET` to a statement as bound parameters (an offset of 0 is left out). */
+export function withLimitOffset(sql: string, params: unknown[], limit: number | undefined, offset: number | undefined): string {
+  let statement = sql;
+  if (limit !== undefined) statement += ` LIMIT ${bind(params, limit)}`;
+  if (offset) statement += ` OFFSET ${bind(params, offset)}`;
+  return statement;
+}

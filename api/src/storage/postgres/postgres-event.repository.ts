@@ -16,6 +16,7 @@ import {
   type SubscriptionTransport,
 } from '../ports';
 import type { EventVisibility } from './event-visibility';
+import { withLimitOffset } from './node-filter.sql';
 import { PG_INVALID_REGEX, PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
 
 interface EventRow {
@@ -157,15 +158,7 @@ export class PostgresEventRepository implements EventRepository {
   async history(query: EventHistoryQuery): Promise<EventRecord[]> {
     const params: unknown[] = [await this.visibility.current()];
     const where = ['sequence_id <= $1', ...query.conditions.map((condition) => compileHistoryCondition(condition, params))];
-    let sql = `SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id`;
-    if (query.limit !== undefined) {
-      params.push(query.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
-    if (query.offset) {
-      params.push(query.offset);
-      sql += ` OFFSET $${params.length}`;
-    }
+    const sql = withLimitOffset(`SELECT ${EVENT_COLUMNS} FROM eventhistory WHERE ${where.join(' AND ')} ORDER BY sequence_id`, params, query.limit, query.offset);
     try {
       return (await this.sql.query<EventRow>(sql, params)).rows.map(toEvent);
     } catch (error) {

@@ -10,7 +10,7 @@ import {
   type NodeTransition,
   type QueryOptions,
 } from '../ports';
-import { compileNodeFilterSql } from './node-filter.sql';
+import { compileNodeFilterSql, withLimitOffset } from './node-filter.sql';
 import { PG_INVALID_REGEX, PG_QUERY_CANCELED, pgErrorCode, type SqlClient, type SqlExecutor } from './sql-client';
 
 /** Column list in the order of docs/nodes.md#model; `seq` stays inside the adapter. */
@@ -279,15 +279,7 @@ export function nodeListSql(query: NodeListQuery): { sql: string; params: unknow
     }
     order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
   }
-  let sql = `${SELECT_NODE} WHERE ${where.join(' AND ')} ORDER BY ${order}`;
-  if (query.limit !== undefined) {
-    params.push(query.limit);
-    sql += ` LIMIT $${params.length}`;
-  }
-  if (query.offset) {
-    params.push(query.offset);
-    sql += ` OFFSET $${params.length}`;
-  }
+  const sql = withLimitOffset(`${SELECT_NODE} WHERE ${where.join(' AND ')} ORDER BY ${order}`, params, query.limit, query.offset);
   return { sql, params };
 }
 
