@@ -3,6 +3,8 @@
 // set and print why they were skipped otherwise.
 const base = require('./jest.base.js');
 module.exports = {
+  // A global option: jest reads testTimeout from here, not from each project (jest.base.js says why 30 s).
+  testTimeout: base.testTimeout,
   projects: [
     { ...base, displayName: 'api', rootDir: '<rootDir>/api', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     // Deployment files (compose, Kubernetes, Dockerfile) checked against their schemas.
