@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { ErrorDto } from '../common/errors/error.dto';
+import { ApiFilterQuery } from '../common/query/pagination';
 import type { QueryParams } from '../common/query/query-params';
 import { EventDto } from './dto/events.dto';
 import { REALTIME_MODELS } from './dto/realtime.dto';
@@ -26,14 +27,7 @@ export class EventsController {
    * other key as an exact match on the stored document (`true`/`false` become booleans).
    */
   @Get('events')
-  @ApiQuery({
-    name: 'filters',
-    required: false,
-    style: 'form',
-    explode: true,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-    description: 'e.g. `kind=kbuild&state=done&from=2025-01-12T08:00:00&limit=100`',
-  })
+  @ApiFilterQuery('e.g. `kind=kbuild&state=done&from=2025-01-12T08:00:00&limit=100`')
   @ApiOkResponse({ type: EventDto, isArray: true })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed `id`, `ids`, `from`, `limit` or `offset`, conflicting parameters, or a recursive limit above 1000' })
   listEvents(@Query() query: QueryParams): Promise<EventDto[]> {

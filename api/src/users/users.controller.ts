@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiCommonResponses } from '../common/errors/api-common-responses.decorator';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { ErrorDto } from '../common/errors/error.dto';
-import { ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
+import { ApiFilterQuery, ApiPagination, type PageParams, Pagination } from '../common/query/pagination';
 import type { QueryParams } from '../common/query/query-params';
 import type { UserRecord } from '../storage/ports';
 import { UserDto, UserListDto, UserPatchDto } from './dto/user.dto';
@@ -52,14 +52,7 @@ export class UsersController {
   @Get('users')
   @Authenticated()
   @ApiPagination()
-  @ApiQuery({
-    name: 'filters',
-    required: false,
-    style: 'form',
-    explode: true,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-    description: 'Exact-match conditions, e.g. `groups.name=kernelci&is_superuser=false`',
-  })
+  @ApiFilterQuery('Exact-match conditions, e.g. `groups.name=kernelci&is_superuser=false`')
   @ApiOkResponse({ type: UserListDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: '`Invalid filter field: hashed_password`' })
   async listUsers(@Pagination() page: PageParams, @Query() query: QueryParams): Promise<UserListDto> {

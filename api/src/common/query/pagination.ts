@@ -39,3 +39,18 @@ export function ApiPagination(offsetDescription = 'Matches to skip'): MethodDeco
     ApiQuery({ name: 'offset', required: false, description: `${offsetDescription} (default 0)`, schema: { type: 'integer', minimum: 0 } }),
   );
 }
+
+/**
+ * The OpenAPI declaration of free-form filter conditions: any other query key, as `form`/`explode`
+ * parameters (`?kind=kbuild&state=done`), with a route-specific example.
+ */
+export function ApiFilterQuery(description: string): MethodDecorator {
+  return ApiQuery({
+    name: 'filters',
+    required: false,
+    style: 'form',
+    explode: true,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+    description,
+  });
+}
