@@ -28,11 +28,13 @@ import { RealtimeExceptionFilter } from './realtime-exception.filter';
 import { RealtimeRequestError } from './realtime.errors';
 import { REALTIME_NAMESPACE, REALTIME_PATHS, type ClientToServerEvents, type PubSubSocket, type ServerToClientEvents, type SocketData } from './realtime.protocol';
 import { SocketStream } from './socket-stream';
+import { SocketWriteGate } from './socket-write-gate';
 
-/** What the gateway keeps per open socket: its subscriptions and its re-authentication timer. */
+/** What the gateway keeps per open socket: its subscriptions, its re-authentication timer and its back-pressure. */
 interface Connection {
   streams: Map<number, SocketStream>;
   stopWatching: () => void;
+  gate: SocketWriteGate;
 }
 
 function notFound(subscription: number): RealtimeRequestError {
@@ -89,7 +91,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       }
       socket.disconnect(true);
     });
-    this.connections.set(socket.id, { streams, stopWatching });
+    this.connections.set(socket.id, { streams, stopWatching, gate: new SocketWriteGate(socket.conn) });
   }
 
   handleDisconnect(socket: PubSubSocket): void {
@@ -97,6 +99,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (!connection) return;
     this.connections.delete(socket.id);
     connection.stopWatching();
+    connection.gate.close();
     // Subscriptions end with their connection; durable cursors stay at the last ack.
     for (const stream of [...connection.streams.values()]) {
       stream.close();
@@ -107,6 +110,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: PubSubSocket, @MessageBody() request: RealtimeSubscribeDto): Promise<RealtimeSubscribeAckDto> {
     const owned = this.owned(socket);
+    const gate = this.connections.get(socket.id)?.gate ?? new SocketWriteGate(socket.conn);
     const subscription = await this.subscriptions.subscribe(request.channel, socket.data.user, {
       transport: 'socket.io',
       promiscuous: request.promisc ?? false,
@@ -114,7 +118,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       filter: normaliseFilter(request.filter),
       fromSequence: request.from_sequence,
     });
-    const stream = new SocketStream(subscription, socket, this.fanout, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
+    const stream = new SocketStream(subscription, socket, gate, this.fanout, this.subscriptions, this.config.cloudEventsSource, touchIntervalMs(this.config), this.logger, (closed) => {
       owned.delete(closed.subscription.id);
       this.streams.delete(closed.subscription.id);
     });

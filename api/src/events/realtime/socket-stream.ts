@@ -6,6 +6,7 @@ import { SAFETY_POLL_MS, type EventFanout } from '../fanout/event-fanout';
 import { cloudEventOnce } from '../fanout/serialised';
 import type { SubscriptionsService } from '../subscriptions.service';
 import type { PubSubSocket } from './realtime.protocol';
+import type { SocketWriteGate } from './socket-write-gate';
 
 /** Flow control: a durable subscription stops at this many unacknowledged events (docs/realtime.md). */
 export const MAX_UNACKNOWLEDGED = 1000;
@@ -15,7 +16,8 @@ const BATCH = 1000;
  * One socket.io subscription: takes its events from the process's fan-out (docs/events.md#delivery-fan-out)
  * after its read position and emits them in sequence order, each CloudEvent built once per process.
  * Non-durable streams advance on delivery; durable ones keep at most 1000 events in flight and
- * their cursor moves only on `ack`.
+ * their cursor moves only on `ack`. Every stream pauses while its connection's write gate is full
+ * (a slow client), and reads on from its position once engine.io has flushed.
  */
 export class SocketStream {
   /** The last event emitted (what `ack` may name). */
@@ -32,6 +34,7 @@ export class SocketStream {
   constructor(
     readonly subscription: SubscriptionRecord,
     private readonly socket: PubSubSocket,
+    private readonly gate: SocketWriteGate,
     private readonly fanout: EventFanout,
     private readonly subscriptions: SubscriptionsService,
     private readonly defaultSource: string,
@@ -59,8 +62,9 @@ export class SocketStream {
     while (!this.closed) {
       const generation = this.fanout.generation(channel);
       let more = false;
+      const backedUp = this.gate.room === 0;
       try {
-        const room = this.durable ? MAX_UNACKNOWLEDGED - this.inFlight.length : BATCH;
+        const room = Math.min(this.durable ? MAX_UNACKNOWLEDGED - this.inFlight.length : BATCH, this.gate.room);
         if (room > 0) {
           const limit = Math.min(BATCH, room);
           const { events, cursor } = await this.fanout.read({
@@ -73,6 +77,7 @@ export class SocketStream {
           if (this.closed) return;
           // One synchronous loop: engine.io flushes these emits to the socket together.
           for (const event of events) {
+            this.gate.sending(1);
             this.socket.emit('event', {
               subscription: this.subscription.id,
               channel: event.channel,
@@ -100,6 +105,11 @@ export class SocketStream {
         // A backlog served from memory would otherwise be emitted in one turn of the event loop:
         // let socket writes and other streams run between batches.
         await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (backedUp) {
+        await this.gate.drained(this.kick.signal, Math.min(SAFETY_POLL_MS, this.touchEveryMs));
+        if (this.kick.signal.aborted) this.kick = new AbortController();
         continue;
       }
       await this.fanout.wait(channel, generation, Math.min(SAFETY_POLL_MS, this.touchEveryMs), this.kick.signal);
