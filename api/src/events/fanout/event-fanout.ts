@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { SharedRun } from '../../common/async/shared-run';
+import { WakeSet } from '../../common/async/wake-set';
 import { STORAGE, type EventRecord, type EventStreamQuery, type Storage } from '../../storage/ports';
 import { EVENT_NOTIFIER, type EventNotifier } from '../notifier/notifier.port';
 import { matchesStreamQuery } from './stream-filter';
@@ -48,7 +49,7 @@ interface Channel {
   retries: number;
   retryTimer: NodeJS.Timeout | undefined;
   generation: number;
-  waiters: Set<() => void>;
+  waiters: WakeSet;
   /** The reads of the log after `head`: one in flight at a time, shared by every caller meanwhile. */
   reads: SharedRun<void>;
 }
@@ -137,18 +138,8 @@ export class EventFanout implements OnModuleDestroy {
   /** Resolves when the channel's head moves after `generation`, on timeout or on abort. */
   wait(channel: string, generation: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const state = this.channel(channel);
-    if (generation !== state.generation || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        state.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      state.waiters.add(done);
-      signal?.addEventListener('abort', done);
-    });
+    if (generation !== state.generation) return Promise.resolve();
+    return state.waiters.wait(timeoutMs, signal);
   }
 
   private channel(name: string): Channel {
@@ -168,7 +159,7 @@ export class EventFanout implements OnModuleDestroy {
       retries: 0,
       retryTimer: undefined,
       generation: 0,
-      waiters: new Set(),
+      waiters: new WakeSet(),
       reads: new SharedRun(() => this.readLog(created)),
     };
     this.channels.set(name, created);
@@ -269,7 +260,7 @@ export class EventFanout implements OnModuleDestroy {
 
   private wake(channel: Channel): void {
     channel.generation += 1;
-    for (const wake of [...channel.waiters]) wake();
+    channel.waiters.wakeAll();
   }
 
   /** From memory: the matching events after the position, up to the limit. */

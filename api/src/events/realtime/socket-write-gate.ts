@@ -7,16 +7,17 @@
  * position (from the fan-out's memory or from the log), as a durable stream does at its window.
  */
 import type { EventEmitter } from 'node:events';
+import { WakeSet } from '../../common/async/wake-set';
 
 /** Event packets a connection may have waiting in engine.io before its streams pause. */
 export const MAX_QUEUED_PACKETS = 256;
 
 export class SocketWriteGate {
   private queued = 0;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new WakeSet();
   private readonly onDrain = (): void => {
     this.queued = 0;
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wakeAll();
   };
 
   constructor(private readonly connection: Pick<EventEmitter, 'on' | 'off'>) {
@@ -35,23 +36,12 @@ export class SocketWriteGate {
 
   /** Resolves at the next `drain`, when `signal` aborts, or after `timeoutMs`, whichever is first. */
   drained(signal: AbortSignal, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', finish);
-        this.waiters.delete(finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      if (signal.aborted) return finish();
-      signal.addEventListener('abort', finish);
-      this.waiters.add(finish);
-    });
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   /** Detaches from the connection and releases every waiting stream. */
   close(): void {
     this.connection.off('drain', this.onDrain);
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wakeAll();
   }
 }
