@@ -31,10 +31,10 @@ export class NodeEditPolicy {
    */
   async canEditEach(user: Editor, nodes: EditedNode[], tx: Pick<Repositories, 'usernames'> = this.storage): Promise<boolean[]> {
     const verdicts = nodes.map((node) => canEditNode(user, node));
-    const owners = new Set(nodes.filter((node, i) => !verdicts[i] && typeof node.owner === 'string' && node.owner !== '').map((node) => node.owner as string));
-    if (owners.size === 0) return verdicts;
+    const owned = (node: EditedNode): node is EditedNode & { owner: string } => typeof node.owner === 'string' && node.owner !== '';
+    if (!nodes.some((node, i) => !verdicts[i] && owned(node))) return verdicts;
     const held = new Set(await tx.usernames.namesOf(user.id));
-    return nodes.map((node, i) => verdicts[i] || (typeof node.owner === 'string' && held.has(node.owner)));
+    return nodes.map((node, i) => verdicts[i] || (owned(node) && held.has(node.owner)));
   }
 
   /** @throws UnauthorizedError 401 `Unauthorized to complete the operation` (not 403, as KernelCI). */
