@@ -56,8 +56,8 @@ export async function stopAll() {
 }
 
 /** Starts `node script` and waits until `readyUrl` answers. */
-export async function startProcess(script, env, readyUrl) {
-  const child = track(spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+export async function startProcess(script, env, readyUrl, nodeArgs = []) {
+  const child = track(spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   const keep = (chunk) => (output = (output + chunk).slice(-256_000));
   child.stdout.on('data', keep);
@@ -96,7 +96,9 @@ export async function startApi(database, extraEnv = {}) {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extraEnv,
   };
-  const child = await startProcess(`${root}api/dist/main.js`, env, `http://127.0.0.1:${port}/`);
+  // Node options of the API only, e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (bench/README.md "events").
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = await startProcess(`${root}api/dist/main.js`, env, `http://127.0.0.1:${port}/`, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   const login = await fetch(`${url}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'username=admin&password=bench-password' });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);

@@ -88,7 +88,8 @@ describe('SocketStream back-pressure', () => {
     const connection = new EventEmitter();
     const emitted: number[] = [];
     // A client that takes nothing: engine.io never drains until the test says so.
-    const socket = { conn: connection, emit: (name: string, message: { sequence_id: number }) => name === 'event' && emitted.push(message.sequence_id) } as unknown as PubSubSocket;
+    const write = (packet: string) => emitted.push((JSON.parse(packet.slice(packet.indexOf('['))) as [string, { sequence_id: number }])[1].sequence_id);
+    const socket = { connected: true, nsp: { name: '/pubsub' }, conn: Object.assign(connection, { readyState: 'open', write }) } as unknown as PubSubSocket;
     const gate = new SocketWriteGate(connection);
     const subscriptions = { acknowledgeUpTo: async () => 0 } as unknown as SubscriptionsService;
     const stream = new SocketStream(subscription, socket, gate, fanout, subscriptions, 'maestro', 60_000, new Logger('test'), () => undefined);

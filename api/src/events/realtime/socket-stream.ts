@@ -1,10 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { SubscriptionRecord } from '../../storage/ports';
-import type { CloudEventDto } from '../dto/events.dto';
 import type { SubscriptionClosedReason } from '../dto/realtime.dto';
 import { SAFETY_POLL_MS, type EventFanout } from '../fanout/event-fanout';
-import { cloudEventOnce } from '../fanout/serialised';
 import type { SubscriptionsService } from '../subscriptions.service';
+import { EventPacketWriter } from './event-packet';
 import type { PubSubSocket } from './realtime.protocol';
 import type { SocketWriteGate } from './socket-write-gate';
 
@@ -14,7 +13,8 @@ const BATCH = 1000;
 
 /**
  * One socket.io subscription: takes its events from the process's fan-out (docs/events.md#delivery-fan-out)
- * after its read position and emits them in sequence order, each CloudEvent built once per process.
+ * after its read position and writes them in sequence order, each message's shared part encoded once
+ * per process (EventPacketWriter).
  * Non-durable streams advance on delivery; durable ones keep at most 1000 events in flight and
  * their cursor moves only on `ack`. Every stream pauses while its connection's write gate is full
  * (a slow client), and reads on from its position once engine.io has flushed.
@@ -29,7 +29,13 @@ export class SocketStream {
   private readonly inFlight: number[] = [];
   private closed = false;
   private kick = new AbortController();
-  private lastTouch = Date.now();
+  /**
+   * Streams opened together (a reconnect, a deployment's subscribers) would otherwise touch their
+   * rows together every period, a burst of one UPDATE per stream on the pool: the first touch comes
+   * at a random point of the first period.
+   */
+  private lastTouch: number;
+  private readonly writer: EventPacketWriter;
 
   constructor(
     readonly subscription: SubscriptionRecord,
@@ -37,7 +43,7 @@ export class SocketStream {
     private readonly gate: SocketWriteGate,
     private readonly fanout: EventFanout,
     private readonly subscriptions: SubscriptionsService,
-    private readonly defaultSource: string,
+    defaultSource: string,
     private readonly touchEveryMs: number,
     private readonly logger: Logger,
     private readonly onClosed: (stream: SocketStream) => void,
@@ -45,6 +51,8 @@ export class SocketStream {
     this.sent = subscription.position;
     this.position = subscription.position;
     this.acknowledged = subscription.position;
+    this.writer = new EventPacketWriter(socket, subscription.id, defaultSource);
+    this.lastTouch = Date.now() - Math.random() * touchEveryMs;
   }
 
   get durable(): boolean {
@@ -75,15 +83,10 @@ export class SocketStream {
             limit,
           });
           if (this.closed) return;
-          // One synchronous loop: engine.io flushes these emits to the socket together.
+          // One synchronous loop: engine.io flushes these writes to the socket together.
           for (const event of events) {
             this.gate.sending(1);
-            this.socket.emit('event', {
-              subscription: this.subscription.id,
-              channel: event.channel,
-              sequence_id: event.sequenceId,
-              event: cloudEventOnce(event, this.defaultSource) as unknown as CloudEventDto,
-            });
+            this.writer.write(event);
             this.sent = event.sequenceId;
             if (this.durable) this.inFlight.push(event.sequenceId);
           }
