@@ -3,7 +3,7 @@
 // resident memory of a process, and time limits so that a stuck scenario fails instead of hanging.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,8 @@ export async function startApi(database, extraEnv = {}) {
   // Node options of the API only, e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (bench/README.md "events").
   const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = await startProcess(`${root}api/dist/main.js`, env, `http://127.0.0.1:${port}/`, nodeArgs);
+  // The API's output (e.g. of --trace-gc) appended to a file as well.
+  if (process.env.BENCH_API_LOG) for (const stream of [child.stdout, child.stderr]) stream.pipe(createWriteStream(process.env.BENCH_API_LOG, { flags: 'a' }));
   const url = `http://127.0.0.1:${port}`;
   const login = await fetch(`${url}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'username=admin&password=bench-password' });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
