@@ -7,7 +7,6 @@ import { JobRunner, SKIPPED } from '../common/jobs/job-runner';
 import { loadConfig } from '../config/config';
 import { makeNode } from '../storage/contract/fixtures';
 import type { EventRecord, NodeRecord, Repositories, Storage } from '../storage/ports';
-import type { PostgresStorage } from '../storage/postgres/postgres.storage';
 import { openStorage } from '../storage/storage.module';
 import { EventLogService } from './event-log.service';
 import type { EventNotifier } from './notifier/notifier.port';
@@ -42,8 +41,9 @@ CREATE TRIGGER spec_fail BEFORE INSERT ON eventhistory FOR EACH ROW EXECUTE FUNC
 CREATE TRIGGER spec_fail BEFORE INSERT ON maestro_pending_event FOR EACH ROW EXECUTE FUNCTION spec_fail_insert();`;
 
 type Failure = 'append' | 'both' | '';
-const setFailure = (storage: Storage, failure: Failure) =>
-  (storage as PostgresStorage).sql.query("SELECT set_config('maestro.spec_fail', $1, false)", [failure]);
+/** The SQL client of the PGlite storage this spec opens (structurally: features never import an adapter). */
+const sqlOf = (storage: Storage) => (storage as unknown as { sql: { exec(sql: string): Promise<void>; query(sql: string, params: unknown[]): Promise<unknown> } }).sql;
+const setFailure = (storage: Storage, failure: Failure) => sqlOf(storage).query("SELECT set_config('maestro.spec_fail', $1, false)", [failure]);
 
 /** One "process": a job runner and the event log service on `storage`. */
 function process(storage: Storage) {
@@ -78,7 +78,7 @@ describe('the event outbox (a failed append inside a node write)', () => {
 
   beforeAll(async () => {
     storage = await openStorage(config);
-    await (storage as PostgresStorage).sql.exec(FAILURE_TRIGGERS);
+    await sqlOf(storage).exec(FAILURE_TRIGGERS);
   }, 60_000);
   afterAll(() => storage.close());
   beforeEach(async () => {
