@@ -97,11 +97,7 @@ function compileHistoryCondition(condition: EventHistoryCondition, params: unkno
   }
 }
 
-interface AppendRow {
-  sequence_id: number | string | null;
-  error_code: string | null;
-  error_message: string | null;
-}
+type AppendRow = { sequence_id: number | string | null; error_code: string | null; error_message: string | null };
 
 const appendError = (row: AppendRow) => `${row.error_message ?? 'unknown error'} (SQLSTATE ${row.error_code ?? '?'})`;
 
