@@ -296,17 +296,16 @@ export class PgPoolSqlClient implements SqlClient {
 }
 
 /**
- * `sql` with each `$n` replaced by parameter n as a literal: NULL, a number or boolean as written, a
- * Date as its ISO text, anything else as text quoted by `pg`'s escapeLiteral (doubled quotes, and
- * backslashes under `E''`, whatever `standard_conforming_strings` says). The literals are untyped, so
- * the statement's casts or function signature type them as a bound parameter would be.
+ * `sql` with each `$n` replaced by parameter n as a literal: NULL, or the value's text (a Date's ISO
+ * text) quoted by `pg`'s escapeLiteral (doubled quotes, and backslashes under `E''`, whatever
+ * `standard_conforming_strings` says) — numbers too, so that no value can form a comment (`- -1`).
+ * The literals are untyped: the statement's casts or function signature type them as a bound
+ * parameter would be.
  */
 export function inlineParameters(sql: string, params: unknown[], escapeLiteral: (text: string) => string): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
     const value = params[Number(n) - 1];
     if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    if (typeof value === 'boolean') return String(value);
     return escapeLiteral(value instanceof Date ? value.toISOString() : String(value));
   });
 }
