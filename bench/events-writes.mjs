@@ -1,6 +1,7 @@
 // Event-producing writes/s (bench/events.mjs): W concurrent writers (default 8), each committing
-// transactions of one small row insert plus an event append, against the same transactions without
-// the append, on the storage adapter of the build in the benchmark's throw-away schema. A third run
+// transactions of one small row insert plus an event append as node writes make it (appendAtCommit:
+// sent with the COMMIT in one round trip, docs/adr/0020-event-append-at-commit.md), against the same
+// transactions without the append, on the storage adapter of the build in the benchmark's throw-away schema. A third run
 // locks a counter row from the append until commit, as the event log did before ADR 0005's
 // visibility bound: then event-producing transactions committed one at a time.
 import { randomBytes } from 'node:crypto';
@@ -38,11 +39,18 @@ export async function measureWrites(url, options) {
     let plain = 0;
     let withEvent = 0;
     let locked = 0;
+    let separate = 0;
     for (let r = 0; r < rounds; r += 1) {
       plain += (await throughput(storage, round, (tx, w, n) => write(tx, w, n, `plain${r}`))) / rounds;
       withEvent +=
         (await throughput(storage, round, async (tx, w, n) => {
           await write(tx, w, n, `event${r}`);
+          await tx.events.appendAtCommit(event(), () => undefined);
+        })) / rounds;
+      // Before ADR 0020: the append as a statement of its own between the write and COMMIT.
+      separate +=
+        (await throughput(storage, round, async (tx, w, n) => {
+          await write(tx, w, n, `separate${r}`);
           await tx.events.append(event());
         })) / rounds;
       // The previous design for comparison: a counter row locked from the append until commit
@@ -54,7 +62,7 @@ export async function measureWrites(url, options) {
           await tx.events.append(event());
         })) / rounds;
     }
-    return { plain, withEvent, locked };
+    return { plain, withEvent, separate, locked };
   } finally {
     await storage.close();
   }

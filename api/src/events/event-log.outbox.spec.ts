@@ -25,14 +25,25 @@ function wrapped(storage: Storage, wrapTx: (tx: Repositories) => Repositories, a
   });
 }
 
-function failing<K extends 'events' | 'pendingEvents'>(tx: Repositories, key: K, method: keyof Repositories[K], shouldFail: () => boolean): Repositories {
-  const repository = Object.create(tx[key]) as Repositories[K];
-  const original = (tx[key][method] as (...args: unknown[]) => unknown).bind(tx[key]);
-  Object.assign(repository, {
-    [method]: (...args: unknown[]) => (shouldFail() ? Promise.reject(new Error(`${String(key)}.${String(method)} is down`)) : original(...args)),
-  });
-  return { ...tx, [key]: repository };
-}
+/**
+ * The database itself refuses the event's insert (and, with `both`, the outbox's) while the session
+ * setting `maestro.spec_fail` says so: node writes append at commit inside SQL (migration 0015), so
+ * the failure has to happen there, not in a repository method.
+ */
+const FAILURE_TRIGGERS = `
+CREATE FUNCTION spec_fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'eventhistory' AND current_setting('maestro.spec_fail', true) IN ('append', 'both') THEN RAISE EXCEPTION 'events.append is down'; END IF;
+  IF TG_TABLE_NAME = 'maestro_pending_event' AND current_setting('maestro.spec_fail', true) = 'both' THEN RAISE EXCEPTION 'pendingEvents.add is down'; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER spec_fail BEFORE INSERT ON eventhistory FOR EACH ROW EXECUTE FUNCTION spec_fail_insert();
+CREATE TRIGGER spec_fail BEFORE INSERT ON maestro_pending_event FOR EACH ROW EXECUTE FUNCTION spec_fail_insert();`;
+
+type Failure = 'append' | 'both' | '';
+/** The SQL client of the PGlite storage this spec opens (structurally: features never import an adapter). */
+const sqlOf = (storage: Storage) => (storage as unknown as { sql: { exec(sql: string): Promise<void>; query(sql: string, params: unknown[]): Promise<unknown> } }).sql;
+const setFailure = (storage: Storage, failure: Failure) => sqlOf(storage).query("SELECT set_config('maestro.spec_fail', $1, false)", [failure]);
 
 /** One "process": a job runner and the event log service on `storage`. */
 function process(storage: Storage) {
@@ -44,11 +55,17 @@ function process(storage: Storage) {
   return { jobs, service, published };
 }
 
-async function writeNode(storage: Storage, service: EventLogService, node: NodeRecord): Promise<void> {
-  await storage.transaction(async (tx) => {
-    await tx.nodes.insert(node);
-    await service.nodeChanged(tx, { op: 'created', node });
-  });
+/** One node write; `failure` makes the database refuse its event append (and outbox) meanwhile. */
+async function writeNode(storage: Storage, service: EventLogService, node: NodeRecord, failure: Failure = ''): Promise<void> {
+  await setFailure(storage, failure);
+  try {
+    await storage.transaction(async (tx) => {
+      await tx.nodes.insert(node);
+      await service.nodeChanged(tx, { op: 'created', node });
+    });
+  } finally {
+    await setFailure(storage, '');
+  }
 }
 
 const nodeIds = (events: EventRecord[]) => events.map((event) => (event.data as { id: string }).id);
@@ -61,6 +78,7 @@ describe('the event outbox (a failed append inside a node write)', () => {
 
   beforeAll(async () => {
     storage = await openStorage(config);
+    await sqlOf(storage).exec(FAILURE_TRIGGERS);
   }, 60_000);
   afterAll(() => storage.close());
   beforeEach(async () => {
@@ -69,11 +87,9 @@ describe('the event outbox (a failed append inside a node write)', () => {
   });
 
   it('commits the writes, and a new process appends their events exactly once, in order, with their original attributes', async () => {
-    let failures = 2;
-    const flaky = wrapped(storage, (tx) => failing(tx, 'events', 'append', () => failures-- > 0));
-    const first = process(flaky);
+    const first = process(storage);
     const nodes = [makeNode(), makeNode(), makeNode()];
-    for (const node of nodes) await writeNode(flaky, first.service, node);
+    for (const [i, node] of nodes.entries()) await writeNode(storage, first.service, node, i < 2 ? 'append' : '');
     // The process dies before its drain runs: the triggered pass never happens, memory is gone.
     await first.jobs.onModuleDestroy();
 
@@ -101,11 +117,9 @@ describe('the event outbox (a failed append inside a node write)', () => {
   });
 
   it('drains after the commit without a restart', async () => {
-    let failures = 1;
-    const flaky = wrapped(storage, (tx) => failing(tx, 'events', 'append', () => failures-- > 0));
-    const { jobs, service } = process(flaky);
+    const { jobs, service } = process(storage);
     const node = makeNode();
-    await writeNode(flaky, service, node);
+    await writeNode(storage, service, node, 'append');
     await jobs.runNow('event-outbox', async () => undefined); // waits for the triggered pass, if it started
     for (let i = 0; i < 50 && (await storage.pendingEvents.oldest(1)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     await jobs.onModuleDestroy();
@@ -114,11 +128,9 @@ describe('the event outbox (a failed append inside a node write)', () => {
   });
 
   it('a crash between the append and the delete appends nothing (one transaction), and the next drain appends the event once', async () => {
-    let failures = 1;
-    const flaky = wrapped(storage, (tx) => failing(tx, 'events', 'append', () => failures-- > 0));
-    const first = process(flaky);
+    const first = process(storage);
     const node = makeNode();
-    await writeNode(flaky, first.service, node);
+    await writeNode(storage, first.service, node, 'append');
     await first.jobs.onModuleDestroy();
 
     const crashing = wrapped(storage, (tx) => tx, () => {
@@ -137,10 +149,9 @@ describe('the event outbox (a failed append inside a node write)', () => {
   });
 
   it('rolls the whole write back when the outbox cannot record the event either: a clean error, nothing written', async () => {
-    const broken = wrapped(storage, (tx) => failing(failing(tx, 'events', 'append', () => true), 'pendingEvents', 'add', () => true));
-    const { jobs, service } = process(broken);
+    const { jobs, service } = process(storage);
     const node = makeNode();
-    await expect(writeNode(broken, service, node)).rejects.toThrow('pendingEvents.add is down');
+    await expect(writeNode(storage, service, node, 'both')).rejects.toThrow('pendingEvents.add is down');
     await jobs.onModuleDestroy();
     expect(await storage.nodes.findById(node.id)).toBeNull();
     expect(await nodeEvents()).toEqual([]);

@@ -114,14 +114,13 @@ export class EventLogService implements NodeEventPublisher, OnModuleInit {
    * If recording it fails too, the error rolls the whole write back: nothing is written.
    */
   async nodeChanged(tx: Repositories, change: NodeChange): Promise<void> {
+    // Appended with the COMMIT, the outbox fallback included (docs/adr/0020-event-append-at-commit.md).
     const event = this.newEvent({ channel: 'node', data: nodeEventPayload(change), owner: change.node.owner });
-    try {
-      await this.appendEvent(tx, event);
-    } catch (error) {
-      this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${(error as Error).message}); kept in the event outbox`);
-      await tx.pendingEvents.add(event);
-      tx.afterCommit(() => this.jobs.trigger(OUTBOX_JOB));
-    }
+    await tx.events.appendAtCommit(event, (outcome) => {
+      if (outcome.sequenceId !== null) return this.notifier.publish({ kind: 'events', sequenceId: outcome.sequenceId, channel: event.channel });
+      this.logger.error(`storing the ${change.op} event of node ${change.node.id} failed (${outcome.error}); kept in the event outbox`);
+      this.jobs.trigger(OUTBOX_JOB);
+    });
   }
 
   /**

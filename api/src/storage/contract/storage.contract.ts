@@ -7,6 +7,7 @@ import type { NodeFilter } from '../../common/query/filter-model';
 import { newObjectId } from '../../common/object-id';
 import { DuplicateKeyError, type Storage } from '../ports';
 import { describeAuthStorageContract } from './auth.contract';
+import { describeEventsAtCommitContract } from './events-at-commit.contract';
 import { describeEventsContract } from './events.contract';
 import { describeNodeRepositoryContract } from './nodes.contract';
 import { makeFullNode, makeNode, makeUser } from './fixtures';
@@ -145,6 +146,7 @@ export function describeStorageContract(adapterName: string, factory: StorageFac
     });
 
     describeEventsContract(() => storage, { concurrentTransactions: factory.concurrentTransactions ?? false });
+    describeEventsAtCommitContract(() => storage, { concurrentTransactions: factory.concurrentTransactions ?? false });
     describePendingEventsContract(() => storage);
     describeNodeRepositoryContract(() => storage);
 

@@ -27,6 +27,7 @@ import { isObjectIdString } from '../../common/object-id';
 import {
   DuplicateKeyError,
   InvalidPatternError,
+  type CommittedAppend,
   type EventHistoryCondition,
   type EventHistoryQuery,
   type EventRecord,
@@ -38,6 +39,7 @@ import {
 import { bsonInteger, withInt64, withNumbers } from './mongo-bson';
 import { isInvalidRegex, type MongoContext } from './mongo-context';
 import { raiseEventSequence } from './mongo-index-manager';
+import { MongoPendingEventRepository } from './mongo-pending-event.repository';
 
 /** How long an append without a transaction may hold the sequence lease before another may take it. */
 export const SEQUENCE_LEASE_MS = 10_000;
@@ -187,6 +189,22 @@ export class MongoEventRepository implements EventRepository {
 
   private get events() {
     return this.ctx.collection('eventhistory');
+  }
+
+  /**
+   * No round trip to save by deferring (a unit of work's writes travel one by one on MongoDB): the
+   * event is appended now, or recorded in the outbox of the same unit when the append fails
+   * (docs/adr/0020-event-append-at-commit.md); `committed` runs after the unit's commit.
+   */
+  async appendAtCommit(event: NewEvent, committed: (outcome: CommittedAppend) => void): Promise<void> {
+    let outcome: CommittedAppend;
+    try {
+      outcome = { sequenceId: (await this.append(event)).sequenceId };
+    } catch (error) {
+      await new MongoPendingEventRepository(this.ctx).add(event);
+      outcome = { sequenceId: null, error: (error as Error).message };
+    }
+    this.ctx.afterCommit(() => committed(outcome));
   }
 
   async append(event: NewEvent): Promise<EventRecord> {

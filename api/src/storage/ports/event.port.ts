@@ -55,6 +55,9 @@ export interface EventHistoryQuery {
   offset?: number;
 }
 
+/** How an `appendAtCommit` ended once its unit of work committed: appended, or kept in the outbox. */
+export type CommittedAppend = { sequenceId: number } | { sequenceId: null; error: string };
+
 /**
  * The event log. The reader guarantee every adapter gives (docs/adr/0005-events.md): readers see
  * events only up to the **visibility bound** — a sequence id below which every event is committed
@@ -73,6 +76,15 @@ export interface EventRepository {
    * surrounding transaction usable (the node write still commits).
    */
   append(event: NewEvent): Promise<EventRecord>;
+  /**
+   * The append of a node write (docs/adr/0020-event-append-at-commit.md): the event is appended as
+   * the caller's unit of work commits (on PostgreSQL in the COMMIT's own round trip; an adapter may
+   * also append it now). If the append fails, the event is recorded in the durable outbox
+   * (`pendingEvents`) in the same unit instead and the write still commits; if that fails too, the
+   * unit rolls back (the error surfaces from `transaction`, or from this call). Outside a unit of
+   * work the append runs now. `committed` runs once the unit has committed, never after a rollback.
+   */
+  appendAtCommit(event: NewEvent, committed: (outcome: CommittedAppend) => void): Promise<void>;
   /** Events after `afterSequence`, in sequence order, up to the visibility bound. */
   stream(query: EventStreamQuery): Promise<EventRecord[]>;
   /** `GET /events`: matching events in natural (sequence) order, up to the visibility bound. @throws InvalidPatternError */

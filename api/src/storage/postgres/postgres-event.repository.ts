@@ -4,6 +4,7 @@ import {
   type DeliveryState,
   type EventHistoryCondition,
   type EventHistoryQuery,
+  type CommittedAppend,
   type EventRecord,
   type EventRepository,
   type EventStreamQuery,
@@ -17,7 +18,7 @@ import {
 } from '../ports';
 import type { EventVisibility } from './event-visibility';
 import { withLimitOffset } from './node-filter.sql';
-import { PG_INVALID_REGEX, PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor } from './sql-client';
+import { PG_INVALID_REGEX, PG_UNIQUE_VIOLATION, pgErrorCode, type SqlExecutor, type SqlTransaction } from './sql-client';
 
 interface EventRow {
   id: string;
@@ -96,10 +97,21 @@ function compileHistoryCondition(condition: EventHistoryCondition, params: unkno
   }
 }
 
+type AppendRow = { sequence_id: number | string | null; error_code: string | null; error_message: string | null };
+
+const appendError = (row: AppendRow) => `${row.error_message ?? 'unknown error'} (SQLSTATE ${row.error_code ?? '?'})`;
+
+/** The unit of work an event repository was handed out in (absent outside a transaction). */
+export interface EventUnit {
+  atCommit: SqlTransaction['atCommit'];
+  afterCommit(callback: () => void): void;
+}
+
 export class PostgresEventRepository implements EventRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly visibility: EventVisibility,
+    private readonly unit?: EventUnit,
   ) {}
 
   async append(event: NewEvent): Promise<EventRecord> {
@@ -107,16 +119,31 @@ export class PostgresEventRepository implements EventRepository {
     // (the visibility bound relies on it, event-visibility.ts, docs/adr/0005-events.md) and inserts
     // in an exception block, so a failed append rolls back only itself and leaves the caller's
     // transaction usable (docs/events.md#the-log, docs/security.md#input-limits); no lock is held.
-    const { rows } = await this.sql.query<{ sequence_id: number | string | null; error_code: string | null; error_message: string | null }>(
+    const { rows } = await this.sql.query<AppendRow>(
       'SELECT sequence_id, error_code, error_message FROM maestro_append_event($1, $2, $3, $4, $5, $6)',
       [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce)],
     );
     const [result] = rows;
     if (result.sequence_id === null) {
       if (result.error_code === PG_UNIQUE_VIOLATION) throw new DuplicateKeyError('id');
-      throw new Error(`event append failed: ${result.error_message ?? 'unknown error'} (SQLSTATE ${result.error_code ?? '?'})`);
+      throw new Error(`event append failed: ${appendError(result)}`);
     }
     return { ...event, data: event.data ?? null, sequenceId: Number(result.sequence_id) };
+  }
+
+  /**
+   * Migration 0015's function, which appends or else records the event in the outbox, sent with the
+   * COMMIT in one round trip (docs/adr/0020-event-append-at-commit.md); outside a transaction, now.
+   */
+  async appendAtCommit(event: NewEvent, committed: (outcome: CommittedAppend) => void): Promise<void> {
+    const statement = 'SELECT sequence_id, error_code, error_message FROM maestro_append_event_or_outbox($1, $2, $3, $4, $5, $6, $7)';
+    const params = [event.id, event.timestamp, event.channel, event.owner, json(event.data), ceToColumn(event.ce), JSON.stringify(event.ce)];
+    const settle = ([row]: AppendRow[]): CommittedAppend =>
+      row.sequence_id === null ? { sequenceId: null, error: appendError(row) } : { sequenceId: Number(row.sequence_id) };
+    if (!this.unit) return committed(settle((await this.sql.query<AppendRow>(statement, params)).rows));
+    let outcome: CommittedAppend | undefined;
+    this.unit.atCommit(statement, params, (rows) => (outcome = settle(rows as unknown as AppendRow[])));
+    this.unit.afterCommit(() => outcome && committed(outcome));
   }
 
   async stream(query: EventStreamQuery): Promise<EventRecord[]> {

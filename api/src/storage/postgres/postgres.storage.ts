@@ -12,11 +12,11 @@ import { migrate, verifySchema } from './migrator';
 import { PostgresNodeRepository } from './postgres-node.repository';
 import { PostgresPendingEventRepository } from './postgres-pending-event.repository';
 import { PostgresGroupRepository, PostgresUsernameRepository, PostgresUserRepository } from './postgres-user.repository';
-import { openSqlClient, releaseStartupMemory, type SqlClient, type SqlExecutor } from './sql-client';
+import { openSqlClient, releaseStartupMemory, type SqlClient, type SqlExecutor, type SqlTransaction } from './sql-client';
 
 
 function repositories(
-  sql: SqlExecutor,
+  sql: SqlExecutor | SqlTransaction,
   visibility: EventVisibility,
   feed: PostgresAuthChangeFeed,
   afterCommit: (callback: () => void) => void,
@@ -33,7 +33,7 @@ function repositories(
     leases: new PostgresLeaseRepository(sql),
     apiTokens: new PostgresApiTokenRepository(sql, authChanged),
     rateLimits: new PostgresRateLimitRepository(sql),
-    events: new PostgresEventRepository(sql, visibility),
+    events: new PostgresEventRepository(sql, visibility, 'atCommit' in sql ? { atCommit: (...args) => sql.atCommit(...args), afterCommit } : undefined),
     pendingEvents: new PostgresPendingEventRepository(sql),
     subscriptions: new PostgresSubscriptionRepository(sql),
     subscriberStates: new PostgresSubscriberStateRepository(sql),

@@ -18,9 +18,26 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
+/** A statement queued by `SqlTransaction.atCommit`. */
+interface CommitStatement {
+  sql: string;
+  params: unknown[];
+  onRows: (rows: Record<string, unknown>[]) => void;
+}
+
+export interface SqlTransaction extends SqlExecutor {
+  /**
+   * Queues `sql` (one statement, `$n` placeholders) to run last in the transaction, in the COMMIT's
+   * own round trip on a server (docs/adr/0020-event-append-at-commit.md). If it fails, nothing after
+   * it runs and the transaction rolls back with its error. `onRows` receives its rows before
+   * `transaction` returns; act on them after the commit only.
+   */
+  atCommit(sql: string, params: unknown[], onRows: (rows: Record<string, unknown>[]) => void): void;
+}
+
 export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /**
    * Runs several statements without parameters in one round trip and returns each one's result;
    * outside a transaction block each statement takes its own snapshot (READ COMMITTED).
@@ -89,16 +106,21 @@ export class PgliteSqlClient implements SqlClient {
     return this.serial(async () => toResult<T>(await this.db.query<T>(sql, params)));
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /** In process there is no round trip to save: the queued statements run as the last ones before PGlite's COMMIT. */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     return this.serial(() =>
-      this.db.transaction(async (tx: PgliteExecutor) =>
-        work({
+      this.db.transaction(async (tx: PgliteExecutor) => {
+        const queued: CommitStatement[] = [];
+        const result = await work({
           query: async <R>(sql: string, params: unknown[] = []) => toResult<R>(await tx.query<R>(sql, params)),
           exec: async (sql: string) => {
             await tx.exec(sql);
           },
-        }),
-      ),
+          atCommit: (sql, params, onRows) => queued.push({ sql, params, onRows }),
+        });
+        for (const statement of queued) statement.onRows((await tx.query<Record<string, unknown>>(statement.sql, statement.params)).rows);
+        return result;
+      }),
     );
   }
 
@@ -139,15 +161,32 @@ export class PgPoolSqlClient implements SqlClient {
     private readonly newClient: () => Client = () => {
       throw new Error('this client cannot open a listening connection');
     },
+    /** `pg`'s escapeLiteral (passed in: `pg` is loaded only when a server is used). */
+    private readonly escapeLiteral: (text: string) => string = () => {
+      throw new Error('this client cannot send statements at commit');
+    },
   ) {}
+
+  /**
+   * The queued statements and the COMMIT as one simple-query string, one round trip (`pg` sends one
+   * query at a time and waits for its answer: it cannot pipeline). Parameters become literals quoted
+   * by `pg`'s own escapeLiteral (libpq's rules); a failed statement aborts the rest, COMMIT included.
+   */
+  private async commit(client: PoolClient, queued: CommitStatement[]): Promise<void> {
+    if (queued.length === 0) return void (await client.query('COMMIT'));
+    const text = [...queued.map((statement) => inlineParameters(statement.sql, statement.params, this.escapeLiteral)), 'COMMIT'].join(';\n');
+    const results = (await client.query(text)) as unknown as { rows: Record<string, unknown>[] }[];
+    queued.forEach((statement, i) => statement.onRows(results[i].rows));
+  }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
     const result = await this.pool.query(sql, params);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    const queued: CommitStatement[] = [];
     // A connection whose ROLLBACK failed may still be inside the transaction: destroyed, never reused.
     let broken: Error | undefined;
     try {
@@ -160,8 +199,9 @@ export class PgPoolSqlClient implements SqlClient {
         exec: async (sql: string) => {
           await client.query(sql);
         },
+        atCommit: (sql, params, onRows) => queued.push({ sql, params, onRows }),
       });
-      await client.query('COMMIT');
+      await this.commit(client, queued);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -255,6 +295,21 @@ export class PgPoolSqlClient implements SqlClient {
   }
 }
 
+/**
+ * `sql` with each `$n` replaced by parameter n as a literal: NULL, or the value's text (a Date's ISO
+ * text) quoted by `pg`'s escapeLiteral (doubled quotes, and backslashes under `E''`, whatever
+ * `standard_conforming_strings` says) — numbers too, so that no value can form a comment (`- -1`).
+ * The literals are untyped: the statement's casts or function signature type them as a bound
+ * parameter would be.
+ */
+export function inlineParameters(sql: string, params: unknown[], escapeLiteral: (text: string) => string): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (value === null || value === undefined) return 'NULL';
+    return escapeLiteral(value instanceof Date ? value.toISOString() : String(value));
+  });
+}
+
 /** How long a lost LISTEN connection waits before it reconnects. */
 const LISTEN_RETRY_MS = 1000;
 /** How often the LISTEN connection proves it is alive (it must answer within half of this). */
@@ -324,5 +379,5 @@ export async function openSqlClient(
   const pool = new pg.Pool({ ...connection, max: 10 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
-  return new PgPoolSqlClient(pool, () => new pg.Client({ ...connection, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }));
+  return new PgPoolSqlClient(pool, () => new pg.Client({ ...connection, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }), pg.escapeLiteral);
 }

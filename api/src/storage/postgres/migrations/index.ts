@@ -18,6 +18,7 @@ import { m0011TelemetryKvQueues } from './0011-telemetry-kv-queues';
 import { m0012EventAppend } from './0012-event-append';
 import { m0013AuthChangeNotify } from './0013-auth-change-notify';
 import { m0014NodeKeysetIndex } from './0014-node-keyset-index';
+import { m0015EventAppendAtCommit } from './0015-event-append-at-commit';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0009NodeQueryIndexes, m0010PendingEvents, m0011TelemetryKvQueues, m0012EventAppend, m0013AuthChangeNotify, m0014NodeKeysetIndex];
+export const MIGRATIONS: readonly Migration[] = [m0001Nodes, m0002Users, m0003Leases, m0004Auth, m0005NodeExtensions, m0006Events, m0007Usernames, m0008EventSequence, m0009NodeQueryIndexes, m0010PendingEvents, m0011TelemetryKvQueues, m0012EventAppend, m0013AuthChangeNotify, m0014NodeKeysetIndex, m0015EventAppendAtCommit];
