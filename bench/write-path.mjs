@@ -100,6 +100,35 @@ function cannon(bases, token, options) {
   });
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux; null elsewhere). The
+ * profile's shares are of wall time, in which a socket write that wakes PostgreSQL on a busy core
+ * looks expensive; this is what the process really ran.
+ */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the whole machine (all cores), from /proc/stat. */
+function machineSeconds() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: (total - idle) / 100, total: total / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/** Milliseconds of CPU per request between two readings (null when /proc is not there). */
+const perRequest = (before, after, requests) => (before === null || after === null ? null : ((1000 * (after - before)) / requests).toFixed(2));
+
 /** The same rows the API writes, sent through `pg`: one transaction of two inserts each. */
 async function rawInsert(url, options) {
   const pool = new pg.Pool({ connectionString: url, max: options.clients });
@@ -165,14 +194,30 @@ export async function main(args) {
     for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api));
     const token = await credential(apis[0].base, options.token);
     await cannon(apis.map((a) => a.base), token, { ...options, seconds: 3 }); // warm-up
+    const before = { api: apis.map((a) => cpuSeconds(a.child.pid)), self: process.cpuUsage(), machine: machineSeconds() };
     const api = await cannon(apis.map((a) => a.base), token, options);
+    const after = { api: apis.map((a) => cpuSeconds(a.child.pid)), self: process.cpuUsage(before.self), machine: machineSeconds() };
+    const created = api.perSecond * options.seconds;
     for (const a of apis.splice(0)) await stopApi(a);
+    const rawBefore = { self: process.cpuUsage(), machine: machineSeconds() };
     const raw = await rawInsert(url.toString(), options);
+    const rawSelf = process.cpuUsage(rawBefore.self);
+    const rawMachine = machineSeconds();
+    const cores = (m0, m1) => (m0 && m1 ? ((m1.busy - m0.busy) / options.seconds).toFixed(2) : null);
     console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller`);
     console.table([
       { measure: 'API creates/s', value: Math.round(api.perSecond), 'p50 ms': api.p50, 'p99 ms': api.p99, 'non-2xx': api.bad },
       { measure: 'raw two-row insert/s', value: Math.round(raw) },
       { measure: 'ratio API / raw', value: (api.perSecond / raw).toFixed(2) },
+    ]);
+    // Where the CPU went: each API process, the load generator (this process) and the whole machine
+    // (busy cores, other sessions included), per create. The raw loop's client is this process too.
+    console.table([
+      ...before.api.map((cpu, i) => ({ measure: `API process ${i + 1}, CPU ms per create`, value: perRequest(cpu, after.api[i], created) })),
+      { measure: 'autocannon, CPU ms per create', value: perRequest(0, (after.self.user + after.self.system) / 1e6, created) },
+      { measure: 'machine busy cores during the API run', value: cores(before.machine, after.machine) },
+      { measure: 'raw loop client, CPU ms per transaction', value: perRequest(0, (rawSelf.user + rawSelf.system) / 1e6, raw * options.seconds) },
+      { measure: 'machine busy cores during the raw run', value: cores(rawBefore.machine, rawMachine) },
     ]);
     if (options.profile) {
       for (const file of readdirSync(options.profile).filter((f) => f.endsWith('.cpuprofile'))) {
