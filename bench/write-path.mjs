@@ -2,7 +2,8 @@
 // (autocannon) against one or two API processes (`api/dist/main.js`, as deployed) on a fresh schema
 // of a PostgreSQL server, next to the raw two-row insert (node + event, one transaction each)
 // through `pg` in the same run. Options: --clients N (16), --seconds N (20), --replicas 1|2,
-// --token jwt|api (the caller's credential), --profile DIR (each API process runs with
+// --token jwt|api (the caller's credential), --log-level LEVEL (the API's LOG_LEVEL, default warn:
+// no per-request log lines), --profile DIR (each API process runs with
 // `--cpu-prof` and writes its profile there; the top self-time frames are printed), --api FILE (the
 // API entry point to run, default api/dist/main.js: another build for a before/after). See
 // bench/README.md.
@@ -19,7 +20,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'bench-password';
 
 function parseArgs(args) {
-  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', profile: null, api: join(REPO, 'api/dist/main.js') };
+  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', logLevel: 'warn', profile: null, api: join(REPO, 'api/dist/main.js') };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = () => inline ?? args[++i];
@@ -28,8 +29,9 @@ function parseArgs(args) {
     else if (flag === '--replicas') options.replicas = Number(value());
     else if (flag === '--token') options.token = value();
     else if (flag === '--profile') options.profile = resolve(value());
+    else if (flag === '--log-level') options.logLevel = value();
     else if (flag === '--api') options.api = resolve(value());
-    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --profile DIR, --api FILE)`);
+    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --log-level LEVEL, --profile DIR, --api FILE)`);
   }
   return options;
 }
@@ -44,14 +46,16 @@ const freePort = () =>
     });
   });
 
-async function startApi(url, profileDir, main) {
+async function startApi(url, profileDir, main, logLevel) {
   const port = await freePort();
   const env = {
     ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', SECRET_KEY: 'bench-secret',
-    KCI_INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
+    KCI_INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: logLevel, LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
   };
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // At `info` the API logs two lines per request (Fastify's request log): they go to /dev/null here,
+  // so the run measures the logging's cost in the API, not a terminal's.
+  const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', logLevel === 'warn' ? 'inherit' : 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
@@ -191,7 +195,7 @@ export async function main(args) {
   const apis = [];
   try {
     // Sequentially: replicas apply migrations under a lock anyway, and one start at a time is lighter.
-    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api));
+    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api, options.logLevel));
     const token = await credential(apis[0].base, options.token);
     await cannon(apis.map((a) => a.base), token, { ...options, seconds: 3 }); // warm-up
     const before = { api: apis.map((a) => cpuSeconds(a.child.pid)), self: process.cpuUsage(), machine: machineSeconds() };
@@ -204,7 +208,7 @@ export async function main(args) {
     const rawSelf = process.cpuUsage(rawBefore.self);
     const rawMachine = machineSeconds();
     const cores = (m0, m1) => (m0 && m1 ? ((m1.busy - m0.busy) / options.seconds).toFixed(2) : null);
-    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller`);
+    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller, LOG_LEVEL=${options.logLevel}`);
     console.table([
       { measure: 'API creates/s', value: Math.round(api.perSecond), 'p50 ms': api.p50, 'p99 ms': api.p99, 'non-2xx': api.bad },
       { measure: 'raw two-row insert/s', value: Math.round(raw) },
