@@ -2,7 +2,8 @@
 // (autocannon) against one or two API processes (`api/dist/main.js`, as deployed) on a fresh schema
 // of a PostgreSQL server, next to the raw two-row insert (node + event, one transaction each)
 // through `pg` in the same run. Options: --clients N (16), --seconds N (20), --replicas 1|2,
-// --token jwt|api (the caller's credential), --profile DIR (each API process runs with
+// --token jwt|api (the caller's credential), --log-level LEVEL (the API's LOG_LEVEL, default warn:
+// no per-request log lines), --profile DIR (each API process runs with
 // `--cpu-prof` and writes its profile there; the top self-time frames are printed), --api FILE (the
 // API entry point to run, default api/dist/main.js: another build for a before/after). See
 // bench/README.md.
@@ -19,7 +20,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'bench-password';
 
 function parseArgs(args) {
-  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', profile: null, api: join(REPO, 'api/dist/main.js') };
+  const options = { clients: 16, seconds: 20, replicas: 1, token: 'jwt', logLevel: 'warn', profile: null, api: join(REPO, 'api/dist/main.js') };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = () => inline ?? args[++i];
@@ -28,8 +29,9 @@ function parseArgs(args) {
     else if (flag === '--replicas') options.replicas = Number(value());
     else if (flag === '--token') options.token = value();
     else if (flag === '--profile') options.profile = resolve(value());
+    else if (flag === '--log-level') options.logLevel = value();
     else if (flag === '--api') options.api = resolve(value());
-    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --profile DIR, --api FILE)`);
+    else throw new Error(`unknown option ${args[i]} (--clients N, --seconds N, --replicas 1|2, --token jwt|api, --log-level LEVEL, --profile DIR, --api FILE)`);
   }
   return options;
 }
@@ -44,14 +46,16 @@ const freePort = () =>
     });
   });
 
-async function startApi(url, profileDir, main) {
+async function startApi(url, profileDir, main, logLevel) {
   const port = await freePort();
   const env = {
     ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', SECRET_KEY: 'bench-secret',
-    KCI_INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
+    KCI_INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: logLevel, LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
   };
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // At `info` the API logs two lines per request (Fastify's request log): they go to /dev/null here,
+  // so the run measures the logging's cost in the API, not a terminal's.
+  const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', logLevel === 'warn' ? 'inherit' : 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
@@ -99,6 +103,35 @@ function cannon(bases, token, options) {
     }, reject);
   });
 }
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux; null elsewhere). The
+ * profile's shares are of wall time, in which a socket write that wakes PostgreSQL on a busy core
+ * looks expensive; this is what the process really ran.
+ */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the whole machine (all cores), from /proc/stat. */
+function machineSeconds() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: (total - idle) / 100, total: total / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/** Milliseconds of CPU per request between two readings (null when /proc is not there). */
+const perRequest = (before, after, requests) => (before === null || after === null ? null : ((1000 * (after - before)) / requests).toFixed(2));
 
 /** The same rows the API writes, sent through `pg`: one transaction of two inserts each. */
 async function rawInsert(url, options) {
@@ -162,17 +195,33 @@ export async function main(args) {
   const apis = [];
   try {
     // Sequentially: replicas apply migrations under a lock anyway, and one start at a time is lighter.
-    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api));
+    for (let i = 0; i < options.replicas; i++) apis.push(await startApi(url.toString(), options.profile, options.api, options.logLevel));
     const token = await credential(apis[0].base, options.token);
     await cannon(apis.map((a) => a.base), token, { ...options, seconds: 3 }); // warm-up
+    const before = { api: apis.map((a) => cpuSeconds(a.child.pid)), self: process.cpuUsage(), machine: machineSeconds() };
     const api = await cannon(apis.map((a) => a.base), token, options);
+    const after = { api: apis.map((a) => cpuSeconds(a.child.pid)), self: process.cpuUsage(before.self), machine: machineSeconds() };
+    const created = api.perSecond * options.seconds;
     for (const a of apis.splice(0)) await stopApi(a);
+    const rawBefore = { self: process.cpuUsage(), machine: machineSeconds() };
     const raw = await rawInsert(url.toString(), options);
-    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller`);
+    const rawSelf = process.cpuUsage(rawBefore.self);
+    const rawMachine = machineSeconds();
+    const cores = (m0, m1) => (m0 && m1 ? ((m1.busy - m0.busy) / options.seconds).toFixed(2) : null);
+    console.log(`\nPOST /latest/node, ${options.clients} clients, ${options.seconds} s, ${options.replicas} API process(es) of ${options.api}, ${options.token} caller, LOG_LEVEL=${options.logLevel}`);
     console.table([
       { measure: 'API creates/s', value: Math.round(api.perSecond), 'p50 ms': api.p50, 'p99 ms': api.p99, 'non-2xx': api.bad },
       { measure: 'raw two-row insert/s', value: Math.round(raw) },
       { measure: 'ratio API / raw', value: (api.perSecond / raw).toFixed(2) },
+    ]);
+    // Where the CPU went: each API process, the load generator (this process) and the whole machine
+    // (busy cores, other sessions included), per create. The raw loop's client is this process too.
+    console.table([
+      ...before.api.map((cpu, i) => ({ measure: `API process ${i + 1}, CPU ms per create`, value: perRequest(cpu, after.api[i], created) })),
+      { measure: 'autocannon, CPU ms per create', value: perRequest(0, (after.self.user + after.self.system) / 1e6, created) },
+      { measure: 'machine busy cores during the API run', value: cores(before.machine, after.machine) },
+      { measure: 'raw loop client, CPU ms per transaction', value: perRequest(0, (rawSelf.user + rawSelf.system) / 1e6, raw * options.seconds) },
+      { measure: 'machine busy cores during the raw run', value: cores(rawBefore.machine, rawMachine) },
     ]);
     if (options.profile) {
       for (const file of readdirSync(options.profile).filter((f) => f.endsWith('.cpuprofile'))) {

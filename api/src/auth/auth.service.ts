@@ -4,7 +4,7 @@ import { BadRequestError } from '../common/errors/domain-errors';
 import { STORAGE, type Storage, type UserRecord } from '../storage/ports';
 import { hashApiToken, looksLikeApiToken } from './api-tokens';
 import { CallerCache, type CachedCaller } from './caller-cache';
-import { issueAccessToken, verifyAccessToken } from './jwt-tokens';
+import { AccessTokenVerifier, issueAccessToken } from './jwt-tokens';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './passwords';
 
@@ -20,6 +20,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 export class AuthService {
   private readonly callers: CallerCache;
+  private readonly accessTokens: AccessTokenVerifier;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly rateLimiter: LoginRateLimiter,
   ) {
     this.callers = new CallerCache(storage.authChanges);
+    this.accessTokens = new AccessTokenVerifier({ secretKey: config.secretKey, unifiedSecret: config.unifiedSecret });
   }
 
   /**
@@ -54,7 +56,7 @@ export class AuthService {
   }
 
   private accessTokenSubject(token: string): string | null {
-    return verifyAccessToken(token, { secretKey: this.config.secretKey, unifiedSecret: this.config.unifiedSecret })?.sub ?? null;
+    return this.accessTokens.subject(token);
   }
 
   /** The active owner of a valid API token; a remembered token is re-checked for expiry and `last_used` on every use. */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { hashSync as bcryptHashSync } from 'bcryptjs';
 import {
+  AccessTokenVerifier,
   issueAccessToken,
   issueInviteToken,
   issueResetToken,
@@ -39,6 +40,44 @@ const accessClaims = (extra: Record<string, unknown> = {}) => ({
 
 describe('access tokens', () => {
   const keys = { secretKey: SECRET, now: NOW };
+
+  describe('AccessTokenVerifier (remembers verified tokens, docs/adr/0018-write-path.md)', () => {
+    const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+    it('answers a remembered token until its exp second, as jsonwebtoken does', () => {
+      const verifier = new AccessTokenVerifier({ secretKey: SECRET });
+      const token = handJwt(accessClaims(), SECRET);
+      expect(verifier.subject(token, NOW)).toBe(USER_ID);
+      expect(verifier.subject(token, later(59.999))).toBe(USER_ID);
+      expect(verifier.subject(token, later(60))).toBeNull();
+      expect(verifyAccessToken(token, { secretKey: SECRET, now: later(60) })).toBeNull();
+    });
+
+    it('remembers only what verified: a forged or expired token stays refused', () => {
+      const verifier = new AccessTokenVerifier({ secretKey: SECRET });
+      const forged = handJwt(accessClaims(), OTHER);
+      expect(verifier.subject(forged, NOW)).toBeNull();
+      expect(verifier.subject(forged, NOW)).toBeNull();
+      const expired = handJwt(accessClaims({ exp: NOW_S }), SECRET);
+      expect(verifier.subject(expired, NOW)).toBeNull();
+      const reset = handJwt({ sub: USER_ID, aud: 'fastapi-users:reset', exp: NOW_S + 60 }, SECRET);
+      expect(verifier.subject(reset, NOW)).toBeNull();
+    });
+
+    it("judges a token by its own keys: another verifier's token is not accepted", () => {
+      const token = handJwt(accessClaims(), UNIFIED);
+      expect(new AccessTokenVerifier({ secretKey: SECRET, unifiedSecret: UNIFIED }).subject(token, NOW)).toBe(USER_ID);
+      expect(new AccessTokenVerifier({ secretKey: SECRET }).subject(token, NOW)).toBeNull();
+    });
+
+    it('keeps a token without exp valid, as verifyAccessToken does', () => {
+      const verifier = new AccessTokenVerifier({ secretKey: SECRET });
+      const { exp: _exp, ...noExp } = accessClaims();
+      const token = handJwt(noExp, SECRET);
+      expect(verifier.subject(token, NOW)).toBe(USER_ID);
+      expect(verifier.subject(token, later(1e9))).toBe(USER_ID);
+    });
+  });
 
   it('issues HS256 with header {alg, typ} and exactly sub, aud, exp (checklist 17)', () => {
     const token = issueAccessToken(USER_ID, SECRET, 315_360_000, NOW);

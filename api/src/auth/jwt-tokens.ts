@@ -87,9 +87,42 @@ export interface AccessTokenKeys {
  * `sub` names an existing, active user (docs/api-conventions.md#authentication-levels). Invite and reset tokens fail here on the audience.
  */
 export function verifyAccessToken(token: unknown, keys: AccessTokenKeys): { sub: string } | null {
+  const claims = accessClaims(token, keys);
+  return claims ? { sub: claims.sub } : null;
+}
+
+function accessClaims(token: unknown, keys: AccessTokenKeys): (JwtPayload & { sub: string }) | null {
   const secrets = keys.unifiedSecret ? [keys.secretKey, keys.unifiedSecret] : [keys.secretKey];
   const claims = verifiedClaims(token, secrets, { audience: ACCESS_AUDIENCE, now: keys.now });
-  return claims && nonEmptyString(claims.sub) ? { sub: claims.sub } : null;
+  return claims && nonEmptyString(claims.sub) ? (claims as JwtPayload & { sub: string }) : null;
+}
+
+/** Verified access tokens remembered at most; the oldest is dropped first. */
+const MAX_VERIFIED_TOKENS = 1000;
+
+/**
+ * {@link verifyAccessToken} for one process's keys, remembering each token it has verified by its
+ * exact text (docs/adr/0018-write-path.md): a client sends the same token with every request, and
+ * checking it again (two HMACs, base64 and JSON decoding, jsonwebtoken's claim checks) was about
+ * 6 % of the API's time on a create. The answer for a given text cannot change while the keys stay
+ * the same, except by expiry: `exp` is checked again on every use, exactly as jsonwebtoken checks it
+ * (expired from the second `exp` on). Access tokens cannot be revoked (docs/auth.md); whether their
+ * user is still active is the caller's question, asked on every request as before.
+ */
+export class AccessTokenVerifier {
+  private readonly verified = new Map<string, { sub: string; exp: number | null }>();
+
+  constructor(private readonly keys: Omit<AccessTokenKeys, 'now'>) {}
+
+  subject(token: string, now = new Date()): string | null {
+    const known = this.verified.get(token);
+    if (known) return known.exp === null || epochSeconds(now) < known.exp ? known.sub : null;
+    const claims = accessClaims(token, { ...this.keys, now });
+    if (!claims) return null;
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { sub: claims.sub, exp: typeof claims.exp === 'number' ? claims.exp : null });
+    return claims.sub;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ describe('loadConfig', () => {
 
   it('selects the storage adapter by scheme', () => {
     expect(loadConfig({ DATABASE_URL: 'pglite:memory' }).database).toEqual({ kind: 'pglite', dataDir: null });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's', DATABASE_POOL_SIZE: '24' }).database).toMatchObject({ poolSize: 24 });
     expect(loadConfig({ DATABASE_URL: 'mongodb://h/', SECRET_KEY: 's' }).database).toEqual({ kind: 'mongo', url: 'mongodb://h/', databaseName: 'kernelci' });
     expect(loadConfig({ MONGO_SERVICE: 'mongodb://h/', MONGO_DATABASE: 'kci', SECRET_KEY: 's' }).database).toMatchObject({ kind: 'mongo', databaseName: 'kci' });
   });
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, "PORT: expected an integer between 0 and 65535, got 'abc'"],
     [{ PORT: '70000' }, "PORT: expected an integer between 0 and 65535, got '70000'"],
+    [{ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's', DATABASE_POOL_SIZE: '0' }, "DATABASE_POOL_SIZE: expected an integer between 1 and 1000, got '0'"],
     [{ LIFECYCLE_ENABLED: 'maybe' }, "LIFECYCLE_ENABLED: expected true or false, got 'maybe'"],
     [{ MIGRATE_ON_START: 'later' }, "MIGRATE_ON_START: expected true or false, got 'later'"],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],

@@ -20,7 +20,8 @@ export class ConfigError extends Error {
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null }
-  | { kind: 'postgres'; url: string }
+  /** poolSize: DATABASE_POOL_SIZE, the connections of the process's pool (docs/configuration.md). */
+  | { kind: 'postgres'; url: string; poolSize: number }
   | { kind: 'mongo'; url: string; databaseName: string };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -104,6 +105,9 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+/** Connections per API process to a PostgreSQL server (measured: bench/README.md, "write-path"). */
+const DEFAULT_POOL_SIZE = 10;
+
 function parseDatabase(env: Env): DatabaseConfig {
   const raw = text(env, 'DATABASE_URL') ?? text(env, 'MONGO_SERVICE') ?? 'pglite:./data';
   const variable = text(env, 'DATABASE_URL') ? 'DATABASE_URL' : text(env, 'MONGO_SERVICE') ? 'MONGO_SERVICE' : 'DATABASE_URL';
@@ -114,7 +118,7 @@ function parseDatabase(env: Env): DatabaseConfig {
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
     url(env, variable, ['postgres', 'postgresql']);
-    return { kind: 'postgres', url: raw };
+    return { kind: 'postgres', url: raw, poolSize: integer(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1000) };
   }
   if (/^mongodb(\+srv)?:\/\//.test(raw)) {
     return { kind: 'mongo', url: raw, databaseName: text(env, 'MONGO_DATABASE') ?? 'kernelci' };

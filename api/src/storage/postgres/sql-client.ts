@@ -355,7 +355,7 @@ function exposeGc(): () => void {
 
 /** Opens the engine named by the configuration. `pg` and PGlite are loaded only when used. */
 export async function openSqlClient(
-  target: { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string },
+  target: { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string; poolSize?: number },
   options: { schema?: string } = {},
 ): Promise<SqlClient> {
   if (target.kind === 'pglite') {
@@ -376,7 +376,7 @@ export async function openSqlClient(
     connectionTimeoutMillis: 10_000,
     options: [...SESSION_SETTINGS, ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
   };
-  const pool = new pg.Pool({ ...connection, max: 10 });
+  const pool = new pg.Pool({ ...connection, max: target.poolSize ?? 10 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
   await pool.query('SELECT 1');
   return new PgPoolSqlClient(pool, () => new pg.Client({ ...connection, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }), pg.escapeLiteral);
