@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { inlineParameters } from './inline-parameters';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -169,14 +170,38 @@ export class PgPoolSqlClient implements SqlClient {
 
   /**
    * The queued statements and the COMMIT as one simple-query string, one round trip (`pg` sends one
-   * query at a time and waits for its answer: it cannot pipeline). Parameters become literals quoted
-   * by `pg`'s own escapeLiteral (libpq's rules); a failed statement aborts the rest, COMMIT included.
+   * query at a time and waits for its answer: it cannot pipeline), with the `BEGIN` too when the
+   * work sent nothing. Parameters become literals (`inlineParameters`); if one statement cannot be
+   * inlined, all are sent bound, in order, before the COMMIT. A failed statement aborts the rest.
    */
-  private async commit(client: PoolClient, queued: CommitStatement[]): Promise<void> {
-    if (queued.length === 0) return void (await client.query('COMMIT'));
-    const text = [...queued.map((statement) => inlineParameters(statement.sql, statement.params, this.escapeLiteral)), 'COMMIT'].join(';\n');
-    const results = (await client.query(text)) as unknown as { rows: Record<string, unknown>[] }[];
-    queued.forEach((statement, i) => statement.onRows(results[i].rows));
+  private async commit(client: PoolClient, queued: CommitStatement[], state: { begun: boolean }): Promise<void> {
+    if (!state.begun && queued.length === 0) return; // the work sent nothing: there is nothing to commit
+    const inlined = queued.map((statement) => inlineParameters(statement.sql, statement.params, this.escapeLiteral));
+    if (!inlined.every((text) => text !== null)) {
+      for (const statement of queued) statement.onRows((await this.send(client, state, statement.sql, statement.params)).rows as Record<string, unknown>[]);
+      inlined.length = 0;
+    }
+    const texts = [...(state.begun ? [] : ['BEGIN']), ...(inlined as string[]), 'COMMIT'];
+    state.begun = true;
+    const results = (await client.query(texts.join(';\n'))) as unknown as { rows: Record<string, unknown>[] }[];
+    const first = texts.length - inlined.length - 1;
+    for (let i = 0; i < inlined.length; i += 1) queued[i].onRows(results[first + i].rows);
+  }
+
+  /**
+   * A transaction's statement; the first one carries the `BEGIN` in its own round trip when its
+   * parameters can be inlined (`inlineParameters`), else `BEGIN` is sent first on its own.
+   */
+  private async send(client: PoolClient, state: { begun: boolean }, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+    if (state.begun) return client.query(sql, params);
+    state.begun = true; // before any await: statements issued meanwhile queue behind this one in pg
+    const text = params.length === 0 ? sql : inlineParameters(sql, params, this.escapeLiteral);
+    if (text === null) {
+      await client.query('BEGIN');
+      return client.query(sql, params);
+    }
+    const results = (await client.query(`BEGIN;\n${text}`)) as unknown as { rows: unknown[]; rowCount: number | null }[];
+    return results[1];
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
@@ -187,26 +212,28 @@ export class PgPoolSqlClient implements SqlClient {
   async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     const queued: CommitStatement[] = [];
+    const state = { begun: false };
     // A connection whose ROLLBACK failed may still be inside the transaction: destroyed, never reused.
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
       const result = await work({
         query: async <R>(sql: string, params: unknown[] = []) => {
-          const r = await client.query(sql, params);
+          const r = await this.send(client, state, sql, params);
           return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
         exec: async (sql: string) => {
-          await client.query(sql);
+          await this.send(client, state, sql, []);
         },
         atCommit: (sql, params, onRows) => queued.push({ sql, params, onRows }),
       });
-      await this.commit(client, queued);
+      await this.commit(client, queued, state);
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      if (state.begun) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     } finally {
       client.release(broken);
@@ -293,21 +320,6 @@ export class PgPoolSqlClient implements SqlClient {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/**
- * `sql` with each `$n` replaced by parameter n as a literal: NULL, or the value's text (a Date's ISO
- * text) quoted by `pg`'s escapeLiteral (doubled quotes, and backslashes under `E''`, whatever
- * `standard_conforming_strings` says) — numbers too, so that no value can form a comment (`- -1`).
- * The literals are untyped: the statement's casts or function signature type them as a bound
- * parameter would be.
- */
-export function inlineParameters(sql: string, params: unknown[], escapeLiteral: (text: string) => string): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (value === null || value === undefined) return 'NULL';
-    return escapeLiteral(value instanceof Date ? value.toISOString() : String(value));
-  });
 }
 
 /** How long a lost LISTEN connection waits before it reconnects. */
