@@ -24,7 +24,11 @@ export function rssOf(pid) {
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 }
 
-/** Starts `node api/dist/main.js` on `databaseUrl`; answers its base URL, pid, a bearer token and `stop()`. */
+/**
+ * Starts `node api/dist/main.js` on `databaseUrl`; answers its base URL, pid, a bearer token and `stop()`.
+ * `BENCH_API_NODE_ARGS` adds options to that node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * (not allowed in NODE_OPTIONS); the profile is written when `stop()` ends the API.
+ */
 export async function startApi(databaseUrl) {
   const port = await freePort();
   const env = {
@@ -32,7 +36,8 @@ export async function startApi(databaseUrl) {
     KCI_INITIAL_PASSWORD: 'bench-password', LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
   };
   delete env.REDIS_URL; // in-process event fan-out: the benchmark measures one API process
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${port}/latest`;
   for (let i = 0; ; i++) {

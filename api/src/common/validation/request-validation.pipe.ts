@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { UnprocessableError } from '../errors/domain-errors';
 import { MalformedJsonBody } from '../http/body-parsing';
 import { isPlainObject, nestedDtoTypes } from './decorators';
+import { validFastOrUndefined } from './fast-validation';
 import { toValidationIssues } from './validation-issues';
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
@@ -30,6 +31,9 @@ export class RequestValidationPipe implements PipeTransform {
           : { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object', input: value },
       ]);
     }
+    // Large nested bodies (opted-in DTOs): class-validator's constraints without the per-node walks; anything else or any failure goes on below.
+    const fast = type === 'body' ? validFastOrUndefined(metatype, value) : undefined;
+    if (fast) return fast;
     // The request's own objects and arrays never go through class-transformer (see hideFreeForm).
     const held: unknown[] = [];
     const token = `\u0000kept-as-sent:${randomUUID()}:`;

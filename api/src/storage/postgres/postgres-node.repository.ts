@@ -129,20 +129,24 @@ export class PostgresNodeRepository implements NodeRepository {
 
   /**
    * One statement per 2,000 nodes: the update and the insert are two data-modifying parts of the
-   * same statement (they touch different rows), and both return the rows as stored, so nothing
-   * is read back afterwards.
+   * same statement (they touch different rows), so nothing is read back afterwards. They return
+   * only the id and the free-form objects as stored (jsonb orders keys its own way); every other
+   * column is stored exactly as the record holds it (text, string lists, timestamps in
+   * milliseconds, a safe integer; no trigger on `node`), so the answer takes it from the record
+   * instead of parsing 23 columns of 1,000 rows (docs/adr/0019-hierarchy-and-counts.md).
    */
   async writeMany(changes: { update: NodeRecord[]; insert: NodeRecord[] }): Promise<NodeRecord[]> {
     const written: NodeRecord[] = [];
     const { update, insert } = changes;
+    const records = new Map([...update, ...insert].map((node) => [node.id, node]));
     for (let i = 0; i < Math.max(update.length, insert.length); i += BULK_CHUNK) {
-      const { rows } = await this.sql.query<NodeRow>(
-        `WITH u AS (${UPDATE_RECORDS('$1')} RETURNING ${NODE_COLUMNS.map((c) => `n.${c}`).join(', ')}),
-         i AS (${INSERT_RECORDS('$2')} RETURNING ${NODE_COLUMNS.join(', ')})
+      const { rows } = await this.sql.query<Pick<NodeRecord, 'id' | 'artifacts' | 'data' | 'debug'>>(
+        `WITH u AS (${UPDATE_RECORDS('$1')} RETURNING n.id, n.artifacts, n.data, n.debug),
+         i AS (${INSERT_RECORDS('$2')} RETURNING id, artifacts, data, debug)
          SELECT * FROM u UNION ALL SELECT * FROM i`,
         [JSON.stringify(update.slice(i, i + BULK_CHUNK)), JSON.stringify(insert.slice(i, i + BULK_CHUNK))],
       );
-      for (const row of rows) written.push(rowToNode(row));
+      for (const row of rows) written.push({ ...records.get(row.id)!, artifacts: row.artifacts, data: row.data, debug: row.debug });
     }
     return written;
   }
