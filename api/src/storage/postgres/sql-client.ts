@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { createPgliteFolder } from './pglite-folder';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -304,6 +305,7 @@ export async function openSqlClient(
   options: { schema?: string } = {},
 ): Promise<SqlClient> {
   if (target.kind === 'pglite') {
+    if (target.dataDir) await createPgliteFolder(target.dataDir, PGLITE_SETTINGS);
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), postgresqlconf: PGLITE_SETTINGS });
     await db.waitReady;
