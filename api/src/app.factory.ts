@@ -3,6 +3,8 @@
  * version prefixes, body parsing and limits, request ids, metrics. `main.ts`, the OpenAPI writer
  * and the tests all create the app here, so they serve exactly the same thing.
  */
+// First: importing it holds the young generation small while the modules below load.
+import { holdYoungGeneration, releaseYoungGeneration } from './common/runtime/young-generation';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import formBody from '@fastify/formbody';
@@ -50,6 +52,9 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
+  holdYoungGeneration(); // again for a second app in the same process (tests)
+  // Fastify is ready once Nest has initialised every module (store opened, routes registered).
+  fastify.addHook('onReady', async () => releaseYoungGeneration());
   const routes = new RouteTable();
   fastify.addHook('onRoute', (route) => {
     routes.add(route.method, route.url);

@@ -9,16 +9,20 @@ import { EventFanout } from './fanout/event-fanout';
 import { NODE_EVENT_PUBLISHER } from './node-events.port';
 import { InProcessNotifier } from './notifier/in-process.notifier';
 import { EVENT_NOTIFIER, type EventNotifier } from './notifier/notifier.port';
-import { RedisNotifier } from './notifier/redis.notifier';
+import type { RedisNotifier } from './notifier/redis.notifier';
 import { PubSubController } from './pubsub.controller';
 import { RealtimeAuthGuard } from './realtime/realtime-auth.guard';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { SubscriptionsService } from './subscriptions.service';
 
-/** Redis when REDIS_URL is set (several replicas), otherwise in process (docs/architecture.md, docs/configuration.md). */
-function createNotifier(config: AppConfig): EventNotifier {
+/**
+ * Redis when REDIS_URL is set (several replicas), otherwise in process (docs/architecture.md,
+ * docs/configuration.md). ioredis is loaded only then (docs/adr/0018-write-path.md, "Idle memory").
+ */
+async function createNotifier(config: AppConfig): Promise<EventNotifier> {
   if (config.redisUrl) {
     new Logger('Events').log('cross-replica notifier: Redis');
+    const { RedisNotifier } = await import('./notifier/redis.notifier.js');
     return new RedisNotifier(config.redisUrl);
   }
   return new InProcessNotifier();
@@ -50,6 +54,6 @@ export class EventsModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.notifier instanceof RedisNotifier) await this.notifier.close();
+    await (this.notifier as Partial<Pick<RedisNotifier, 'close'>>).close?.();
   }
 }

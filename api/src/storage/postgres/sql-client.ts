@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
 import { inlineParameters } from './inline-parameters';
+import { createPgliteFolder } from './pglite-folder';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -188,10 +189,7 @@ export class PgPoolSqlClient implements SqlClient {
     for (let i = 0; i < inlined.length; i += 1) queued[i].onRows(results[first + i].rows);
   }
 
-  /**
-   * A transaction's statement; the first one carries the `BEGIN` in its own round trip when its
-   * parameters can be inlined (`inlineParameters`), else `BEGIN` is sent first on its own.
-   */
+  /** A transaction's statement; the first carries the `BEGIN` when it can be inlined (`inlineParameters`). */
   private async send(client: PoolClient, state: { begun: boolean }, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
     if (state.begun) return client.query(sql, params);
     state.begun = true; // before any await: statements issued meanwhile queue behind this one in pg
@@ -371,6 +369,7 @@ export async function openSqlClient(
   options: { schema?: string } = {},
 ): Promise<SqlClient> {
   if (target.kind === 'pglite') {
+    if (target.dataDir) await createPgliteFolder(target.dataDir, PGLITE_SETTINGS);
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), postgresqlconf: PGLITE_SETTINGS });
     await db.waitReady;
