@@ -1,10 +1,11 @@
 /**
- * Statements sent as literal text inside a multi-statement simple query, so that they share a round
- * trip with `BEGIN` or `COMMIT` (`pg` sends one query at a time and cannot pipeline;
+ * Statements sent as literal text inside a multi-statement simple query, so that they share the
+ * `COMMIT`'s round trip (`pg` sends one query at a time and cannot pipeline;
  * docs/adr/0020-event-append-at-commit.md).
  *
  * `sql` with each `$n` replaced by parameter n as a literal quoted by `pg`'s escapeLiteral (doubled
- * quotes, and backslashes under `E''`, whatever `standard_conforming_strings` says), or `null` when
+ * quotes, and backslashes under `E''`, whatever `standard_conforming_strings` says; numbers quoted
+ * too, so that no value can form a comment, as `1 -$1` with -1 would), or `null` when
  * that would not be certain to mean what the bound parameters mean — the caller then sends the
  * statement with its parameters as usual:
  *

@@ -78,11 +78,11 @@ describe('inlineParameters refuses what it cannot inline with certainty', () => 
 });
 
 /**
- * On a server a transaction's first statement carries the BEGIN and the statements queued for the
- * commit carry the COMMIT (docs/adr/0020-event-append-at-commit.md): the answers, the errors and the
- * state of the pooled connections must be those of separate statements.
+ * On a server the statements queued for the commit travel with the COMMIT, inlined
+ * (docs/adr/0020-event-append-at-commit.md): the answers, the errors and the state of the pooled
+ * connections must be those of separate statements.
  */
-describeOnServer('PgPoolSqlClient transactions in fewer round trips', { what: 'PgPoolSqlClient round-trip suite', toRun: 'run it' }, (url) => {
+describeOnServer('PgPoolSqlClient transactions', { what: 'PgPoolSqlClient transaction suite', toRun: 'run it' }, (url) => {
   let sql: SqlClient;
   const table = `spec_tx_${randomBytes(4).toString('hex')}`;
   beforeAll(async () => {
@@ -96,7 +96,7 @@ describeOnServer('PgPoolSqlClient transactions in fewer round trips', { what: 'P
   const insert = `INSERT INTO ${table} (id, n, at, doc, ok) VALUES ($1, $2, $3, $4, $5) RETURNING id, n, at, doc, ok`;
   const at = new Date('2025-01-12T08:30:00.250Z');
 
-  it('answers the first statement as a bound one would, and commits', async () => {
+  it('answers statements and commits', async () => {
     const first = await sql.transaction((tx) => tx.query(insert, ['a', 7, at, JSON.stringify({ k: "l'été" }), true]));
     expect(first.rows).toEqual([{ id: 'a', n: 7, at, doc: { k: "l'été" }, ok: true }]);
     expect(first.rowCount).toBe(1);
@@ -104,7 +104,7 @@ describeOnServer('PgPoolSqlClient transactions in fewer round trips', { what: 'P
     expect(bound.rows).toEqual(first.rows);
   });
 
-  it('rolls back after a failed first statement, with the server error, and leaves every pooled connection usable', async () => {
+  it('rolls back after a failed statement, with the server error, and leaves every pooled connection usable', async () => {
     for (let i = 0; i < 12; i += 1) {
       await expect(
         sql.transaction(async (tx) => {
@@ -118,7 +118,7 @@ describeOnServer('PgPoolSqlClient transactions in fewer round trips', { what: 'P
     await expect(sql.transaction((tx) => tx.query('SELECT 1 AS one'))).resolves.toMatchObject({ rows: [{ one: 1 }] });
   });
 
-  it('sends a first statement that cannot be inlined bound, after its own BEGIN', async () => {
+  it('binds arrays as pg converts them', async () => {
     await sql.transaction(async (tx) => {
       await tx.query(`INSERT INTO ${table} (id, tags) VALUES ($1, $2)`, ['tags', ['x', "y'z"]]);
       await tx.query(`UPDATE ${table} SET n = 1 WHERE id = $1`, ['tags']);
@@ -140,7 +140,7 @@ describeOnServer('PgPoolSqlClient transactions in fewer round trips', { what: 'P
     expect(answers).toEqual([[{ n: 1 }], [{ n: 2 }], [{ n: 3 }], [{ n: 4 }]]);
   });
 
-  it('sends nothing for a work that fails before its first statement', async () => {
+  it('rolls back a work that fails before its first statement', async () => {
     await expect(sql.transaction(() => Promise.reject(new Error('before any statement')))).rejects.toThrow('before any statement');
     await expect(sql.transaction((tx) => tx.query('SELECT 2 AS two'))).resolves.toMatchObject({ rows: [{ two: 2 }] });
   });

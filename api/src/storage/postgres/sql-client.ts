@@ -171,35 +171,19 @@ export class PgPoolSqlClient implements SqlClient {
 
   /**
    * The queued statements and the COMMIT as one simple-query string, one round trip (`pg` sends one
-   * query at a time and waits for its answer: it cannot pipeline), with the `BEGIN` too when the
-   * work sent nothing. Parameters become literals (`inlineParameters`); if one statement cannot be
-   * inlined, all are sent bound, in order, before the COMMIT. A failed statement aborts the rest.
+   * query at a time and waits for its answer: it cannot pipeline). Parameters become literals
+   * (`inlineParameters`); if one statement cannot be inlined, all are sent bound, in order, before
+   * the COMMIT. A failed statement aborts the rest, COMMIT included.
    */
-  private async commit(client: PoolClient, queued: CommitStatement[], state: { begun: boolean }): Promise<void> {
-    if (!state.begun && queued.length === 0) return; // the work sent nothing: there is nothing to commit
+  private async commit(client: PoolClient, queued: CommitStatement[]): Promise<void> {
     const inlined = queued.map((statement) => inlineParameters(statement.sql, statement.params, this.escapeLiteral));
     if (!inlined.every((text) => text !== null)) {
-      for (const statement of queued) statement.onRows((await this.send(client, state, statement.sql, statement.params)).rows as Record<string, unknown>[]);
-      inlined.length = 0;
+      for (const statement of queued) statement.onRows((await client.query(statement.sql, statement.params)).rows as Record<string, unknown>[]);
+      return void (await client.query('COMMIT'));
     }
-    const texts = [...(state.begun ? [] : ['BEGIN']), ...(inlined as string[]), 'COMMIT'];
-    state.begun = true;
-    const results = (await client.query(texts.join(';\n'))) as unknown as { rows: Record<string, unknown>[] }[];
-    const first = texts.length - inlined.length - 1;
-    for (let i = 0; i < inlined.length; i += 1) queued[i].onRows(results[first + i].rows);
-  }
-
-  /** A transaction's statement; the first carries the `BEGIN` when it can be inlined (`inlineParameters`). */
-  private async send(client: PoolClient, state: { begun: boolean }, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
-    if (state.begun) return client.query(sql, params);
-    state.begun = true; // before any await: statements issued meanwhile queue behind this one in pg
-    const text = params.length === 0 ? sql : inlineParameters(sql, params, this.escapeLiteral);
-    if (text === null) {
-      await client.query('BEGIN');
-      return client.query(sql, params);
-    }
-    const results = (await client.query(`BEGIN;\n${text}`)) as unknown as { rows: unknown[]; rowCount: number | null }[];
-    return results[1];
+    if (inlined.length === 0) return void (await client.query('COMMIT'));
+    const results = (await client.query([...inlined, 'COMMIT'].join(';\n'))) as unknown as { rows: Record<string, unknown>[] }[];
+    queued.forEach((statement, i) => statement.onRows(results[i].rows));
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
@@ -210,28 +194,26 @@ export class PgPoolSqlClient implements SqlClient {
   async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     const queued: CommitStatement[] = [];
-    const state = { begun: false };
     // A connection whose ROLLBACK failed may still be inside the transaction: destroyed, never reused.
     let broken: Error | undefined;
     try {
+      await client.query('BEGIN');
       const result = await work({
         query: async <R>(sql: string, params: unknown[] = []) => {
-          const r = await this.send(client, state, sql, params);
+          const r = await client.query(sql, params);
           return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
         exec: async (sql: string) => {
-          await this.send(client, state, sql, []);
+          await client.query(sql);
         },
         atCommit: (sql, params, onRows) => queued.push({ sql, params, onRows }),
       });
-      await this.commit(client, queued, state);
+      await this.commit(client, queued);
       return result;
     } catch (error) {
-      if (state.begun) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-      }
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
       client.release(broken);
