@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { STORAGE, type Storage } from './ports';
@@ -16,6 +18,10 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       telemetryTtlSeconds: config.telemetryTtlSeconds,
     });
+  }
+  if (database.kind === 'pglite' && database.dataDir && !existsSync(join(database.dataDir, 'PG_VERSION'))) {
+    // initdb runs once per folder and takes seconds to tens of seconds: say so rather than look stuck.
+    new Logger('Storage').log(`creating the embedded database in ${database.dataDir} (first start only; this takes a little while)`);
   }
   return PostgresStorage.open(database, { migrate: config.migrateOnStart });
 }
