@@ -1,9 +1,10 @@
 /**
  * The SDK as its users get it (issue #6 acceptance, docs/sdk.md): `npm pack` the built SDK, install
- * the tarball into an empty temporary project (offline, from the npm cache), and run an ESM (.mjs)
- * and a CommonJS (.cjs) consumer in child processes against the real API. Each consumer logs in,
- * subscribes to events, creates a checkout and a job, submits a result tree, pages through the tree
- * and prints what it saw as one JSON line; the assertions are on that output.
+ * the tarball into an empty temporary project (its dependencies from the npm cache where it has
+ * them), and run an ESM (.mjs) and a CommonJS (.cjs) consumer in child processes against the real
+ * API. Each consumer logs in, subscribes to events, creates a checkout and a job, submits a result
+ * tree, pages through the tree and prints what it saw as one JSON line; the assertions are on that
+ * output.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -106,8 +107,9 @@ describe('the packed SDK installed into an empty project (e2e)', () => {
     project = join(work, 'consumer');
     await mkdir(project);
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-    // Offline: the SDK's runtime dependencies come from the local npm cache, never from a registry.
-    const install = await run('npm', ['install', '--offline', '--no-package-lock', join(work, info!.filename)], project);
+    // The SDK's runtime dependencies come from the local npm cache when it has them; `npm ci` caches
+    // tarballs but not the registry's package documents, so a clean machine fetches those once.
+    const install = await run('npm', ['install', '--prefer-offline', '--no-package-lock', join(work, info!.filename)], project);
     if (install.code !== 0) throw new Error(`npm install of the tarball failed: ${install.stderr}`);
     await writeFile(join(project, 'consumer.mjs'), ESM);
     await writeFile(join(project, 'consumer.cjs'), CJS);
