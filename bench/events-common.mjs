@@ -7,6 +7,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { apiNodeArgs } from './load.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -96,9 +97,8 @@ export async function startApi(database, extraEnv = {}) {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extraEnv,
   };
-  // Node options of the API only, e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (bench/README.md "events").
-  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = await startProcess(`${root}api/dist/main.js`, env, `http://127.0.0.1:${port}/`, nodeArgs);
+  // Node options of the API only (bench/README.md "events").
+  const child = await startProcess(`${root}api/dist/main.js`, env, `http://127.0.0.1:${port}/`, apiNodeArgs());
   // The API's output (e.g. of --trace-gc) appended to a file as well.
   if (process.env.BENCH_API_LOG) for (const stream of [child.stdout, child.stderr]) stream.pipe(createWriteStream(process.env.BENCH_API_LOG, { flags: 'a' }));
   const url = `http://127.0.0.1:${port}`;

@@ -24,6 +24,11 @@ export function rssOf(pid) {
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 }
 
+/** Node options for the API process only, from `BENCH_API_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, not allowed in NODE_OPTIONS). */
+export function apiNodeArgs() {
+  return process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+}
+
 /**
  * Starts `node api/dist/main.js` on `databaseUrl`; answers its base URL, pid, a bearer token and `stop()`.
  * `BENCH_API_NODE_ARGS` adds options to that node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
@@ -36,8 +41,7 @@ export async function startApi(databaseUrl) {
     KCI_INITIAL_PASSWORD: 'bench-password', LOG_LEVEL: 'warn', LIFECYCLE_ENABLED: 'false', NODE_PURGE_AGE_DAYS: '0',
   };
   delete env.REDIS_URL; // in-process event fan-out: the benchmark measures one API process
-  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...apiNodeArgs(), main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${port}/latest`;
   for (let i = 0; ; i++) {
